@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const Flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((value) =>
+  typeof value === 'boolean' ? value : ['1', 'true', 'yes'].includes(value),
+);
+
+const Port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be from 0 to 65535' })
+  .max(65535, { error: 'must be from 0 to 65535' });
+
+/** Every setting of the server. `config/sample.json` shows each key with its default. */
+export const ConfigSchema = z
+  .object({
+    server: z
+      .object({
+        port: Port.default(4443),
+        host: z.string().min(1).default('0.0.0.0'),
+        ssl: Flag.default(false),
+        certFile: z.string().min(1).default('config/server.crt'),
+        keyFile: z.string().min(1).default('config/server.key'),
+      })
+      .strict()
+      .prefault({}),
+    password: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+    database: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+          .optional(),
+        dataDir: z.string().min(1).default('./data'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        pushover: z
+          .object({
+            token: z.string().min(1).optional(),
+            apiUrl: HttpUrl.default('https://api.pushover.net'),
+          })
+          .strict()
+          .prefault({}),
+        email: z
+          .object({
+            resendApiKey: z.string().min(1).optional(),
+            resendBaseUrl: HttpUrl.optional(),
+            from: z.string().min(3).optional(),
+          })
+          .strict()
+          .prefault({}),
+        webhook: z
+          .object({
+            secret: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
+        allowPrivateTargets: Flag.default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment names of the contract, and the config key each one sets. */
+const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['PORT', ['server', 'port']],
+  ['HOST', ['server', 'host']],
+  ['WATCHTOWER_PASSWORD', ['password']],
+  ['DATABASE_URL', ['database', 'url']],
+  ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],
+  ['LOG_LEVEL', ['log', 'level']],
+  ['PUSHOVER_TOKEN', ['alerts', 'pushover', 'token']],
+  ['PUSHOVER_API_URL', ['alerts', 'pushover', 'apiUrl']],
+  ['RESEND_API_KEY', ['alerts', 'email', 'resendApiKey']],
+  ['RESEND_BASE_URL', ['alerts', 'email', 'resendBaseUrl']],
+  ['WATCHTOWER_MAIL_FROM', ['alerts', 'email', 'from']],
+  ['WATCHTOWER_WEBHOOK_SECRET', ['alerts', 'webhook', 'secret']],
+  ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', ['alerts', 'allowPrivateTargets']],
+];
+
+/** Names whose value may instead be read from the file named by `NAME_FILE` (Docker secrets). */
+const SECRET_NAMES = new Set(['WATCHTOWER_PASSWORD', 'DATABASE_URL', 'PUSHOVER_TOKEN', 'RESEND_API_KEY', 'WATCHTOWER_WEBHOOK_SECRET']);
+
+function readEnvValue(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  if (direct !== undefined && direct !== '') return direct;
+  const file = SECRET_NAMES.has(name) ? env[`${name}_FILE`] : undefined;
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return undefined;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) {
+      node[key] = {};
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function readConfigFile(env: Env, cwd: string): { file?: string; data: Record<string, unknown> } {
+  const named = env.WATCHTOWER_CONFIG;
+  const file = named ? resolve(cwd, named) : resolve(cwd, 'config/config.json');
+  if (!existsSync(file)) {
+    if (named) throw new ConfigError(`WATCHTOWER_CONFIG: no file at ${file}`);
+    return { data: {} };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`${file}: must hold a JSON object`);
+  }
+  return { file, data: data as Record<string, unknown> };
+}
+
+/**
+ * Reads the config file (if any) and the environment, environment first, and validates
+ * the whole. Throws a ConfigError that names the offending key.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config & { source: string | undefined } {
+  const { file, data } = readConfigFile(env, cwd);
+  const merged = structuredClone(data);
+  const origin = new Map<string, string>();
+  for (const [name, path] of ENV_KEYS) {
+    const value = readEnvValue(env, name);
+    if (value !== undefined) {
+      setPath(merged, path, value);
+      origin.set(path.join('.'), name);
+    }
+  }
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.');
+      const where = origin.get(key) ?? (file ? `${key} in ${file}` : key);
+      if (issue.code === 'unrecognized_keys') {
+        const prefix = key ? `${key}.` : '';
+        return `${file ?? 'config'}: unknown key ${issue.keys.map((k) => prefix + k).join(', ')}`;
+      }
+      return `${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return { ...parsed.data, source: file };
+}
+

@@ -1,0 +1,322 @@
+import { z } from 'zod';
+import {
+  ALERT_TYPES,
+  ERROR_CODES,
+  HEARTBEAT_STATUSES,
+  LEVELS,
+  LEVEL_NAMES,
+  LIMITS,
+  MAX_LEVEL,
+} from './constants.js';
+
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const CONTROL = /\p{Cc}/u;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `the string ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** A number, or a string holding one (form bodies and query strings carry numbers as text). */
+function numeric(field: string, expectation: string) {
+  return z.unknown().transform((value, ctx) => {
+    const number =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && NUMERIC.test(value.trim())
+          ? Number(value.trim())
+          : Number.NaN;
+    if (!Number.isFinite(number)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          value === undefined
+            ? `${field} is required: ${expectation}`
+            : `${field} must be ${expectation}; received ${describe(value)}`,
+      });
+      return z.NEVER;
+    }
+    return number;
+  });
+}
+
+/** A service name: 1 to 200 characters, any Unicode but control characters. */
+export const ServiceName = z.unknown().transform((value, ctx) => {
+  if (typeof value !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        value === undefined
+          ? `service is required: a string of 1 to ${LIMITS.serviceMaxLength} characters`
+          : `service must be a string of 1 to ${LIMITS.serviceMaxLength} characters; received ${describe(value)}`,
+    });
+    return z.NEVER;
+  }
+  const length = [...value].length;
+  if (length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'service must not be empty' });
+    return z.NEVER;
+  }
+  if (length > LIMITS.serviceMaxLength) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `service must be at most ${LIMITS.serviceMaxLength} characters; received ${length}`,
+    });
+    return z.NEVER;
+  }
+  if (CONTROL.test(value)) {
+    ctx.addIssue({ code: 'custom', message: 'service must not contain control characters' });
+    return z.NEVER;
+  }
+  return value;
+});
+export type ServiceName = z.output<typeof ServiceName>;
+
+/** Seconds until the next pulse: > 0 and at most a year; fractions allowed. */
+export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`).pipe(
+  z
+    .number()
+    .gt(0, { message: 'nextIn must be greater than 0 seconds' })
+    .max(LIMITS.nextInMaxSeconds, {
+      message: `nextIn must be at most ${LIMITS.nextInMaxSeconds} seconds (a year)`,
+    }),
+);
+
+export const AlertTypeName = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
+    return value as (typeof ALERT_TYPES)[number];
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describe(value)}`,
+  });
+  return z.NEVER;
+});
+
+export const AlertTarget = z
+  .string({ error: (issue) => `alertTarget must be a string; received ${describe(issue.input)}` })
+  .max(LIMITS.alertTargetMaxLength, {
+    message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
+  });
+
+/** Body of a pulse (`POST /heartbeat`, `POST /`). */
+export const PulseRequest = z.object({
+  service: ServiceName,
+  alertType: AlertTypeName,
+  alertTarget: AlertTarget,
+  nextIn: NextIn,
+});
+export type PulseRequest = z.output<typeof PulseRequest>;
+export type PulseRequestInput = {
+  service: string;
+  alertType: (typeof ALERT_TYPES)[number];
+  alertTarget: string;
+  nextIn: number | string;
+};
+
+/** Body of a cancel (`DELETE /heartbeat`, `DELETE /`). */
+export const CancelRequest = z.object({ service: ServiceName });
+export type CancelRequest = z.output<typeof CancelRequest>;
+
+/**
+ * Parses a level: an integer ≥ 0, a string holding one, or a level name
+ * (`debug`, `info`, `warning`, `error`, `critical`, in any case).
+ */
+export const Level = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string') {
+    const name = value.trim().toLowerCase();
+    if (name in LEVELS) return LEVELS[name as keyof typeof LEVELS];
+  }
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\+?\d+$/.test(value.trim())
+        ? Number(value.trim())
+        : Number.NaN;
+  if (Number.isInteger(number) && number >= 0 && number <= MAX_LEVEL) return number;
+  ctx.addIssue({
+    code: 'custom',
+    message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describe(value)}`,
+  });
+  return z.NEVER;
+});
+
+const Flag = z.unknown().transform((value, ctx) => {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1' || value === 1) return true;
+  if (value === 'false' || value === '0' || value === 0 || value === '') return false;
+  ctx.addIssue({ code: 'custom', message: `alert must be true or false; received ${describe(value)}` });
+  return z.NEVER;
+});
+
+/** Body of a new event (`POST /event`, `POST /add-event`). */
+export const AddEventRequest = z.object({
+  service: ServiceName,
+  level: z.unknown().transform((value): unknown => (value === undefined || value === null ? 0 : value)).pipe(Level),
+  message: z
+    .string({ error: (issue) => `message must be a string; received ${describe(issue.input)}` })
+    .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
+      message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
+    }),
+  alert: Flag,
+});
+export type AddEventRequest = z.output<typeof AddEventRequest>;
+export type AddEventRequestInput = {
+  service: string;
+  message: string;
+  level?: number | string | undefined;
+  alert?: boolean | undefined;
+};
+
+/** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
+export const DateInput = (field: string) =>
+  z.unknown().transform((value, ctx) => {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (typeof value === 'string') {
+      const text = value.trim();
+      if (NUMERIC.test(text)) return Number(text);
+      if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
+        const ms = Date.parse(text);
+        if (Number.isFinite(ms)) return ms / 1000;
+      }
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describe(value)}`,
+    });
+    return z.NEVER;
+  });
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** Query of `GET /events` and `GET /list-events`. All filters combine with AND. */
+export const ListEventsQuery = z.object({
+  service: optional(ServiceName),
+  from: optional(DateInput('from')),
+  to: optional(DateInput('to')),
+  level: optional(Level),
+  message: optional(
+    z.string().max(LIMITS.eventMessageMaxLength, {
+      message: `message filter must be at most ${LIMITS.eventMessageMaxLength} characters`,
+    }),
+  ),
+  limit: optional(
+    numeric('limit', `a whole number from 1 to ${LIMITS.eventsMaxLimit}`).pipe(
+      z
+        .number()
+        .int({ message: 'limit must be a whole number' })
+        .min(1, { message: 'limit must be at least 1' })
+        .max(LIMITS.eventsMaxLimit, { message: `limit must be at most ${LIMITS.eventsMaxLimit}` }),
+    ),
+  ).transform((value) => value ?? LIMITS.eventsDefaultLimit),
+  before: optional(z.string().max(200, { message: 'before must be a cursor returned as next' })),
+});
+export type ListEventsQuery = z.output<typeof ListEventsQuery>;
+export type ListEventsQueryInput = {
+  service?: string | undefined;
+  from?: number | string | undefined;
+  to?: number | string | undefined;
+  level?: number | string | undefined;
+  message?: string | undefined;
+  limit?: number | undefined;
+  before?: string | undefined;
+};
+
+/** A heartbeat as the server reports it. `last` and `expected` are Unix seconds. */
+export const Heartbeat = z.object({
+  service: z.string(),
+  alertType: z.string(),
+  alertTarget: z.string(),
+  nextIn: z.number(),
+  last: z.number(),
+  expected: z.number(),
+  alerted: z.boolean(),
+  cancelled: z.boolean(),
+  status: z.enum(HEARTBEAT_STATUSES),
+});
+export type Heartbeat = z.output<typeof Heartbeat>;
+
+/** An event as the server reports it. `date` is Unix seconds. */
+export const Event = z.object({
+  id: z.number(),
+  service: z.string(),
+  level: z.number().int(),
+  message: z.string(),
+  date: z.number(),
+});
+export type Event = z.output<typeof Event>;
+
+export const PulseResponse = z.object({
+  result: z.literal(200),
+  action: z.literal('pulse'),
+  heartBeat: Heartbeat,
+});
+export type PulseResponse = z.output<typeof PulseResponse>;
+
+export const CancelResponse = z.object({
+  result: z.literal(200),
+  action: z.literal('cancel'),
+  heartBeat: Heartbeat.nullable(),
+});
+export type CancelResponse = z.output<typeof CancelResponse>;
+
+export const ListHeartbeatsResponse = z.object({
+  result: z.literal(200),
+  heartBeats: z.array(Heartbeat),
+});
+export type ListHeartbeatsResponse = z.output<typeof ListHeartbeatsResponse>;
+
+export const GetHeartbeatResponse = z.object({
+  result: z.literal(200),
+  heartBeat: Heartbeat,
+});
+export type GetHeartbeatResponse = z.output<typeof GetHeartbeatResponse>;
+
+export const AddEventResponse = z.object({
+  result: z.literal(200),
+  event: Event,
+});
+export type AddEventResponse = z.output<typeof AddEventResponse>;
+
+export const ListEventsResponse = z.object({
+  result: z.literal(200),
+  events: z.array(Event),
+  next: z.string().nullable(),
+});
+export type ListEventsResponse = z.output<typeof ListEventsResponse>;
+
+export const HealthResponse = z.object({
+  result: z.number(),
+  status: z.enum(['ok', 'unavailable']),
+});
+export type HealthResponse = z.output<typeof HealthResponse>;
+
+/** Every error answer: `result` equals the HTTP status; `hint` says what to fix. */
+export const ErrorResponse = z.object({
+  result: z.number().int(),
+  hint: z.string(),
+  code: z.enum(ERROR_CODES),
+  requestId: z.string(),
+});
+export type ErrorResponse = z.output<typeof ErrorResponse>;
+
+/** Joins a zod error's issues into one sentence a person can act on. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      if (!field || issue.message.startsWith(field)) return issue.message;
+      if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Entry point of the root `npm start` / `npm test`: on a machine with only Node.js and
+// npm, it fetches the pinned pnpm into .tools/, installs the workspace, builds what is
+// needed and runs the command. Every later run reuses what is there.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = String(manifest.packageManager).replace(/^pnpm@/, '');
+const toolsDir = join(root, '.tools', `pnpm-${pnpmVersion}`);
+// pnpm 12 ships a native binary; its install script links it over this placeholder, and
+// the placeholder runs pnpm through Node.js where install scripts were blocked.
+const pnpmBin = join(toolsDir, 'node_modules', '.bin', process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
+
+// turbo looks pnpm up on PATH; telemetry stays off.
+const env = {
+  ...process.env,
+  PATH: [join(toolsDir, 'node_modules', '.bin'), process.env.PATH].join(delimiter),
+  TURBO_TELEMETRY_DISABLED: '1',
+};
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env, ...options });
+  if (result.error) {
+    console.error(`watchtower: could not run ${command}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) {
+    process.exit(result.status ?? 1);
+  }
+}
+
+function pnpm(args) {
+  run(pnpmBin, args);
+}
+
+function ensurePnpm() {
+  if (existsSync(pnpmBin)) return;
+  console.log(`watchtower: fetching pnpm ${pnpmVersion} into .tools/ (once)`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  run(npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
+    '--prefix', toolsDir, `pnpm@${pnpmVersion}`]);
+}
+
+function ensureDependencies() {
+  // CI=true makes pnpm use the lock file as it is; a changed lock fails the install.
+  pnpm(['install', '--prefer-offline', '--reporter=append-only']);
+}
+
+// The server runs as a child whose signals are forwarded, so a SIGTERM to `npm start`
+// still closes the database cleanly.
+function serve(entry, args) {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry, ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const command = process.argv[2];
+const extra = process.argv.slice(3);
+
+ensurePnpm();
+ensureDependencies();
+
+switch (command) {
+  case 'start':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    serve(join(root, 'apps/server/dist/main.js'), extra);
+    break;
+  case 'build':
+    pnpm(['exec', 'turbo', 'run', 'build', ...extra]);
+    break;
+  case 'test':
+    pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--continue', ...extra]);
+    break;
+  case 'bench':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    run(process.execPath, [join(root, 'bench/run.mjs'), ...extra]);
+    break;
+  default:
+    console.error('usage: node scripts/workspace.mjs start|build|test|bench [args]');
+    process.exit(2);
+}
