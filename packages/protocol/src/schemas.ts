@@ -95,13 +95,21 @@ export const AlertTypeName = z.unknown().transform((value, ctx) => {
   }
   ctx.addIssue({
     code: 'custom',
-    message: `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describe(value)}`,
+    message:
+      value === undefined
+        ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
+        : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describe(value)}`,
   });
   return z.NEVER;
 });
 
 export const AlertTarget = z
-  .string({ error: (issue) => `alertTarget must be a string; received ${describe(issue.input)}` })
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'alertTarget is required: the address alerts go to (user key, e-mail address or URL)'
+        : `alertTarget must be a string; received ${describe(issue.input)}`,
+  })
   .max(LIMITS.alertTargetMaxLength, {
     message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
   });
@@ -149,7 +157,7 @@ export const Level = z.unknown().transform((value, ctx) => {
 });
 
 const Flag = z.unknown().transform((value, ctx) => {
-  if (value === undefined || value === null) return false;
+  if (value === null) return false;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === '1' || value === 1) return true;
   if (value === 'false' || value === '0' || value === 0 || value === '') return false;
@@ -160,13 +168,16 @@ const Flag = z.unknown().transform((value, ctx) => {
 /** Body of a new event (`POST /event`, `POST /add-event`). */
 export const AddEventRequest = z.object({
   service: ServiceName,
-  level: z.unknown().transform((value): unknown => (value === undefined || value === null ? 0 : value)).pipe(Level),
+  level: Level.optional().transform((level) => level ?? 0),
   message: z
-    .string({ error: (issue) => `message must be a string; received ${describe(issue.input)}` })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'message is required' : `message must be a string; received ${describe(issue.input)}`,
+    })
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
     }),
-  alert: Flag,
+  alert: Flag.optional().transform((flag) => flag ?? false),
 });
 export type AddEventRequest = z.output<typeof AddEventRequest>;
 export type AddEventRequestInput = {
@@ -179,14 +190,19 @@ export type AddEventRequestInput = {
 /** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
 export const DateInput = (field: string) =>
   z.unknown().transform((value, ctx) => {
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    let seconds = Number.NaN;
+    if (typeof value === 'number') seconds = value;
     if (typeof value === 'string') {
       const text = value.trim();
-      if (NUMERIC.test(text)) return Number(text);
-      if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
-        const ms = Date.parse(text);
-        if (Number.isFinite(ms)) return ms / 1000;
+      if (NUMERIC.test(text)) seconds = Number(text);
+      else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
+        seconds = Date.parse(text) / 1000;
       }
+    }
+    if (seconds >= MIN_DATE_SECONDS && seconds <= MAX_DATE_SECONDS) return seconds;
+    if (Number.isFinite(seconds)) {
+      ctx.addIssue({ code: 'custom', message: `${field} must be a date between the years 1 and 9999` });
+      return z.NEVER;
     }
     ctx.addIssue({
       code: 'custom',
@@ -195,11 +211,15 @@ export const DateInput = (field: string) =>
     return z.NEVER;
   });
 
+// Years 1 to 9999, which every client and both databases can represent.
+const MIN_DATE_SECONDS = -62_135_596_800;
+const MAX_DATE_SECONDS = 253_402_300_799;
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 /** Query of `GET /events` and `GET /list-events`. All filters combine with AND. */
-export const ListEventsQuery = z.object({
+export const ListEventsQuery = z.strictObject({
   service: optional(ServiceName),
   from: optional(DateInput('from')),
   to: optional(DateInput('to')),
@@ -314,6 +334,9 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.map(String).join('.');
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown ${issue.keys.length > 1 ? 'fields' : 'field'} ${issue.keys.join(', ')}`;
+      }
       if (!field || issue.message.startsWith(field)) return issue.message;
       if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;
       return `${field}: ${issue.message}`;

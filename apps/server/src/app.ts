@@ -1,0 +1,69 @@
+import { LIMITS, ROUTES } from '@watchtower/protocol';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps } from './deps.js';
+import { DomainError } from './domain/errors.js';
+import { presentedSecret, requireSecret } from './http/auth.js';
+import type { AppEnv } from './http/env.js';
+import { errorAnswer, handleError } from './http/errors.js';
+import { requestContext } from './http/request-context.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { heartbeatRoutes } from './routes/heartbeats.js';
+
+/** Every API path with the methods it answers, for 405 answers. */
+function allowedMethods(): Map<string, string[]> {
+  const allowed = new Map<string, string[]>();
+  for (const route of Object.values(ROUTES)) {
+    for (const path of route.paths) {
+      allowed.set(path, [...(allowed.get(path) ?? []), route.method]);
+    }
+  }
+  return allowed;
+}
+
+/** Builds the HTTP application. Importing this module does no I/O. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+
+  app.use(requestContext(deps.log));
+  app.use(
+    bodyLimit({
+      maxSize: LIMITS.bodyMaxBytes,
+      onError: () => {
+        throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
+      },
+    }),
+  );
+
+  // Public: the health probe and the dashboard's static files.
+  app.route('/', healthRoutes(deps));
+  app.get('/', async (c, next) => {
+    const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
+    if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('/gui/', 302);
+    await next();
+  });
+  if (deps.guiDir) {
+    const root = deps.guiDir;
+    app.get('/gui', (c) => c.redirect('/gui/', 301));
+    app.use('/gui/*', serveStatic({ root, rewriteRequestPath: (path) => path.replace(/^\/gui/, '') }));
+    app.get('/gui/*', serveStatic({ root, path: 'index.html' }));
+  }
+
+  const api = new Hono<AppEnv>();
+  api.use(requireSecret(deps.config.password));
+  api.route('/', heartbeatRoutes(deps));
+  api.route('/', eventRoutes(deps));
+  app.route('/', api);
+
+  for (const [path, methods] of allowedMethods()) {
+    app.all(path, (c) => {
+      c.header('allow', methods.join(', '));
+      return errorAnswer(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not served at ${path}; use ${methods.join(' or ')}`);
+    });
+  }
+  return app;
+}

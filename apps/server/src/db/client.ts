@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrate.js';
+import * as schema from './schema.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open database, whichever driver serves it. */
+export interface Storage {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Database;
+  /** Runs a plain query and returns its rows, whatever the driver's result shape. */
+  rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
+  /** Brings the schema up to date (safe when several processes start at once). */
+  migrate(): Promise<void>;
+  /** Answers when the database answers; throws otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StorageOptions =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite'; memory: true };
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  if (options.kind === 'postgres') {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'watchtower' },
+    });
+    const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database;
+    const storage: Storage = {
+      kind: 'postgres',
+      db,
+      rows: async (query) => (await db.execute(query)) as unknown as never[],
+      migrate: async () => {
+        // One connection holds a session lock while it migrates; the others wait for it.
+        const connection = await client.reserve();
+        try {
+          await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          try {
+            await migratePostgres(drizzlePostgres({ client: connection, casing: 'snake_case' }), {
+              migrationsFolder: migrationsFolder(),
+            });
+          } finally {
+            await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+          }
+        } finally {
+          connection.release();
+        }
+      },
+      ping: async (timeoutMs = 2000) => {
+        await withTimeout(client`select 1`, timeoutMs, 'PostgreSQL');
+      },
+      close: async () => {
+        await client.end({ timeout: 5 });
+      },
+    };
+    return storage;
+  }
+
+  let dataDir: string | undefined;
+  if ('dataDir' in options) {
+    dataDir = join(options.dataDir, 'pgdata');
+    // PGlite does not create parent folders itself.
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = new PGlite(dataDir ?? 'memory://', { extensions: { pg_trgm } });
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
+    migrate: async () => {
+      await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: migrationsFolder() });
+    },
+    ping: async (timeoutMs = 2000) => {
+      if (closed) throw new Error('the embedded database is closed');
+      await withTimeout(client.query('select 1'), timeoutMs, 'PGlite');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Flush to the data files so the next start does not depend on WAL replay.
+      await client.query('CHECKPOINT');
+      await client.close();
+    },
+  };
+}

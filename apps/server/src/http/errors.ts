@@ -1,0 +1,49 @@
+import type { ErrorCode, ErrorResponse } from '@watchtower/protocol';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../domain/errors.js';
+import type { AppEnv } from './env.js';
+
+export const STATUS_OF = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string): Response {
+  const status = STATUS_OF[code];
+  const body: ErrorResponse = { result: status, hint, code, requestId: c.get('requestId') ?? '' };
+  return c.json(body, status);
+}
+
+/** The one place where a thrown error becomes the protocol's error answer. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof DomainError) {
+    return errorAnswer(c, error.code, error.message);
+  }
+  if (error instanceof HTTPException && error.status === 413) {
+    return errorAnswer(c, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 64 KiB');
+  }
+  if (isDatabaseUnavailable(error)) {
+    c.get('log')?.error({ err: error }, 'database unavailable');
+    return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the database is unavailable; nothing was stored, try again');
+  }
+  c.get('log')?.error({ err: error }, 'request failed');
+  return errorAnswer(c, 'INTERNAL_ERROR', 'the server failed to handle the request; nothing was stored');
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  }
+  return false;
+}

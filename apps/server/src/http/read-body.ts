@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import { DomainError } from '../domain/errors.js';
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError('VALIDATION_FAILED', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseForm(text: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+/**
+ * The request body as a plain object: JSON, or an urlencoded form (whose values are
+ * strings). A form-typed or untyped body that starts with "{" is read as JSON.
+ */
+export async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = await c.req.text();
+  let body: unknown;
+  if (type === 'application/json' || type.endsWith('+json')) {
+    body = text.trim() === '' ? {} : parseJson(text);
+  } else if (type === 'application/x-www-form-urlencoded' || type === '' || type === 'text/plain') {
+    // `curl -d '{"service":…}'` labels JSON as a form; no real form starts with "{".
+    const trimmed = text.trim();
+    body = trimmed.startsWith('{') ? parseJson(trimmed) : parseForm(trimmed);
+  } else {
+    throw new DomainError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-type ${type} is not accepted; send application/json or application/x-www-form-urlencoded`,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new DomainError('VALIDATION_FAILED', 'the body must be a JSON object such as {"service": "backup"}');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openStorage, type Storage } from './db/client.js';
+import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { storedPassword } from './lib/password.js';
+
+function findGuiDir(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return resolve(dirname(require.resolve('@watchtower/gui/package.json')), 'dist');
+  } catch {
+    // Without the dashboard package (a bare API deployment) /gui is simply not served.
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`watchtower: ${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const log = createLogger(config.log.level);
+  const dataDir = resolve(config.database.dataDir);
+
+  let releaseLock: (() => void) | undefined;
+  let storage: Storage;
+  if (config.database.url) {
+    storage = await openStorage({ kind: 'postgres', url: config.database.url });
+  } else {
+    releaseLock = lockDataDir(dataDir);
+    storage = await openStorage({ kind: 'pglite', dataDir });
+  }
+  await storage.migrate();
+  log.info({ database: storage.kind, dataDir: storage.kind === 'pglite' ? dataDir : undefined }, 'database ready');
+
+  let password = config.password;
+  if (!password) {
+    const stored = storedPassword(dataDir);
+    password = stored.password;
+    if (stored.created) {
+      // Shown this once; it stays in the data folder for the next starts.
+      process.stdout.write(
+        `\nwatchtower: no password was configured, so one was generated and stored in ${stored.file}:\n\n    ${password}\n\n` +
+          'Send it in the "password" header of every API call, or set WATCHTOWER_PASSWORD.\n\n',
+      );
+    } else {
+      log.info({ file: stored.file }, 'using the stored password');
+    }
+  }
+
+  const app = createApp({
+    db: storage,
+    clock: systemClock,
+    config: { ...config, password },
+    log,
+    guiDir: findGuiDir(),
+  });
+
+  const tls = config.server.ssl
+    ? { key: readFileSync(resolve(config.server.keyFile)), cert: readFileSync(resolve(config.server.certFile)) }
+    : undefined;
+  const server: ServerType = await new Promise((started, failed) => {
+    const instance = serve(
+      {
+        fetch: app.fetch,
+        port: config.server.port,
+        hostname: config.server.host,
+        ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+      },
+      (info) => {
+        log.info({ port: info.port, host: config.server.host, tls: Boolean(tls) }, 'listening');
+        started(instance);
+      },
+    );
+    instance.once('error', failed);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      // Idle keep-alive sockets would hold close() open.
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    });
+    await storage.close();
+    releaseLock?.();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DataDirLockedError) {
+    console.error(`watchtower: ${error.message}`);
+    process.exit(75);
+  }
+  console.error('watchtower: failed to start:', error);
+  process.exit(1);
+});

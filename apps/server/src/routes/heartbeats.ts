@@ -1,0 +1,65 @@
+import {
+  CancelRequest,
+  PulseRequest,
+  ROUTES,
+  ServiceName,
+  type CancelResponse,
+  type GetHeartbeatResponse,
+  type ListHeartbeatsResponse,
+  type PulseResponse,
+} from '@watchtower/protocol';
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { cancelHeartbeat } from '../domain/heartbeats/cancel-heartbeat.js';
+import { DomainError } from '../domain/errors.js';
+import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
+import { toHeartbeat } from '../domain/heartbeats/heartbeat-view.js';
+import { recordPulse } from '../domain/heartbeats/record-pulse.js';
+import type { AppEnv } from '../http/env.js';
+import { readBody } from '../http/read-body.js';
+import { parseInput } from '../http/validate.js';
+
+export function heartbeatRoutes({ db, clock }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  for (const path of ROUTES.pulse.paths) {
+    app.post(path, async (c) => {
+      const pulse = parseInput(PulseRequest, await readBody(c));
+      const now = clock.now();
+      const row = await recordPulse(db.db, pulse, now);
+      c.get('log').debug({ service: row.service, expected: row.expectedAt }, 'heartbeat.pulse');
+      return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(row, now) } satisfies PulseResponse);
+    });
+  }
+
+  for (const path of ROUTES.cancel.paths) {
+    app.delete(path, async (c) => {
+      const { service } = parseInput(CancelRequest, await readBody(c));
+      const row = await cancelHeartbeat(db.db, service);
+      const heartBeat = row ? toHeartbeat(row, clock.now()) : null;
+      return c.json({ result: 200, action: 'cancel', heartBeat } satisfies CancelResponse);
+    });
+  }
+
+  for (const path of ROUTES.listHeartbeats.paths) {
+    app.get(path, async (c) => {
+      const rows = await listHeartbeats(db.db);
+      const now = clock.now();
+      return c.json({
+        result: 200,
+        heartBeats: rows.map((row) => toHeartbeat(row, now)),
+      } satisfies ListHeartbeatsResponse);
+    });
+  }
+
+  for (const path of ROUTES.getHeartbeat.paths) {
+    app.get(path, async (c) => {
+      const service = parseInput(ServiceName, c.req.param('service'));
+      const row = await findHeartbeat(db.db, service);
+      if (!row) throw new DomainError('NOT_FOUND', `no heartbeat for service ${JSON.stringify(service)}`);
+      return c.json({ result: 200, heartBeat: toHeartbeat(row, clock.now()) } satisfies GetHeartbeatResponse);
+    });
+  }
+
+  return app;
+}
