@@ -53,19 +53,16 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       db,
       rows: async (query) => (await db.execute(query)) as unknown as never[],
       migrate: async () => {
-        // One connection holds a session lock while it migrates; the others wait for it.
-        const connection = await client.reserve();
+        // One connection holds a session lock while it migrates; other processes wait for it.
+        const single = postgres(options.url, { max: 1, onnotice: () => {} });
         try {
-          await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-          try {
-            await migratePostgres(drizzlePostgres({ client: connection, casing: 'snake_case' }), {
-              migrationsFolder: migrationsFolder(),
-            });
-          } finally {
-            await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-          }
+          await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          await migratePostgres(drizzlePostgres({ client: single, casing: 'snake_case' }), {
+            migrationsFolder: migrationsFolder(),
+          });
         } finally {
-          connection.release();
+          // Ending the session gives the lock back.
+          await single.end({ timeout: 5 });
         }
       },
       ping: async (timeoutMs = 2000) => {

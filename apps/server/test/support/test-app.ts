@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { ConfigSchema } from '../../src/config.js';
+import type { Storage } from '../../src/db/client.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createTestStorage, type DatabaseKind } from './databases.js';
+
+export const PASSWORD = 'test-password-123';
+
+export interface TestApp {
+  storage: Storage;
+  clock: ManualClock;
+  app: ReturnType<typeof createApp>;
+  /** A request with the password header, JSON-encoding `body` unless it is a string. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Rows stored in a table, to prove what a request did or did not write. */
+  count(table: 'heartbeats' | 'events'): Promise<number>;
+}
+
+/**
+ * Registers hooks that give each test an empty database of the given kind (one per file,
+ * emptied between tests) and an app on a clock that only moves when told.
+ */
+export function useTestApp(kind: DatabaseKind, options: { guiDir?: string } = {}): TestApp {
+  const context = {} as TestApp;
+  beforeAll(async () => {
+    context.storage = await createTestStorage(kind);
+  });
+  afterAll(async () => {
+    await context.storage?.close();
+  });
+  beforeEach(async () => {
+    await context.storage.db.execute(sql`truncate heartbeats, events restart identity`);
+    context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+    const config = { ...ConfigSchema.parse({}), password: PASSWORD };
+    context.app = createApp({
+      db: context.storage,
+      clock: context.clock,
+      config,
+      log: silentLogger,
+      guiDir: options.guiDir,
+    });
+  });
+  context.call = async (method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { password: PASSWORD, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    return context.app.request(path, init);
+  };
+  context.count = async (table) => {
+    const [row] = await context.storage.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    return row?.n ?? 0;
+  };
+  return context;
+}
