@@ -21,7 +21,7 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** A number, or a string holding one (form bodies and query strings carry numbers as text). */
