@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { AddEventRequest, CancelRequest, ListEventsQuery, PulseRequest, describeIssues } from './index.js';
+
+function hint(result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }): string {
+  expect(result.success).toBe(false);
+  return describeIssues(result.error!);
+}
+
+describe('PulseRequest', () => {
+  const valid = { service: 'backup', alertType: 'pushover', alertTarget: 'u'.repeat(30), nextIn: 60 };
+
+  it('takes numbers as numeric strings, fractions and exponents included', () => {
+    for (const [input, seconds] of [['90', 90], [' 2.5 ', 2.5], ['1e3', 1000], ['.5', 0.5]] as const) {
+      expect(PulseRequest.parse({ ...valid, nextIn: input }).nextIn).toBe(seconds);
+    }
+  });
+
+  it('accepts a service of exactly 200 characters, counted as characters not bytes', () => {
+    const name = '🚀'.repeat(200);
+    expect(PulseRequest.parse({ ...valid, service: name }).service).toBe(name);
+    expect(hint(PulseRequest.safeParse({ ...valid, service: `${name}x` }))).toMatch(/at most 200 characters; received 201/);
+  });
+
+  it('keeps a service name exactly as sent, spaces included', () => {
+    expect(PulseRequest.parse({ ...valid, service: ' spaced ' }).service).toBe(' spaced ');
+  });
+
+  it('accepts mail as an alias channel name', () => {
+    expect(PulseRequest.parse({ ...valid, alertType: 'mail' }).alertType).toBe('mail');
+  });
+
+  it('accepts exactly a year and refuses one second more', () => {
+    expect(PulseRequest.parse({ ...valid, nextIn: 31_536_000 }).nextIn).toBe(31_536_000);
+    expect(hint(PulseRequest.safeParse({ ...valid, nextIn: 31_536_000.5 }))).toMatch(/at most 31536000/);
+  });
+
+  it('drops fields it does not know, so newer clients work with it', () => {
+    expect(PulseRequest.parse({ ...valid, colour: 'red' })).not.toHaveProperty('colour');
+  });
+});
+
+describe('AddEventRequest', () => {
+  it('defaults level to 0 and alert to false', () => {
+    expect(AddEventRequest.parse({ service: 's', message: 'm' })).toEqual({ service: 's', message: 'm', level: 0, alert: false });
+  });
+
+  it('reads form-encoded alert flags', () => {
+    expect(AddEventRequest.parse({ service: 's', message: 'm', alert: 'true' }).alert).toBe(true);
+    expect(AddEventRequest.parse({ service: 's', message: 'm', alert: '0' }).alert).toBe(false);
+  });
+
+  it('counts the 10,000-character limit of a message in characters', () => {
+    expect(AddEventRequest.safeParse({ service: 's', message: '東'.repeat(10_000) }).success).toBe(true);
+    expect(AddEventRequest.safeParse({ service: 's', message: '東'.repeat(10_001) }).success).toBe(false);
+  });
+});
+
+describe('CancelRequest', () => {
+  it('needs only the service', () => {
+    expect(CancelRequest.parse({ service: 'x' })).toEqual({ service: 'x' });
+  });
+});
+
+describe('ListEventsQuery', () => {
+  it('parses dates given as Unix seconds or ISO-8601 into Unix seconds', () => {
+    const query = ListEventsQuery.parse({ from: '1767268800', to: '2026-01-01T13:00:00+01:00' });
+    expect(query.from).toBe(1_767_268_800);
+    expect(query.to).toBe(1_767_268_800);
+  });
+
+  it('takes a date without a time as midnight UTC', () => {
+    expect(ListEventsQuery.parse({ from: '2026-01-01' }).from).toBe(1_767_225_600);
+  });
+
+  it('treats empty parameters as absent, as HTML forms send them', () => {
+    expect(ListEventsQuery.parse({ service: '', level: '', message: '', limit: '' })).toEqual({ limit: 100 });
+  });
+
+  it('names every unknown parameter', () => {
+    expect(hint(ListEventsQuery.safeParse({ sevrice: 'a', lvl: '3' }))).toBe('unknown fields sevrice, lvl');
+  });
+});
