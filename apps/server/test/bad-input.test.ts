@@ -46,6 +46,8 @@ const cases: Case[] = [
   { name: 'a pulse sent as XML', method: 'POST', path: '/heartbeat', body: '<pulse/>', headers: { 'content-type': 'application/xml' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', hint: /application\/json or application\/x-www-form-urlencoded/ },
   { name: 'a pulse larger than 64 KiB', method: 'POST', path: '/heartbeat', body: { ...valid, padding: 'p'.repeat(70_000) }, status: 413, code: 'PAYLOAD_TOO_LARGE', hint: /larger than 64 KiB/ },
   { name: 'a form pulse with a non-numeric nextIn', method: 'POST', path: '/', body: 'service=a&alertType=log&alertTarget=x&nextIn=1h', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, code: 'VALIDATION_FAILED', hint: /nextIn must be a number of seconds.*"1h"/ },
+  { name: 'a pulse whose service holds a lone UTF-16 half', method: 'POST', path: '/heartbeat', body: `{"service":"a\\ud800b","alertType":"log","alertTarget":"x","nextIn":5}`, headers: { 'content-type': 'application/json' }, status: 400, code: 'VALIDATION_FAILED', hint: /service must not contain control characters or broken UTF-16/ },
+  { name: 'a pulse whose alertTarget holds NUL', method: 'POST', path: '/heartbeat', body: { ...valid, alertTarget: 'a\u0000b' }, status: 400, code: 'VALIDATION_FAILED', hint: /alertTarget must not contain NUL characters/ },
   // cancel and get
   { name: 'a cancel without service', method: 'DELETE', path: '/heartbeat', body: {}, status: 400, code: 'VALIDATION_FAILED', hint: /service is required/ },
   { name: 'a cancel with a 201-character service', method: 'DELETE', path: '/', body: { service: 'c'.repeat(201) }, status: 400, code: 'VALIDATION_FAILED', hint: /at most 200 characters/ },
@@ -55,6 +57,8 @@ const cases: Case[] = [
   { name: 'an event without message', method: 'POST', path: '/event', body: { ...event, message: undefined }, status: 400, code: 'VALIDATION_FAILED', hint: /message is required/ },
   { name: 'an event whose message is an object', method: 'POST', path: '/event', body: { ...event, message: { text: 'x' } }, status: 400, code: 'VALIDATION_FAILED', hint: /message must be a string; received an object/ },
   { name: 'an event with a 10,001-character message', method: 'POST', path: '/add-event', body: { ...event, message: 'm'.repeat(10_001) }, status: 400, code: 'VALIDATION_FAILED', hint: /message must be at most 10000 characters/ },
+  { name: 'an event whose message holds NUL', method: 'POST', path: '/event', body: { ...event, message: 'before\u0000after' }, status: 400, code: 'VALIDATION_FAILED', hint: /message must not contain NUL characters/ },
+  { name: 'an event whose message holds a lone UTF-16 half', method: 'POST', path: '/event', body: '{"service":"a","message":"x\\udc00"}', headers: { 'content-type': 'application/json' }, status: 400, code: 'VALIDATION_FAILED', hint: /message must not contain NUL characters or broken UTF-16/ },
   { name: 'an event without service', method: 'POST', path: '/event', body: { ...event, service: undefined }, status: 400, code: 'VALIDATION_FAILED', hint: /service is required/ },
   { name: 'an event with an empty service', method: 'POST', path: '/add-event', body: { ...event, service: '' }, status: 400, code: 'VALIDATION_FAILED', hint: /service must not be empty/ },
   { name: 'an event with a negative level', method: 'POST', path: '/event', body: { ...event, level: -1 }, status: 400, code: 'VALIDATION_FAILED', hint: /level must be an integer from 0 to 2147483647 or one of debug, info, warning, error, critical; received -1/ },
@@ -75,6 +79,7 @@ const cases: Case[] = [
   { name: 'a list with an unknown level', method: 'GET', path: '/events?level=loud', status: 400, code: 'VALIDATION_FAILED', hint: /level must be/ },
   { name: 'a list with a forged cursor', method: 'GET', path: '/events?before=not-a-cursor', status: 400, code: 'VALIDATION_FAILED', hint: /before must be the cursor returned as next/ },
   { name: 'a list with a cursor beyond any date', method: 'GET', path: `/events?before=${Buffer.from('9999999999999999:1').toString('base64url')}`, status: 400, code: 'VALIDATION_FAILED', hint: /before must be the cursor/ },
+  { name: 'a list whose message filter holds NUL', method: 'GET', path: '/events?message=a%00b', status: 400, code: 'VALIDATION_FAILED', hint: /message filter must not contain NUL/ },
   { name: 'a list with a misspelt filter', method: 'GET', path: '/events?servce=backup', status: 400, code: 'VALIDATION_FAILED', hint: /unknown field servce/ },
   { name: 'a list with a 201-character service filter', method: 'GET', path: `/events?service=${'s'.repeat(201)}`, status: 400, code: 'VALIDATION_FAILED', hint: /service must be at most 200 characters/ },
 ];

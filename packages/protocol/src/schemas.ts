@@ -11,6 +11,11 @@ import {
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const CONTROL = /\p{Cc}/u;
+// Text PostgreSQL cannot store: NUL, and UTF-16 halves without their other half.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const storable = (field: string) =>
+  [(text: string) => !UNSTORABLE.test(text), { message: `${field} must not contain NUL characters or broken UTF-16` }] as const;
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
@@ -71,8 +76,8 @@ export const ServiceName = z.unknown().transform((value, ctx) => {
     });
     return z.NEVER;
   }
-  if (CONTROL.test(value)) {
-    ctx.addIssue({ code: 'custom', message: 'service must not contain control characters' });
+  if (CONTROL.test(value) || UNSTORABLE.test(value)) {
+    ctx.addIssue({ code: 'custom', message: 'service must not contain control characters or broken UTF-16' });
     return z.NEVER;
   }
   return value;
@@ -112,7 +117,8 @@ export const AlertTarget = z
   })
   .max(LIMITS.alertTargetMaxLength, {
     message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
-  });
+  })
+  .refine(...storable('alertTarget'));
 
 /** Body of a pulse (`POST /heartbeat`, `POST /`). */
 export const PulseRequest = z.object({
@@ -176,7 +182,8 @@ export const AddEventRequest = z.object({
     })
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
-    }),
+    })
+    .refine(...storable('message')),
   alert: Flag.optional().transform((flag) => flag ?? false),
 });
 export type AddEventRequest = z.output<typeof AddEventRequest>;
@@ -227,7 +234,7 @@ export const ListEventsQuery = z.strictObject({
   message: optional(
     z.string().max(LIMITS.eventMessageMaxLength, {
       message: `message filter must be at most ${LIMITS.eventMessageMaxLength} characters`,
-    }),
+    }).refine(...storable('message filter')),
   ),
   limit: optional(
     numeric('limit', `a whole number from 1 to ${LIMITS.eventsMaxLimit}`).pipe(

@@ -20,6 +20,8 @@ export interface Storage {
   readonly db: Database;
   /** Runs a plain query and returns its rows, whatever the driver's result shape. */
   rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
+  /** Runs one statement with $1… parameters through the driver itself (the hot paths). */
+  query<T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
   /** Brings the schema up to date (safe when several processes start at once). */
   migrate(): Promise<void>;
   /** Answers when the database answers; throws otherwise. */
@@ -52,6 +54,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       kind: 'postgres',
       db,
       rows: async (query) => (await db.execute(query)) as unknown as never[],
+      query: async (text, params) =>
+        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
       migrate: async () => {
         // One connection holds a session lock while it migrates; other processes wait for it.
         const single = postgres(options.url, { max: 1, onnotice: () => {} });
@@ -89,6 +93,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     kind: 'pglite',
     db,
     rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
+    query: async (text, params) => (await client.query<never>(text, params)).rows,
     migrate: async () => {
       await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: migrationsFolder() });
     },

@@ -2,7 +2,9 @@ import type { ErrorCode, ErrorResponse } from '@watchtower/protocol';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { DomainError } from '../domain/errors.js';
+import { GroupCommitFullError } from '../lib/group-commit.js';
 import type { AppEnv } from './env.js';
 
 export const STATUS_OF = {
@@ -30,20 +32,14 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof HTTPException && error.status === 413) {
     return errorAnswer(c, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 64 KiB');
   }
+  if (error instanceof GroupCommitFullError) {
+    c.get('log')?.warn({ err: error }, 'write queue full');
+    return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
+  }
   if (isDatabaseUnavailable(error)) {
     c.get('log')?.error({ err: error }, 'database unavailable');
     return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the database is unavailable; nothing was stored, try again');
   }
   c.get('log')?.error({ err: error }, 'request failed');
   return errorAnswer(c, 'INTERNAL_ERROR', 'the server failed to handle the request; nothing was stored');
-}
-
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03']);
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  }
-  return false;
 }

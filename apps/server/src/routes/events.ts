@@ -7,7 +7,7 @@ import {
 } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { addEvent } from '../domain/events/add-event.js';
+import { createEventRecorder } from '../domain/events/add-event.js';
 import { listEvents, toEvent } from '../domain/events/list-events.js';
 import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
@@ -15,11 +15,12 @@ import { parseInput } from '../http/validate.js';
 
 export function eventRoutes({ db, clock }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const addEvent = createEventRecorder(db);
 
   for (const path of ROUTES.addEvent.paths) {
     app.post(path, async (c) => {
       const event = parseInput(AddEventRequest, await readBody(c));
-      const row = await addEvent(db.db, event, clock.now());
+      const row = await addEvent(event, clock.now());
       return c.json({ result: 200, event: toEvent(row) } satisfies AddEventResponse);
     });
   }

@@ -14,19 +14,20 @@ import { cancelHeartbeat } from '../domain/heartbeats/cancel-heartbeat.js';
 import { DomainError } from '../domain/errors.js';
 import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
 import { toHeartbeat } from '../domain/heartbeats/heartbeat-view.js';
-import { recordPulse } from '../domain/heartbeats/record-pulse.js';
+import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
 import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
 export function heartbeatRoutes({ db, clock }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const recordPulse = createPulseRecorder(db);
 
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {
       const pulse = parseInput(PulseRequest, await readBody(c));
       const now = clock.now();
-      const row = await recordPulse(db.db, pulse, now);
+      const row = await recordPulse(pulse, now);
       c.get('log').debug({ service: row.service, expected: row.expectedAt }, 'heartbeat.pulse');
       return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(row, now) } satisfies PulseResponse);
     });

@@ -1,27 +1,106 @@
 import type { PulseRequest } from '@watchtower/protocol';
-import type { Database } from '../../db/client.js';
-import { heartbeats, type HeartbeatRow } from '../../db/schema.js';
+import type { Storage } from '../../db/client.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
+import type { HeartbeatRow } from '../../db/schema.js';
+import { groupCommit } from '../../lib/group-commit.js';
+
+interface PulseRow {
+  service: string;
+  alert_type: string;
+  alert_target: string;
+  next_in: number;
+  last_at: string;
+  expected_at: string;
+}
+
+// One statement for any number of pulses. Rows go in service order, so concurrent
+// batches (from other processes) lock rows in the same order and cannot deadlock.
+// A pulse re-arms a cancelled or alerted service.
+const UPSERT_PULSES = `
+insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled)
+select x.service, x.alert_type, x.alert_target, x.next_in, x.last_at, x.expected_at, false, false
+from json_to_recordset($1::text::json)
+  as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz)
+order by x.service
+on conflict (service) do update set
+  alert_type = excluded.alert_type,
+  alert_target = excluded.alert_target,
+  next_in = excluded.next_in,
+  last_at = excluded.last_at,
+  expected_at = excluded.expected_at,
+  alerted = false,
+  cancelled = false
+returning h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
+  h.remind_every, h.warn_before,
+  extract(epoch from h.last_at) * 1000 as last_at_ms,
+  extract(epoch from h.expected_at) * 1000 as expected_at_ms,
+  extract(epoch from h.snoozed_until) * 1000 as snoozed_until_ms,
+  extract(epoch from h.created_at) * 1000 as created_at_ms`;
+
+// Times travel as epoch milliseconds: each driver parses timestamps its own way.
+interface UpsertedRow extends Record<string, unknown> {
+  service: string;
+  alert_type: string;
+  alert_target: string;
+  next_in: number;
+  alerted: boolean;
+  cancelled: boolean;
+  message: string | null;
+  remind_every: number | null;
+  warn_before: number | null;
+  last_at_ms: string | number;
+  expected_at_ms: string | number;
+  snoozed_until_ms: string | number | null;
+  created_at_ms: string | number;
+}
+
+function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
+  return {
+    service: row.service,
+    alertType: row.alert_type,
+    alertTarget: row.alert_target,
+    nextIn: Number(row.next_in),
+    lastAt: new Date(Number(row.last_at_ms)),
+    expectedAt: new Date(Number(row.expected_at_ms)),
+    alerted: row.alerted,
+    cancelled: row.cancelled,
+    message: row.message,
+    remindEvery: row.remind_every,
+    warnBefore: row.warn_before,
+    snoozedUntil: row.snoozed_until_ms === null ? null : new Date(Number(row.snoozed_until_ms)),
+    createdAt: new Date(Number(row.created_at_ms)),
+  };
+}
+
+export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<HeartbeatRow>;
 
 /**
- * Records a pulse: the service is alive until `received + nextIn`. A pulse re-arms a
- * cancelled or alerted service. One statement, so the answer follows its commit.
+ * Records pulses: each service is alive until `received + nextIn`. Concurrent pulses
+ * share one upsert and one commit; each caller is answered after that commit.
  */
-export async function recordPulse(db: Database, pulse: PulseRequest, received: Date): Promise<HeartbeatRow> {
-  const expectedAt = new Date(received.getTime() + pulse.nextIn * 1000);
-  const values = {
-    alertType: pulse.alertType,
-    alertTarget: pulse.alertTarget,
-    nextIn: pulse.nextIn,
-    lastAt: received,
-    expectedAt,
-    alerted: false,
-    cancelled: false,
-  };
-  const [row] = await db
-    .insert(heartbeats)
-    .values({ service: pulse.service, ...values })
-    .onConflictDoUpdate({ target: heartbeats.service, set: values })
-    .returning();
-  if (!row) throw new Error('the pulse upsert returned no row');
-  return row;
+export function createPulseRecorder(storage: Storage): RecordPulse {
+  const write = groupCommit(
+    async (pulses: PulseRow[]): Promise<HeartbeatRow[]> => {
+      // PostgreSQL refuses an upsert that touches one row twice: the last pulse of a
+      // service in the batch wins, and every caller of that service sees the result.
+      const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
+      const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [JSON.stringify([...latest.values()])]);
+      const byService = new Map(rows.map((row) => [row.service, toHeartbeatRow(row)]));
+      return pulses.map((pulse) => {
+        const row = byService.get(pulse.service);
+        if (!row) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
+        return row;
+      });
+    },
+    { maxBatch: 1000, maxPending: 20_000, retryAlone: (error) => !isDatabaseUnavailable(error) },
+  );
+  return (pulse, received) =>
+    write({
+      service: pulse.service,
+      alert_type: pulse.alertType,
+      alert_target: pulse.alertTarget,
+      next_in: pulse.nextIn,
+      last_at: received.toISOString(),
+      expected_at: new Date(received.getTime() + pulse.nextIn * 1000).toISOString(),
+    });
 }

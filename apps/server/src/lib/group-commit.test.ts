@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitFullError, groupCommit } from './group-commit.js';
+
+const options = { maxBatch: 100, maxPending: 1000, retryAlone: () => true };
+
+describe('groupCommit', () => {
+  it('writes a lone item at once, in a batch of one', async () => {
+    const batches: number[][] = [];
+    const add = groupCommit(async (items: number[]) => {
+      batches.push(items);
+      return items.map((n) => n * 2);
+    }, options);
+    expect(await add(21)).toBe(42);
+    expect(batches).toEqual([[21]]);
+  });
+
+  it('gathers items that arrive during a write into the next batch', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const add = groupCommit(async (items: number[]) => {
+      batches.push(items);
+      if (batches.length === 1) await gate;
+      return items;
+    }, options);
+    const first = add(1);
+    const rest = [2, 3, 4].map((n) => add(n));
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('splits a long queue into batches of at most maxBatch', async () => {
+    const sizes: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const add = groupCommit(
+      async (items: number[]) => {
+        sizes.push(items.length);
+        if (sizes.length === 1) await gate;
+        return items;
+      },
+      { ...options, maxBatch: 3 },
+    );
+    const all = Array.from({ length: 8 }, (_, n) => add(n));
+    release();
+    await Promise.all(all);
+    expect(sizes).toEqual([1, 3, 3, 1]);
+  });
+
+  it('retries a failed batch item by item so only the bad item fails', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    let calls = 0;
+    const add = groupCommit(async (items: number[]) => {
+      calls += 1;
+      if (calls === 1) await gate;
+      if (items.includes(13)) throw new Error('bad row 13');
+      return items;
+    }, options);
+    const first = add(1);
+    const results = Promise.allSettled([add(12), add(13), add(14)]);
+    release();
+    await first;
+    const settled = await results;
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason.message).toBe('bad row 13');
+  });
+
+  it('fails every waiter of a batch when the error is not worth a retry', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    let calls = 0;
+    const add = groupCommit(
+      async (items: number[]) => {
+        calls += 1;
+        if (calls === 1) {
+          await gate;
+          return items;
+        }
+        throw new Error('database down');
+      },
+      { ...options, retryAlone: () => false },
+    );
+    const first = add(1);
+    const results = Promise.allSettled([add(2), add(3)]);
+    release();
+    await first;
+    expect((await results).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(2);
+  });
+
+  it('refuses new items at once when maxPending are waiting', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((done) => (release = done));
+    const add = groupCommit(
+      async (items: number[]) => {
+        await gate;
+        return items;
+      },
+      { ...options, maxPending: 2 },
+    );
+    const accepted = [add(1), add(2), add(3)];
+    await expect(add(4)).rejects.toBeInstanceOf(GroupCommitFullError);
+    release();
+    expect(await Promise.all(accepted)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps working after a failed batch', async () => {
+    let fail = true;
+    const add = groupCommit(async (items: number[]) => {
+      if (fail) throw new Error('once');
+      return items;
+    }, options);
+    await expect(add(1)).rejects.toThrow('once');
+    fail = false;
+    expect(await add(2)).toBe(2);
+  });
+});
