@@ -1,20 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ALERT_TYPES } from '@watchtower/protocol';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const Flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((value) =>
+const Flag = z
+  .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])], {
+    error: 'must be true or false (1, 0, yes, no)',
+  })
+  .transform((value) =>
   typeof value === 'boolean' ? value : ['1', 'true', 'yes'].includes(value),
 );
 
-const Port = z.coerce
-  .number({ error: 'must be a port number' })
-  .int({ error: 'must be a whole number' })
-  .min(0, { error: 'must be from 0 to 65535' })
-  .max(65535, { error: 'must be from 0 to 65535' });
+// Only whole numbers, or strings of digits: coercion alone would take "" or null as 0 (a
+// random port) and "0x10" as 16.
+const Port = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a port number from 0 to 65535' })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be from 0 to 65535' })
+      .max(65535, { error: 'must be from 0 to 65535' }),
+  );
 
 /** Every setting of the server. `config/sample.json` shows each key with its default. */
 export const ConfigSchema = z
@@ -68,6 +80,9 @@ export const ConfigSchema = z
           .strict()
           .prefault({}),
         allowPrivateTargets: Flag.default(false),
+        // Where events sent with `alert: true` are alerted.
+        defaultType: z.enum(ALERT_TYPES, { error: `must be one of ${ALERT_TYPES.join(', ')}` }).optional(),
+        defaultTarget: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -97,6 +112,8 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['WATCHTOWER_MAIL_FROM', ['alerts', 'email', 'from']],
   ['WATCHTOWER_WEBHOOK_SECRET', ['alerts', 'webhook', 'secret']],
   ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', ['alerts', 'allowPrivateTargets']],
+  ['WATCHTOWER_ALERT_TYPE', ['alerts', 'defaultType']],
+  ['WATCHTOWER_ALERT_TARGET', ['alerts', 'defaultTarget']],
 ];
 
 /** Names whose value may instead be read from the file named by `NAME_FILE` (Docker secrets). */

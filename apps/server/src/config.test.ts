@@ -1,0 +1,209 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const SAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/sample.json');
+
+const DEFAULTS = {
+  server: { port: 4443, host: '0.0.0.0', ssl: false, certFile: 'config/server.crt', keyFile: 'config/server.key' },
+  database: { dataDir: './data' },
+  log: { level: 'info' },
+  alerts: {
+    pushover: { apiUrl: 'https://api.pushover.net' },
+    email: {},
+    webhook: {},
+    allowPrivateTargets: false,
+  },
+};
+
+/** DEFAULTS with one key changed, and where the config came from. */
+function defaultsWith(path: string, value: unknown, source?: string) {
+  const expected: Record<string, unknown> = structuredClone(DEFAULTS);
+  const keys = path.split('.');
+  let node = expected;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[keys[keys.length - 1]!] = value;
+  return { ...expected, source };
+}
+
+let cwd: string;
+
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'watchtower-config-'));
+});
+
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+function writeFile(name: string, content: string): string {
+  const file = join(cwd, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  return file;
+}
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env, cwd);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('answers the defaults for an empty environment and no config file', () => {
+    expect(loadConfig({}, cwd)).toEqual({ ...DEFAULTS, source: undefined });
+  });
+
+  it('reads config/config.json from the working folder when it is present', () => {
+    const file = writeFile('config/config.json', JSON.stringify({ server: { port: 5000 } }));
+    expect(loadConfig({}, cwd)).toEqual(defaultsWith('server.port', 5000, file));
+  });
+
+  it('reads the file named by WATCHTOWER_CONFIG, relative to the working folder', () => {
+    const file = writeFile('elsewhere/watchtower.json', JSON.stringify({ log: { level: 'debug' } }));
+    expect(loadConfig({ WATCHTOWER_CONFIG: 'elsewhere/watchtower.json' }, cwd)).toEqual(
+      defaultsWith('log.level', 'debug', file),
+    );
+  });
+
+  it('lets the environment override the file, key by key', () => {
+    writeFile('config/config.json', JSON.stringify({ server: { port: 5000, host: '10.0.0.1' }, log: { level: 'debug' } }));
+    const config = loadConfig({ PORT: '6000', LOG_LEVEL: 'warn' }, cwd);
+    expect(config.server).toMatchObject({ port: 6000, host: '10.0.0.1' });
+    expect(config.log.level).toBe('warn');
+  });
+
+  it('treats an empty variable as unset', () => {
+    writeFile('config/config.json', JSON.stringify({ server: { port: 5000 } }));
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }, cwd).server.port).toBe(5000);
+  });
+
+  it.each([
+    ['PORT', '8080', 'server.port', 8080],
+    ['HOST', '127.0.0.1', 'server.host', '127.0.0.1'],
+    ['WATCHTOWER_PASSWORD', 'a-long-secret', 'password', 'a-long-secret'],
+    ['DATABASE_URL', 'postgres://user@db.example:5432/watchtower', 'database.url', 'postgres://user@db.example:5432/watchtower'],
+    ['WATCHTOWER_DATA_DIR', '/var/lib/watchtower', 'database.dataDir', '/var/lib/watchtower'],
+    ['PUSHOVER_TOKEN', 'app-token', 'alerts.pushover.token', 'app-token'],
+    ['PUSHOVER_API_URL', 'http://127.0.0.1:9001', 'alerts.pushover.apiUrl', 'http://127.0.0.1:9001'],
+    ['RESEND_API_KEY', 're_123', 'alerts.email.resendApiKey', 're_123'],
+    ['RESEND_BASE_URL', 'http://127.0.0.1:9002', 'alerts.email.resendBaseUrl', 'http://127.0.0.1:9002'],
+    ['WATCHTOWER_MAIL_FROM', 'watchtower@example.com', 'alerts.email.from', 'watchtower@example.com'],
+    ['WATCHTOWER_WEBHOOK_SECRET', 'whsec_c2VjcmV0', 'alerts.webhook.secret', 'whsec_c2VjcmV0'],
+    ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', '1', 'alerts.allowPrivateTargets', true],
+    ['LOG_LEVEL', 'debug', 'log.level', 'debug'],
+  ])('sets %s=%s into %s and nothing else', (name, value, path, expected) => {
+    expect(loadConfig({ [name]: value }, cwd)).toEqual(defaultsWith(path, expected));
+  });
+
+  it.each([
+    ['1', true],
+    ['true', true],
+    ['yes', true],
+    ['0', false],
+    ['false', false],
+    ['no', false],
+  ])('reads WATCHTOWER_ALLOW_PRIVATE_TARGETS=%s as %s', (value, expected) => {
+    expect(loadConfig({ WATCHTOWER_ALLOW_PRIVATE_TARGETS: value }, cwd).alerts.allowPrivateTargets).toBe(expected);
+  });
+
+  it.each([
+    ['WATCHTOWER_PASSWORD', 'password', 'from-a-file-123'],
+    ['DATABASE_URL', 'database.url', 'postgres://secret@db/watchtower'],
+    ['PUSHOVER_TOKEN', 'alerts.pushover.token', 'token-from-file'],
+    ['RESEND_API_KEY', 'alerts.email.resendApiKey', 're_from_file'],
+    ['WATCHTOWER_WEBHOOK_SECRET', 'alerts.webhook.secret', 'whsec_ZnJvbWZpbGU='],
+  ])('reads %s from the file named by %s_FILE, without the final newline', (name, path, secret) => {
+    const file = writeFile(`secrets/${name}`, `${secret}\n`);
+    expect(loadConfig({ [`${name}_FILE`]: file }, cwd)).toEqual(defaultsWith(path, secret));
+  });
+
+  it('names the _FILE variable whose file cannot be read', () => {
+    const message = configError({ WATCHTOWER_PASSWORD_FILE: join(cwd, 'no-such-secret') });
+    expect(message).toContain('WATCHTOWER_PASSWORD_FILE');
+    expect(message).toContain(join(cwd, 'no-such-secret'));
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '1.5'],
+    ['PORT', ' '],
+    ['PORT', '0x10'],
+    ['PORT', '1e3'],
+    ['WATCHTOWER_PASSWORD', 'short'],
+    ['WATCHTOWER_ALERT_TYPE', 'sms'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['PUSHOVER_API_URL', 'ftp://pushover.example'],
+    ['RESEND_BASE_URL', 'not a url'],
+    ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%j with an error naming the variable', (name, value) => {
+    expect(configError({ [name]: value })).toContain(`${name}:`);
+  });
+
+  it('says which values a flag takes', () => {
+    expect(configError({ WATCHTOWER_ALLOW_PRIVATE_TARGETS: 'maybe' })).toContain('must be true or false');
+  });
+
+  it('does not repeat the refused value of a secret in the error', () => {
+    const message = configError({ DATABASE_URL: 'mysql://admin:hunter2@db.example/watchtower' });
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('names the key and the file of a bad value in the config file', () => {
+    const file = writeFile('config/config.json', JSON.stringify({ server: { port: 'abc' } }));
+    const message = configError({});
+    expect(message).toContain('server.port');
+    expect(message).toContain(file);
+  });
+
+  it.each([
+    [{ server: { prot: 1 } }, 'server.prot'],
+    [{ sever: {} }, 'sever'],
+    [{ alerts: { pushover: { tokn: 'x' } } }, 'alerts.pushover.tokn'],
+  ])('refuses the unknown key in %j, naming %s', (content, key) => {
+    writeFile('config/config.json', JSON.stringify(content));
+    expect(configError({})).toMatch(new RegExp(`unknown key ${key.replace(/\./g, '\\.')}\\b`));
+  });
+
+  it.each(['""', '" "', 'null', 'false'])('refuses server.port %s in the config file instead of taking port 0', (port) => {
+    writeFile('config/config.json', `{"server":{"port":${port}}}`);
+    expect(configError({})).toContain('server.port');
+  });
+
+  it('names the file that is not valid JSON', () => {
+    const file = writeFile('config/config.json', '{"server": {"port": 5000,}}');
+    const message = configError({});
+    expect(message).toContain(file);
+    expect(message).toMatch(/not valid JSON/);
+  });
+
+  it('names the file that holds JSON but not an object', () => {
+    const file = writeFile('config/config.json', '[1, 2]');
+    expect(configError({})).toContain(file);
+  });
+
+  it('names WATCHTOWER_CONFIG when its file does not exist', () => {
+    const message = configError({ WATCHTOWER_CONFIG: 'missing.json' });
+    expect(message).toContain('WATCHTOWER_CONFIG');
+    expect(message).toContain(join(cwd, 'missing.json'));
+  });
+
+  it('parses config/sample.json into exactly the defaults', () => {
+    expect(loadConfig({ WATCHTOWER_CONFIG: SAMPLE }, cwd)).toEqual({ ...DEFAULTS, source: SAMPLE });
+  });
+
+  it('shows every key that has a default in config/sample.json', () => {
+    const { source: _source, ...defaults } = loadConfig({}, cwd);
+    expect(JSON.parse(readFileSync(SAMPLE, 'utf8'))).toEqual(JSON.parse(JSON.stringify(defaults)));
+  });
+});

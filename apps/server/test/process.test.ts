@@ -1,0 +1,272 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Event, Heartbeat } from '@watchtower/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
+import {
+  cleanUpServers,
+  httpsGet,
+  PASSWORD,
+  spawnServer,
+  startServer,
+  temporaryFolder,
+  waitForExit,
+  type ServerProcess,
+} from './support/server-process.js';
+
+// Each case starts the built server (dist/main.js) as a child process, as an operator would.
+
+afterEach(cleanUpServers);
+
+async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  password = PASSWORD,
+): Promise<Response> {
+  const headers: Record<string, string> = { password };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** The fields of a heartbeat that must survive a restart unchanged. */
+const storedHeartbeat = (hb: Heartbeat) => ({
+  service: hb.service,
+  alertType: hb.alertType,
+  alertTarget: hb.alertTarget,
+  nextIn: hb.nextIn,
+  last: hb.last,
+  expected: hb.expected,
+  alerted: hb.alerted,
+  cancelled: hb.cancelled,
+  status: hb.status,
+});
+
+const storedEvent = (event: Event) => ({
+  id: event.id,
+  service: event.service,
+  level: event.level,
+  message: event.message,
+  date: event.date,
+});
+
+// A deadline an hour away stays in the future across any restart in these tests, so
+// nothing in the stored rows has a reason to change.
+const NEXT_IN = 3600;
+
+async function pulse(server: ServerProcess, service: string): Promise<Heartbeat> {
+  const response = await call(server, 'POST', '/heartbeat', { service, alertType: 'log', alertTarget: 'ops', nextIn: NEXT_IN });
+  const body = (await response.json()) as { heartBeat: Heartbeat };
+  if (response.status !== 200) throw new Error(`pulse answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.heartBeat;
+}
+
+async function addEvent(server: ServerProcess, message: string): Promise<Event> {
+  const response = await call(server, 'POST', '/event', { service: 'restarts', level: 'info', message });
+  const body = (await response.json()) as { event: Event };
+  if (response.status !== 200) throw new Error(`add event answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.event;
+}
+
+/** Concurrent pulses (one service each) and events, as the server acknowledged them. */
+async function writeConcurrently(server: ServerProcess, tag: string, count: number) {
+  const heartBeats = await Promise.all(Array.from({ length: count }, (_, i) => pulse(server, `${tag}-service-${i}`)));
+  const events = await Promise.all(Array.from({ length: count * 2 }, (_, i) => addEvent(server, `${tag} event ${i}`)));
+  return { heartBeats, events };
+}
+
+async function readAll(server: ServerProcess): Promise<{ heartBeats: Heartbeat[]; events: Event[] }> {
+  const heartbeatsResponse = await call(server, 'GET', '/heartbeats');
+  expect(heartbeatsResponse.status).toBe(200);
+  const eventsResponse = await call(server, 'GET', '/events?service=restarts&limit=1000');
+  expect(eventsResponse.status).toBe(200);
+  const { heartBeats } = (await heartbeatsResponse.json()) as { heartBeats: Heartbeat[] };
+  const { events } = (await eventsResponse.json()) as { events: Event[] };
+  return { heartBeats, events };
+}
+
+const byService = (a: { service: string }, b: { service: string }) => (a.service < b.service ? -1 : 1);
+const newestFirst = (a: Event, b: Event) => b.date - a.date || b.id - a.id;
+
+describe.each(DATABASE_KINDS)('data on %s', (kind) => {
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  let storageEnv: Record<string, string>;
+
+  beforeEach(async () => {
+    database = kind === 'postgres' ? await createTestDatabase() : undefined;
+    storageEnv = { WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-') };
+    if (database) storageEnv.DATABASE_URL = database.url;
+  });
+
+  afterEach(async () => {
+    await cleanUpServers();
+    await database?.drop();
+  });
+
+  it('keeps every acknowledged heartbeat and event across a clean restart', async () => {
+    const first = await startServer({ env: storageEnv });
+    const written = await writeConcurrently(first, 'clean', 10);
+    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const second = await startServer({ env: storageEnv });
+    const stored = await readAll(second);
+    expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(
+      written.heartBeats.map(storedHeartbeat).sort(byService),
+    );
+    expect(stored.events.map(storedEvent)).toEqual(written.events.sort(newestFirst).map(storedEvent));
+  });
+
+  it('keeps every acknowledged heartbeat and event after the process is killed', async () => {
+    const first = await startServer({ env: storageEnv });
+    const written = await writeConcurrently(first, 'before', 10);
+    // A second burst is still in flight when the process dies: whatever was answered 200
+    // must be there afterwards, whatever was not may or may not be.
+    const burst = [
+      ...Array.from({ length: 20 }, (_, i) => pulse(first, `burst-service-${i}`)),
+      ...Array.from({ length: 40 }, (_, i) => addEvent(first, `burst event ${i}`)),
+    ];
+    await Promise.any(burst);
+    expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const settled = await Promise.allSettled(burst);
+    const acknowledged = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const heartBeats = [...written.heartBeats, ...acknowledged.filter((value): value is Heartbeat => 'nextIn' in value)];
+    const events = [...written.events, ...acknowledged.filter((value): value is Event => 'message' in value)];
+    if (kind === 'pglite') {
+      // The killed process could not remove its lock; the next start must see it is stale.
+      expect(readFileSync(join(storageEnv.WATCHTOWER_DATA_DIR!, 'watchtower.lock'), 'utf8').trim()).toBe(String(first.pid));
+    }
+
+    const second = await startServer({ env: storageEnv });
+    const stored = await readAll(second);
+    expect(stored.heartBeats.map(storedHeartbeat)).toEqual(expect.arrayContaining(heartBeats.map(storedHeartbeat)));
+    expect(stored.events.map(storedEvent)).toEqual(expect.arrayContaining(events.map(storedEvent)));
+  });
+});
+
+describe('the PGlite data folder', () => {
+  it('refuses a second process on the same folder with exit code 75, and the first keeps serving', async () => {
+    const dataDir = temporaryFolder('watchtower-data-');
+    const first = await startServer({ env: { WATCHTOWER_DATA_DIR: dataDir } });
+    await pulse(first, 'before-second');
+
+    const second = await spawnServer({ env: { WATCHTOWER_DATA_DIR: dataDir } });
+    const exit = await waitForExit(second);
+    expect(exit).toEqual({ code: 75, signal: null });
+    expect(second.stderr()).toContain(dataDir);
+    expect(second.stderr()).toMatch(/in use/);
+
+    expect(readFileSync(join(dataDir, 'watchtower.lock'), 'utf8').trim()).toBe(String(first.pid));
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    await pulse(first, 'after-second');
+    const { heartBeats } = await readAll(first);
+    expect(heartBeats.map((hb) => hb.service).sort()).toEqual(['after-second', 'before-second']);
+  });
+
+  it('exits with code 0 on SIGTERM and removes its lock file', async () => {
+    const server = await startServer();
+    const lock = join(server.dataDir, 'watchtower.lock');
+    expect(readFileSync(lock, 'utf8').trim()).toBe(String(server.pid));
+
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('the generated password', () => {
+  const noPassword = (dataDir: string) => ({ WATCHTOWER_PASSWORD: undefined, WATCHTOWER_DATA_DIR: dataDir });
+
+  it('is printed on the first start and stored in the data folder for the owner alone', async () => {
+    const dataDir = temporaryFolder('watchtower-data-');
+    const server = await startServer({ env: noPassword(dataDir) });
+    const file = join(dataDir, 'password');
+    const password = readFileSync(file, 'utf8').trim();
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(server.stdout().split(password).length - 1).toBe(1);
+  });
+
+  it('is accepted by the API, and a wrong one is refused with 401', async () => {
+    const dataDir = temporaryFolder('watchtower-data-');
+    const server = await startServer({ env: noPassword(dataDir) });
+    const password = readFileSync(join(dataDir, 'password'), 'utf8').trim();
+
+    const right = await call(server, 'GET', '/heartbeats', undefined, password);
+    expect(right.status).toBe(200);
+    expect(await right.json()).toEqual({ result: 200, heartBeats: [] });
+
+    const wrong = await call(server, 'GET', '/heartbeats', undefined, `${password}x`);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ result: 401, code: 'UNAUTHORIZED' });
+  });
+
+  it('is not printed again on the next start, which accepts the same password', async () => {
+    const dataDir = temporaryFolder('watchtower-data-');
+    const first = await startServer({ env: noPassword(dataDir) });
+    const password = readFileSync(join(dataDir, 'password'), 'utf8').trim();
+    expect(first.stdout()).toContain(password);
+    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const second = await startServer({ env: noPassword(dataDir) });
+    expect(second.stdout()).not.toContain(password);
+    expect(readFileSync(join(dataDir, 'password'), 'utf8').trim()).toBe(password);
+    expect((await call(second, 'GET', '/heartbeats', undefined, password)).status).toBe(200);
+  });
+});
+
+describe('a configuration error', () => {
+  const configFile = (content: string) => {
+    const file = join(temporaryFolder('watchtower-config-'), 'config.json');
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it.each([
+    { problem: 'PORT=abc', key: 'PORT', env: () => ({ PORT: 'abc' }) },
+    { problem: 'LOG_LEVEL=loud', key: 'LOG_LEVEL', env: () => ({ LOG_LEVEL: 'loud' }) },
+    {
+      problem: 'an unknown key in the config file',
+      key: 'server.prot',
+      env: () => ({ WATCHTOWER_CONFIG: configFile('{"server":{"prot":1}}') }),
+    },
+    {
+      problem: 'a missing WATCHTOWER_CONFIG file',
+      key: 'WATCHTOWER_CONFIG',
+      env: () => ({ WATCHTOWER_CONFIG: join(temporaryFolder('watchtower-config-'), 'missing.json') }),
+    },
+    { problem: 'DATABASE_URL=mysql://x', key: 'DATABASE_URL', env: () => ({ DATABASE_URL: 'mysql://x' }) },
+  ])('stops the server with a non-zero exit naming $key for $problem', async ({ key, env }) => {
+    const server = await spawnServer({ env: env() });
+    const exit = await waitForExit(server);
+    expect(exit.signal).toBeNull();
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(server.stderr()).toContain(key);
+  });
+});
+
+describe('TLS', () => {
+  it('serves HTTPS when server.ssl is true in the config file', async () => {
+    const folder = temporaryFolder('watchtower-tls-');
+    const keyFile = join(folder, 'server.key');
+    const certFile = join(folder, 'server.crt');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile],
+      { stdio: 'pipe' },
+    );
+    const config = join(folder, 'config.json');
+    writeFileSync(config, JSON.stringify({ server: { ssl: true, certFile, keyFile } }));
+
+    const server = await startServer({ env: { WATCHTOWER_CONFIG: config }, tls: true });
+    expect(server.url).toMatch(/^https:/);
+    const answer = await httpsGet(`${server.url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ result: 200, status: 'ok' });
+  });
+});
