@@ -2,12 +2,14 @@ import { LIMITS, ROUTES } from '@watchtower/protocol';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppDeps } from './deps.js';
+import { createChannelRegistry } from './alerts/registry.js';
+import type { AppDeps, ResolvedDeps } from './deps.js';
 import { DomainError } from './domain/errors.js';
 import { presentedSecret, requireSecret } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { errorAnswer, handleError } from './http/errors.js';
 import { requestContext } from './http/request-context.js';
+import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
@@ -24,7 +26,12 @@ function allowedMethods(): Map<string, string[]> {
 }
 
 /** Builds the HTTP application. Importing this module does no I/O. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  const deps: ResolvedDeps = {
+    ...given,
+    channels: given.channels ?? createChannelRegistry(given.config, given.log),
+    signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
+  };
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
@@ -57,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use(requireSecret(deps.config.password));
   api.route('/', heartbeatRoutes(deps));
   api.route('/', eventRoutes(deps));
+  api.route('/', alertRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

@@ -1,7 +1,16 @@
+import type { ChannelRegistry } from './alerts/registry.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/client.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
+
+/** How request handlers tell the background loops that there is new work. */
+export interface JobSignals {
+  /** A service is armed with this deadline: the sweeper must look at it then. */
+  deadlineSet(at: Date): void;
+  /** An alert was queued: the sender should deliver it now. */
+  alertQueued(): void;
+}
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -9,6 +18,13 @@ export interface AppDeps {
   clock: Clock;
   config: Config & { password: string };
   log: Logger;
+  /** The alert channels; built from config when absent. */
+  channels?: ChannelRegistry | undefined;
+  /** Wakes the sweeper and the sender; nothing is woken when absent (tests drive them). */
+  signals?: JobSignals | undefined;
   /** Folder of the built dashboard, served at /gui. */
   guiDir?: string | undefined;
 }
+
+/** AppDeps with the optional parts filled in. */
+export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals };

@@ -1,15 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { serve, type ServerType } from '@hono/node-server';
+import { createChannelRegistry } from './alerts/registry.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
+import { registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
+import { LIVENESS_STALE_MS, startLiveness } from './jobs/liveness.js';
+import { startLoop } from './jobs/loop.js';
+import { createSendStep } from './jobs/sender.js';
+import { createSweepStep } from './jobs/sweeper.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { storedPassword } from './lib/password.js';
+
+function readKeyFile(key: string, file: string): Buffer {
+  try {
+    return readFileSync(resolve(file));
+  } catch (error) {
+    throw new ConfigError(`${key}: cannot read ${resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
 
 function findGuiDir(): string | undefined {
   try {
@@ -47,6 +62,13 @@ async function main(): Promise<void> {
   log.info({ database: storage.kind, dataDir: storage.kind === 'pglite' ? dataDir : undefined }, 'database ready');
 
   let password = config.password;
+  if (!password && storage.kind === 'postgres') {
+    console.error(
+      'watchtower: WATCHTOWER_PASSWORD: required with DATABASE_URL, so that every server process on that database shares one password',
+    );
+    await storage.close();
+    process.exit(78);
+  }
   if (!password) {
     const stored = storedPassword(dataDir);
     password = stored.password;
@@ -61,17 +83,59 @@ async function main(): Promise<void> {
     }
   }
 
+  const channels = createChannelRegistry(config, log);
+  const { defaultType, defaultTarget } = config.alerts;
+  if (defaultType || defaultTarget) {
+    const problem = defaultType && defaultTarget
+      ? await channels.problemWith(defaultType, defaultTarget)
+      : 'WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET go together';
+    if (problem) {
+      console.error(`watchtower: alerts.defaultType / alerts.defaultTarget: ${problem}`);
+      await storage.close();
+      process.exit(78);
+    }
+  }
+
+  const tls = config.server.ssl
+    ? { key: readKeyFile('server.keyFile', config.server.keyFile), cert: readKeyFile('server.certFile', config.server.certFile) }
+    : undefined;
+
+  // Deadlines that passed while no server ran get one fresh nextIn, before any sweep.
+  const instanceId = randomUUID();
+  const registration = await registerInstance(storage, {
+    id: instanceId,
+    now: systemClock.now(),
+    staleAfterMs: LIVENESS_STALE_MS,
+  });
+  if (registration.downtime) {
+    log.warn(
+      { from: registration.downtime.from, to: registration.downtime.to, graced: registration.graced.length },
+      'server was down; overdue services get one fresh nextIn',
+    );
+  }
+  const liveness = startLiveness(storage, instanceId, systemClock, log);
+  // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
+  const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
+  const sender = startLoop('sender', createSendStep({ storage, clock: systemClock, log, channels }), {
+    pollMs,
+    clock: systemClock,
+    log,
+  });
+  const sweeper = startLoop(
+    'sweeper',
+    createSweepStep({ storage, clock: systemClock, log, onClaimed: () => sender.wake() }),
+    { pollMs, clock: systemClock, log },
+  );
+
   const app = createApp({
     db: storage,
     clock: systemClock,
     config: { ...config, password },
     log,
+    channels,
+    signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
     guiDir: findGuiDir(),
   });
-
-  const tls = config.server.ssl
-    ? { key: readFileSync(resolve(config.server.keyFile)), cert: readFileSync(resolve(config.server.certFile)) }
-    : undefined;
   const server: ServerType = await new Promise((started, failed) => {
     const instance = serve(
       {
@@ -103,6 +167,11 @@ async function main(): Promise<void> {
       // Idle keep-alive sockets would hold close() open.
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     });
+    liveness.stop();
+    await Promise.all([sweeper.stop(), sender.stop()]);
+    await stopInstance(storage, instanceId, systemClock.now()).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not record the stop'),
+    );
     await storage.close();
     releaseLock?.();
     log.info('stopped');
@@ -113,6 +182,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`watchtower: ${error.message}`);
+    process.exit(78);
+  }
   if (error instanceof DataDirLockedError) {
     console.error(`watchtower: ${error.message}`);
     process.exit(75);

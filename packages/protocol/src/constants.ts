@@ -19,6 +19,14 @@ export const MAX_LEVEL = 2_147_483_647;
 export const ALERT_TYPES = ['pushover', 'email', 'mail', 'webhook', 'slack', 'log'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
+/** Why an alert was raised. */
+export const ALERT_KINDS = ['down', 'recovered', 'event'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Where an alert's delivery stands: waiting (or retrying), delivered, or given up after the retry window. */
+export const ALERT_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
 /** What the server reports about a heartbeat. */
 export const HEARTBEAT_STATUSES = ['alive', 'dead', 'cancelled'] as const;
 export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
@@ -51,6 +59,9 @@ export const LIMITS = {
   /** Events per page by default and at most. */
   eventsDefaultLimit: 100,
   eventsMaxLimit: 1_000,
+  /** Alert deliveries per page by default and at most. */
+  alertsDefaultLimit: 50,
+  alertsMaxLimit: 500,
   /** Bytes in a request body. */
   bodyMaxBytes: 64 * 1024,
 } as const;
@@ -66,6 +77,7 @@ export const ROUTES = {
   getHeartbeat: { method: 'GET', paths: ['/heartbeat/:service', '/get/:service'] },
   addEvent: { method: 'POST', paths: ['/event', '/add-event'] },
   listEvents: { method: 'GET', paths: ['/events', '/list-events'] },
+  listAlerts: { method: 'GET', paths: ['/alerts'] },
   health: { method: 'GET', paths: ['/healthz'] },
 } as const;
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  ALERT_KINDS,
+  ALERT_STATUSES,
   ALERT_TYPES,
   ERROR_CODES,
   HEARTBEAT_STATUSES,
@@ -320,6 +322,43 @@ export const ListEventsResponse = z.object({
   next: z.string().nullable(),
 });
 export type ListEventsResponse = z.output<typeof ListEventsResponse>;
+
+/** Query of `GET /alerts`: the most recent deliveries, optionally of one service. */
+export const ListAlertsQuery = z.strictObject({
+  service: optional(ServiceName),
+  limit: optional(
+    numeric('limit', `a whole number from 1 to ${LIMITS.alertsMaxLimit}`).pipe(
+      z
+        .number()
+        .int({ message: 'limit must be a whole number' })
+        .min(1, { message: 'limit must be at least 1' })
+        .max(LIMITS.alertsMaxLimit, { message: `limit must be at most ${LIMITS.alertsMaxLimit}` }),
+    ),
+  ).transform((value) => value ?? LIMITS.alertsDefaultLimit),
+});
+export type ListAlertsQuery = z.output<typeof ListAlertsQuery>;
+
+/** One alert and its delivery. Times are Unix seconds. */
+export const AlertDelivery = z.object({
+  id: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  service: z.string(),
+  channel: z.string(),
+  target: z.string(),
+  status: z.enum(ALERT_STATUSES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  created: z.number(),
+  sent: z.number().nullable(),
+  nextAttempt: z.number().nullable(),
+});
+export type AlertDelivery = z.output<typeof AlertDelivery>;
+
+export const ListAlertsResponse = z.object({
+  result: z.literal(200),
+  alerts: z.array(AlertDelivery),
+});
+export type ListAlertsResponse = z.output<typeof ListAlertsResponse>;
 
 export const HealthResponse = z.object({
   result: z.number(),

@@ -14,6 +14,8 @@ import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+export type Query = <T extends Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
+
 /** An open database, whichever driver serves it. */
 export interface Storage {
   readonly kind: 'pglite' | 'postgres';
@@ -21,7 +23,9 @@ export interface Storage {
   /** Runs a plain query and returns its rows, whatever the driver's result shape. */
   rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   /** Runs one statement with $1… parameters through the driver itself (the hot paths). */
-  query<T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
+  query: Query;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
   /** Brings the schema up to date (safe when several processes start at once). */
   migrate(): Promise<void>;
   /** Answers when the database answers; throws otherwise. */
@@ -56,6 +60,12 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       rows: async (query) => (await db.execute(query)) as unknown as never[],
       query: async (text, params) =>
         (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+      transaction: async (work) =>
+        (await client.begin((tx) =>
+          work(async (text, params) =>
+            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+          ),
+        )) as never,
       migrate: async () => {
         // One connection holds a session lock while it migrates; other processes wait for it.
         const single = postgres(options.url, { max: 1, onnotice: () => {} });
@@ -94,6 +104,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     db,
     rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
     query: async (text, params) => (await client.query<never>(text, params)).rows,
+    transaction: (work) => client.transaction((tx) => work(async (text, params) => (await tx.query<never>(text, params)).rows)),
     migrate: async () => {
       await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: migrationsFolder() });
     },

@@ -1,3 +1,4 @@
+import { ALERT_KINDS, ALERT_STATUSES } from '@watchtower/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -5,6 +6,7 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -58,3 +60,47 @@ export const events = pgTable(
 
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+
+export type { AlertKind, AlertStatus } from '@watchtower/protocol';
+
+/**
+ * The outbox: an alert is a row before it is a message, written in the same transaction
+ * as the change that causes it, and delivered (with retries) by the sender loop.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    // Random, and sent to providers as the idempotency key / webhook id.
+    id: text().primaryKey().default(sql`gen_random_uuid()::text`),
+    kind: text({ enum: ALERT_KINDS }).notNull(),
+    service: text().notNull(),
+    channel: text().notNull(),
+    target: text().notNull(),
+    // What the message says: when the service last pulsed, its deadline, the event text…
+    details: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: text({ enum: ALERT_STATUSES }).notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    // When a sender claims an alert it moves this a lease ahead: a sender that dies
+    // mid-delivery leaves the alert due again once the lease runs out.
+    nextAttemptAt: instant().notNull(),
+    lastError: text(),
+    createdAt: instant().notNull(),
+    sentAt: instant(),
+  },
+  (table) => [
+    // The sender's claim: pending rows by due time.
+    index('alerts_pending_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    // The deliveries list, newest first.
+    index('alerts_created_idx').on(table.createdAt.desc()),
+  ],
+);
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** One row per server process, refreshed while it runs: how the server knows it was down. */
+export const serverInstances = pgTable('server_instances', {
+  id: text().primaryKey(),
+  startedAt: instant().notNull(),
+  seenAt: instant().notNull(),
+  stopped: boolean().notNull().default(false),
+});

@@ -6,21 +6,32 @@ import {
   type ListEventsResponse,
 } from '@watchtower/protocol';
 import { Hono } from 'hono';
-import type { AppDeps } from '../deps.js';
-import { createEventRecorder } from '../domain/events/add-event.js';
+import type { ResolvedDeps } from '../deps.js';
+import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
+import { DomainError } from '../domain/errors.js';
 import { listEvents, toEvent } from '../domain/events/list-events.js';
 import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
-export function eventRoutes({ db, clock }: AppDeps): Hono<AppEnv> {
+export function eventRoutes({ db, clock, config, signals }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const addEvent = createEventRecorder(db);
+  const { defaultType, defaultTarget } = config.alerts;
+  const defaultRoute: AlertRoute | null =
+    defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
 
   for (const path of ROUTES.addEvent.paths) {
     app.post(path, async (c) => {
       const event = parseInput(AddEventRequest, await readBody(c));
-      const row = await addEvent(event, clock.now());
+      if (event.alert && !defaultRoute) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'alert: true needs a default alert channel on this server: set WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET',
+        );
+      }
+      const row = await addEvent(event, clock.now(), event.alert ? defaultRoute : null);
+      if (event.alert) signals.alertQueued();
       return c.json({ result: 200, event: toEvent(row) } satisfies AddEventResponse);
     });
   }

@@ -1,9 +1,9 @@
 import type { HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
-import type { AppDeps } from '../deps.js';
+import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
 
-export function healthRoutes({ db }: AppDeps): Hono<AppEnv> {
+export function healthRoutes({ db }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
     try {

@@ -9,7 +9,7 @@ import {
   type PulseResponse,
 } from '@watchtower/protocol';
 import { Hono } from 'hono';
-import type { AppDeps } from '../deps.js';
+import type { ResolvedDeps } from '../deps.js';
 import { cancelHeartbeat } from '../domain/heartbeats/cancel-heartbeat.js';
 import { DomainError } from '../domain/errors.js';
 import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
@@ -19,17 +19,23 @@ import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
-export function heartbeatRoutes({ db, clock }: AppDeps): Hono<AppEnv> {
+export function heartbeatRoutes({ db, clock, channels, signals }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const recordPulse = createPulseRecorder(db);
 
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {
       const pulse = parseInput(PulseRequest, await readBody(c));
+      const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
+      if (problem) throw new DomainError('VALIDATION_FAILED', problem);
       const now = clock.now();
-      const row = await recordPulse(pulse, now);
-      c.get('log').debug({ service: row.service, expected: row.expectedAt }, 'heartbeat.pulse');
-      return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(row, now) } satisfies PulseResponse);
+      const { heartbeat, recovered } = await recordPulse(pulse, now);
+      signals.deadlineSet(heartbeat.expectedAt);
+      if (recovered) {
+        c.get('log').info({ service: heartbeat.service }, 'heartbeat.recovered');
+        signals.alertQueued();
+      }
+      return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(heartbeat, now) } satisfies PulseResponse);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { PulseRequest } from '@watchtower/protocol';
+import { LEVELS, type PulseRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { HeartbeatRow } from '../../db/schema.js';
@@ -13,29 +13,73 @@ interface PulseRow {
   expected_at: string;
 }
 
-// One statement for any number of pulses. Rows go in service order, so concurrent
-// batches (from other processes) lock rows in the same order and cannot deadlock.
-// A pulse re-arms a cancelled or alerted service.
+// One statement for any number of pulses, and so one transaction. Rows go in service
+// order, so concurrent batches (from other processes) lock rows in the same order and
+// cannot deadlock. A pulse re-arms a cancelled or alerted service. A service that was
+// alerted as dead (and not cancelled since) gets, in the same statement, a "recovered"
+// alert to the channel that heard of its death, and an event.
 const UPSERT_PULSES = `
-insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled)
-select x.service, x.alert_type, x.alert_target, x.next_in, x.last_at, x.expected_at, false, false
-from json_to_recordset($1::text::json)
-  as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz)
-order by x.service
-on conflict (service) do update set
-  alert_type = excluded.alert_type,
-  alert_target = excluded.alert_target,
-  next_in = excluded.next_in,
-  last_at = excluded.last_at,
-  expected_at = excluded.expected_at,
-  alerted = false,
-  cancelled = false
-returning h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
+with incoming as (
+  select * from json_to_recordset($1::text::json)
+    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz)
+),
+previous as (
+  select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at
+  from heartbeats h where h.service in (select service from incoming)
+  order by h.service
+  for update
+),
+upserted as (
+  insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled)
+  select service, alert_type, alert_target, next_in, last_at, expected_at, false, false
+  from incoming
+  order by service
+  on conflict (service) do update set
+    alert_type = excluded.alert_type,
+    alert_target = excluded.alert_target,
+    next_in = excluded.next_in,
+    last_at = excluded.last_at,
+    expected_at = excluded.expected_at,
+    alerted = false,
+    cancelled = false
+  returning h.*
+),
+recovered as (
+  select p.service, p.alert_type, p.alert_target, p.last_at, p.expected_at, i.last_at as back,
+    floor(extract(epoch from i.last_at - p.last_at))::bigint as silent
+  from previous p join incoming i on i.service = p.service
+  where p.alerted and not p.cancelled
+),
+recovery_alerts as (
+  insert into alerts (kind, service, channel, target, details, next_attempt_at, created_at)
+  select 'recovered', r.service, r.alert_type, r.alert_target,
+    jsonb_build_object('last', extract(epoch from r.last_at), 'expected', extract(epoch from r.expected_at),
+      'back', extract(epoch from r.back)),
+    r.back, r.back
+  from recovered r
+),
+recovery_events as (
+  insert into events (service, level, message, date)
+  select r.service, ${LEVELS.info},
+    'Service ' || r.service || ' is pulsing again after ' ||
+    case
+      when r.silent < 60 then r.silent || ' s'
+      when r.silent < 3600 then (r.silent / 60) || ' min ' || (r.silent % 60) || ' s'
+      when r.silent < 86400 then (r.silent / 3600) || ' h ' || (r.silent % 3600 / 60) || ' min'
+      else (r.silent / 86400) || ' d ' || (r.silent % 86400 / 3600) || ' h'
+    end || ' of silence.',
+    r.back
+  from recovered r
+)
+select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
   h.remind_every, h.warn_before,
   extract(epoch from h.last_at) * 1000 as last_at_ms,
   extract(epoch from h.expected_at) * 1000 as expected_at_ms,
   extract(epoch from h.snoozed_until) * 1000 as snoozed_until_ms,
-  extract(epoch from h.created_at) * 1000 as created_at_ms`;
+  extract(epoch from h.created_at) * 1000 as created_at_ms,
+  (select count(*) from recovered r where r.service = h.service) > 0 as recovered
+from upserted h`;
+
 
 // Times travel as epoch milliseconds: each driver parses timestamps its own way.
 interface UpsertedRow extends Record<string, unknown> {
@@ -52,6 +96,7 @@ interface UpsertedRow extends Record<string, unknown> {
   expected_at_ms: string | number;
   snoozed_until_ms: string | number | null;
   created_at_ms: string | number;
+  recovered: boolean;
 }
 
 function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
@@ -72,7 +117,13 @@ function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
   };
 }
 
-export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<HeartbeatRow>;
+export interface PulseOutcome {
+  heartbeat: HeartbeatRow;
+  /** The service had been alerted as dead: a "recovered" alert is queued. */
+  recovered: boolean;
+}
+
+export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<PulseOutcome>;
 
 /**
  * Records pulses: each service is alive until `received + nextIn`. Concurrent pulses
@@ -80,16 +131,18 @@ export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<Heart
  */
 export function createPulseRecorder(storage: Storage): RecordPulse {
   const write = groupCommit(
-    async (pulses: PulseRow[]): Promise<HeartbeatRow[]> => {
+    async (pulses: PulseRow[]): Promise<PulseOutcome[]> => {
       // PostgreSQL refuses an upsert that touches one row twice: the last pulse of a
       // service in the batch wins, and every caller of that service sees the result.
       const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
       const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [JSON.stringify([...latest.values()])]);
-      const byService = new Map(rows.map((row) => [row.service, toHeartbeatRow(row)]));
+      const byService = new Map(
+        rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovered: row.recovered }]),
+      );
       return pulses.map((pulse) => {
-        const row = byService.get(pulse.service);
-        if (!row) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
-        return row;
+        const outcome = byService.get(pulse.service);
+        if (!outcome) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
+        return outcome;
       });
     },
     { maxBatch: 1000, maxPending: 20_000, retryAlone: (error) => !isDatabaseUnavailable(error) },

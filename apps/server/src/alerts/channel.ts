@@ -1,0 +1,28 @@
+import type { AlertRow } from '../db/schema.js';
+import type { Logger } from '../lib/logger.js';
+import type { RenderedAlert } from './render-alert.js';
+
+/** What a channel needs to deliver, beyond the alert itself. */
+export interface DeliveryContext {
+  log: Logger;
+  /** Gives up on a provider that does not answer in time. */
+  timeoutMs: number;
+  /** Refuses targets that resolve to private addresses, unless allowed by config. */
+  checkAddress: (url: URL) => Promise<void>;
+}
+
+/** One way of telling a person: Pushover, e-mail, a webhook, Slack, a log line. */
+export interface Channel {
+  readonly name: string;
+  /** What the configuration lacks for this channel to deliver, or null when it has all. */
+  missingConfig(): string | null;
+  /** Why a target is unusable for this channel, or null when it is fine. */
+  checkTarget(target: string, context: Pick<DeliveryContext, 'checkAddress'>): Promise<string | null>;
+  /** Sends the alert; throws when the provider did not take it. */
+  deliver(alert: AlertRow, message: RenderedAlert, context: DeliveryContext): Promise<void>;
+}
+
+/** A provider's refusal or a network failure, kept as the alert's last error. */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+}

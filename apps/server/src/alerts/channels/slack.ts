@@ -1,0 +1,19 @@
+import type { Channel } from '../channel.js';
+import { postOrThrow } from '../http-post.js';
+import { checkWebUrl } from './web-url.js';
+
+/** Slack: POST {text} to the incoming-webhook URL in the target. */
+export const slackChannel: Channel = {
+  name: 'slack',
+  missingConfig: () => null,
+  checkTarget: (target, context) => checkWebUrl('slack', target, context),
+  deliver: async (alert, message, { timeoutMs, checkAddress }) => {
+    const url = new URL(alert.target);
+    await checkAddress(url);
+    await postOrThrow(url, {
+      body: JSON.stringify({ text: `*${message.title}*\n${message.text}` }),
+      headers: { 'content-type': 'application/json' },
+      timeoutMs,
+    });
+  },
+};

@@ -1,0 +1,93 @@
+import { LEVELS } from '@watchtower/protocol';
+import type { Storage } from '../../db/client.js';
+import { recordServerEvents } from '../alerts/enqueue-alerts.js';
+
+export interface Downtime {
+  from: Date;
+  to: Date;
+}
+
+export interface Registration {
+  /** When no server process ran before this one started, if that can be told. */
+  downtime: Downtime | null;
+  /** Services whose deadline passed during the downtime and got one fresh nextIn. */
+  graced: string[];
+}
+
+interface InstanceSummary extends Record<string, unknown> {
+  last_seen_ms: string | number | null;
+  others_alive: boolean | null;
+}
+
+const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Registers this process and, when no other process was running, gives every armed
+ * service whose deadline passed while the server was down one fresh `nextIn` from now:
+ * its pulses may have gone into the void, so calling it dead would be a false alarm.
+ * Each such service gets an event that says so. All in one transaction.
+ */
+export async function registerInstance(
+  storage: Storage,
+  { id, now, staleAfterMs }: { id: string; now: Date; staleAfterMs: number },
+): Promise<Registration> {
+  return storage.transaction(async (query) => {
+    // One registration at a time, so two processes starting together agree on the downtime.
+    await query(`lock table server_instances in share row exclusive mode`, []);
+    const [summary] = await query<InstanceSummary>(
+      `select extract(epoch from max(seen_at)) * 1000 as last_seen_ms,
+              bool_or(not stopped and seen_at > $1) as others_alive
+       from server_instances where id <> $2`,
+      [new Date(now.getTime() - staleAfterMs).toISOString(), id],
+    );
+    await query(
+      `insert into server_instances (id, started_at, seen_at) values ($1, $2, $2)
+       on conflict (id) do update set seen_at = $2, stopped = false`,
+      [id, now.toISOString()],
+    );
+    // Rows of long-gone processes; the newest is kept for the next start.
+    await query(
+      `delete from server_instances where id <> $1 and seen_at < (select max(seen_at) from server_instances) - interval '1 day'`,
+      [id],
+    );
+    if (summary?.last_seen_ms === null || summary?.last_seen_ms === undefined || summary.others_alive) {
+      return { downtime: null, graced: [] };
+    }
+    const downtime = { from: new Date(Number(summary.last_seen_ms)), to: now };
+    if (downtime.from >= downtime.to) return { downtime: null, graced: [] };
+    const graced = await query<{ service: string; expected_ms: string | number }>(
+      `update heartbeats set expected_at = $2::timestamptz + next_in * interval '1 second'
+       where not alerted and not cancelled and expected_at >= $1 and expected_at <= $2
+       returning service, extract(epoch from expected_at) * 1000 as expected_ms`,
+      [downtime.from.toISOString(), now.toISOString()],
+    );
+    const span = `${iso(downtime.from)} to ${iso(downtime.to)}`;
+    await recordServerEvents(
+      query,
+      [
+        {
+          service: 'watchtower',
+          level: LEVELS.warning,
+          message: `No watchtower server ran from ${span}; ${graced.length} service(s) whose deadline passed meanwhile got one fresh nextIn before they can be called dead.`,
+        },
+        ...graced.map((row) => ({
+          service: row.service,
+          level: LEVELS.warning,
+          message: `Its deadline passed while no watchtower server ran (${span}); its pulses may have been lost, so it has until ${iso(new Date(Number(row.expected_ms)))} to pulse before it is called dead.`,
+        })),
+      ],
+      now,
+    );
+    return { downtime, graced: graced.map((row) => row.service) };
+  });
+}
+
+/** Refreshes this process's sign of life. */
+export async function touchInstance(storage: Storage, id: string, now: Date): Promise<void> {
+  await storage.query(`update server_instances set seen_at = $2 where id = $1`, [id, now.toISOString()]);
+}
+
+/** Marks this process as stopped cleanly, at `now`. */
+export async function stopInstance(storage: Storage, id: string, now: Date): Promise<void> {
+  await storage.query(`update server_instances set seen_at = $2, stopped = true where id = $1`, [id, now.toISOString()]);
+}
