@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { ConfigSchema } from '../../src/config.js';
+import { ConfigSchema, type Config } from '../../src/config.js';
 import type { Storage } from '../../src/db/client.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -16,14 +16,17 @@ export interface TestApp {
   /** A request with the password header, JSON-encoding `body` unless it is a string. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Rows stored in a table, to prove what a request did or did not write. */
-  count(table: 'heartbeats' | 'events'): Promise<number>;
+  count(table: 'heartbeats' | 'events' | 'alerts'): Promise<number>;
 }
 
 /**
  * Registers hooks that give each test an empty database of the given kind (one per file,
  * emptied between tests) and an app on a clock that only moves when told.
  */
-export function useTestApp(kind: DatabaseKind, options: { guiDir?: string } = {}): TestApp {
+export function useTestApp(
+  kind: DatabaseKind,
+  options: { guiDir?: string; configure?: (config: Config) => void } = {},
+): TestApp {
   const context = {} as TestApp;
   beforeAll(async () => {
     context.storage = await createTestStorage(kind);
@@ -32,9 +35,10 @@ export function useTestApp(kind: DatabaseKind, options: { guiDir?: string } = {}
     await context.storage?.close();
   });
   beforeEach(async () => {
-    await context.storage.db.execute(sql`truncate heartbeats, events restart identity`);
+    await context.storage.db.execute(sql`truncate heartbeats, events, alerts, server_instances restart identity`);
     context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
     const config = { ...ConfigSchema.parse({}), password: PASSWORD };
+    options.configure?.(config);
     context.app = createApp({
       db: context.storage,
       clock: context.clock,

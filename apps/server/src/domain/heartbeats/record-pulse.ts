@@ -31,9 +31,11 @@ previous as (
 ),
 upserted as (
   insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled)
-  select service, alert_type, alert_target, next_in, last_at, expected_at, false, false
-  from incoming
-  order by service
+  select i.service, i.alert_type, i.alert_target, i.next_in, i.last_at, i.expected_at, false, false
+  -- The join makes "previous" lock and read the rows before they are written; a row
+  -- written by this very statement would be invisible to its FOR UPDATE.
+  from incoming i left join previous p on p.service = i.service
+  order by i.service
   on conflict (service) do update set
     alert_type = excluded.alert_type,
     alert_target = excluded.alert_target,
