@@ -2,6 +2,7 @@ import { LIMITS, ROUTES } from '@watchtower/protocol';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { createChannelRegistry } from './alerts/registry.js';
 import type { AppDeps, ResolvedDeps } from './deps.js';
 import { DomainError } from './domain/errors.js';
@@ -37,6 +38,18 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
   app.use(requestContext(deps.log));
+  if (deps.config.server.corsOrigins.length > 0) {
+    const origins = deps.config.server.corsOrigins;
+    app.use(
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowMethods: ['GET', 'POST', 'DELETE'],
+        allowHeaders: ['password', 'authorization', 'content-type', 'x-request-id'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     bodyLimit({
       maxSize: LIMITS.bodyMaxBytes,

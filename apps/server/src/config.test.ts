@@ -8,7 +8,14 @@ import { ConfigError, loadConfig } from './config.js';
 const SAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/sample.json');
 
 const DEFAULTS = {
-  server: { port: 4443, host: '0.0.0.0', ssl: false, certFile: 'config/server.crt', keyFile: 'config/server.key' },
+  server: {
+    port: 4443,
+    host: '0.0.0.0',
+    ssl: false,
+    certFile: 'config/server.crt',
+    keyFile: 'config/server.key',
+    corsOrigins: [] as string[],
+  },
   database: { dataDir: './data' },
   log: { level: 'info' },
   alerts: {
@@ -147,6 +154,15 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%j with an error naming the variable', (name, value) => {
     expect(configError({ [name]: value })).toContain(`${name}:`);
+  });
+
+  it('reads CORS origins as a comma-separated list from the environment', () => {
+    const config = loadConfig({ WATCHTOWER_CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }, cwd);
+    expect(config.server.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);
+  });
+
+  it('refuses a CORS origin with a path, naming the variable', () => {
+    expect(configError({ WATCHTOWER_CORS_ORIGINS: 'https://a.example.com/app' })).toMatch(/WATCHTOWER_CORS_ORIGINS.*https:\/\/example.com/);
   });
 
   it('says which values a flag takes', () => {

@@ -38,6 +38,18 @@ export const ConfigSchema = z
         ssl: Flag.default(false),
         certFile: z.string().min(1).default('config/server.crt'),
         keyFile: z.string().min(1).default('config/server.key'),
+        // Web origins whose pages may call the API (browser SDK, other dashboards).
+        corsOrigins: z
+          .union([z.array(z.string()), z.string()])
+          .transform((value) => (typeof value === 'string' ? value.split(',') : value).map((origin) => origin.trim()).filter(Boolean))
+          .pipe(
+            z.array(
+              z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, {
+                error: 'each origin must look like https://example.com (scheme, host, optional port), or *',
+              }),
+            ),
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -101,6 +113,7 @@ type Env = Record<string, string | undefined>;
 const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['PORT', ['server', 'port']],
   ['HOST', ['server', 'host']],
+  ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],
@@ -183,7 +196,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = issue.path.map(String).join('.');
-      const where = origin.get(key) ?? (file ? `${key} in ${file}` : key);
+      // An environment variable may set a whole list or object: name it for any key below.
+      const envName = [...origin].find(([path]) => key === path || key.startsWith(`${path}.`))?.[1];
+      const where = envName ?? (file ? `${key} in ${file}` : key);
       if (issue.code === 'unrecognized_keys') {
         const prefix = key ? `${key}.` : '';
         return `${file ?? 'config'}: unknown key ${issue.keys.map((k) => prefix + k).join(', ')}`;
