@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createChannelRegistry } from './alerts/registry.js';
 import type { AppDeps, ResolvedDeps } from './deps.js';
+import { createLocalChangeFeed } from './lib/change-feed.js';
 import { DomainError } from './domain/errors.js';
 import { presentedSecret, requireSecret } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
@@ -12,6 +13,7 @@ import { errorAnswer, handleError } from './http/errors.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
+import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
 
@@ -32,6 +34,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     ...given,
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
+    feed: given.feed ?? createLocalChangeFeed(),
   };
   const app = new Hono<AppEnv>();
   app.onError(handleError);
@@ -78,6 +81,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', heartbeatRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
+  api.route('/', streamRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

@@ -1,6 +1,7 @@
 import type { ChannelRegistry } from './alerts/registry.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/client.js';
+import type { ChangeFeed } from './lib/change-feed.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 
@@ -22,9 +23,11 @@ export interface AppDeps {
   channels?: ChannelRegistry | undefined;
   /** Wakes the sweeper and the sender; nothing is woken when absent (tests drive them). */
   signals?: JobSignals | undefined;
+  /** Where committed changes are announced for live views; in-process when absent. */
+  feed?: ChangeFeed | undefined;
   /** Folder of the built dashboard, served at /gui. */
   guiDir?: string | undefined;
 }
 
 /** AppDeps with the optional parts filled in. */
-export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals };
+export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals; feed: ChangeFeed };

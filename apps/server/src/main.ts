@@ -9,12 +9,14 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
+import { createNotifyChangeFeed } from './db/notify-feed.js';
 import { registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
 import { LIVENESS_STALE_MS, startLiveness } from './jobs/liveness.js';
 import { startLoop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
 import { systemClock } from './lib/clock.js';
+import { createLocalChangeFeed } from './lib/change-feed.js';
 import { createLogger } from './lib/logger.js';
 import { storedPassword } from './lib/password.js';
 
@@ -114,16 +116,17 @@ async function main(): Promise<void> {
     );
   }
   const liveness = startLiveness(storage, instanceId, systemClock, log);
+  const feed = config.database.url ? await createNotifyChangeFeed(config.database.url, log) : createLocalChangeFeed();
   // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
   const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
-  const sender = startLoop('sender', createSendStep({ storage, clock: systemClock, log, channels }), {
+  const sender = startLoop('sender', createSendStep({ storage, clock: systemClock, log, channels, feed }), {
     pollMs,
     clock: systemClock,
     log,
   });
   const sweeper = startLoop(
     'sweeper',
-    createSweepStep({ storage, clock: systemClock, log, onClaimed: () => sender.wake() }),
+    createSweepStep({ storage, clock: systemClock, log, feed, onClaimed: () => sender.wake() }),
     { pollMs, clock: systemClock, log },
   );
 
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
     log,
     channels,
     signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
+    feed,
     guiDir: findGuiDir(),
   });
   const server: ServerType = await new Promise((started, failed) => {
@@ -162,11 +166,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    await new Promise<void>((done) => {
+    const closed = new Promise<void>((done) => {
       server.close(() => done());
       // Idle keep-alive sockets would hold close() open.
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     });
+    // Ends the live streams, which would otherwise keep their connections open.
+    await feed.close();
+    await closed;
     liveness.stop();
     await Promise.all([sweeper.stop(), sender.stop()]);
     await stopInstance(storage, instanceId, systemClock.now()).catch((error: unknown) =>

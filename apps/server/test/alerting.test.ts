@@ -54,7 +54,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       config.alerts.defaultTarget = 'ops';
     },
   });
-  const sweep = () => claimOverdueHeartbeats(t.storage, t.clock.now());
+  const sweep = async () => (await claimOverdueHeartbeats(t.storage, t.clock.now())).map((claim) => claim.service);
   const alerts = () => listRecentAlerts(t.storage, 100);
   const events = async () => (await (await t.call('GET', '/events')).json()).events as Array<{ service: string; level: number; message: string }>;
 
@@ -94,7 +94,9 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     it('claims each of many overdue services exactly once when sweeps run at the same time', async () => {
       await Promise.all(Array.from({ length: 150 }, (_, i) => t.call('POST', '/heartbeat', pulse(`svc-${i}`, 5))));
       t.clock.advance(6);
-      const claimed = (await Promise.all([1, 2, 3, 4].map(() => claimOverdueHeartbeats(t.storage, t.clock.now(), 40)))).flat();
+      const claimed = (await Promise.all([1, 2, 3, 4].map(() => claimOverdueHeartbeats(t.storage, t.clock.now(), 40))))
+        .flat()
+        .map((claim) => claim.service);
       const again = await sweep();
       const all = [...claimed, ...again];
       expect(all).toHaveLength(150);

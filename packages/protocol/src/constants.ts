@@ -78,6 +78,7 @@ export const ROUTES = {
   addEvent: { method: 'POST', paths: ['/event', '/add-event'] },
   listEvents: { method: 'GET', paths: ['/events', '/list-events'] },
   listAlerts: { method: 'GET', paths: ['/alerts'] },
+  stream: { method: 'GET', paths: ['/stream'] },
   health: { method: 'GET', paths: ['/healthz'] },
 } as const;
 

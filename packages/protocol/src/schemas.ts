@@ -360,6 +360,23 @@ export const ListAlertsResponse = z.object({
 });
 export type ListAlertsResponse = z.output<typeof ListAlertsResponse>;
 
+/**
+ * What `GET /stream` pushes, as server-sent events named by `type`: a heartbeat's new state
+ * (pulse, cancel), a death, a recovery, a new event, an alert delivery's new state. After
+ * `resync` (the client fell behind and changes were dropped) a client reloads what it shows.
+ */
+export const StreamChange = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('heartbeat'), heartBeat: Heartbeat }),
+  z.object({ type: z.literal('heartbeat.dead'), service: z.string() }),
+  z.object({ type: z.literal('heartbeat.recovered'), service: z.string() }),
+  z.object({ type: z.literal('event'), event: Event }),
+  z.object({ type: z.literal('alert'), alert: AlertDelivery }),
+]);
+export type StreamChange = z.output<typeof StreamChange>;
+
+/** Names of the server-sent events of `GET /stream`, besides those of StreamChange. */
+export const STREAM_CONTROL_EVENTS = ['ready', 'resync'] as const;
+
 export const HealthResponse = z.object({
   result: z.number(),
   status: z.enum(['ok', 'unavailable']),

@@ -2,7 +2,14 @@ import type { ChannelRegistry } from '../alerts/registry.js';
 import { renderAlert } from '../alerts/render-alert.js';
 import type { Storage } from '../db/client.js';
 import type { AlertRow } from '../db/schema.js';
-import { claimDueAlerts, markAlertSent, nextAlertDue, recordAlertFailure } from '../domain/alerts/delivery-queue.js';
+import {
+  claimDueAlerts,
+  markAlertSent,
+  nextAlertDue,
+  recordAlertFailure,
+  toAlertDelivery,
+} from '../domain/alerts/delivery-queue.js';
+import type { ChangeFeed } from '../lib/change-feed.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
@@ -26,12 +33,18 @@ export function createSendStep({
   clock,
   log,
   channels,
+  feed,
 }: {
   storage: Storage;
   clock: Clock;
   log: Logger;
   channels: ChannelRegistry;
+  feed?: ChangeFeed;
 }): () => Promise<StepResult> {
+  const announce = (row: AlertRow | null) => {
+    if (row) feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
+  };
+
   async function deliver(alert: AlertRow): Promise<void> {
     const fields = { alert_id: alert.id, kind: alert.kind, service: alert.service, channel: alert.channel, attempt: alert.attempts };
     try {
@@ -40,12 +53,12 @@ export function createSendStep({
       const missing = channel.missingConfig();
       if (missing) throw new Error(missing);
       await channel.deliver(alert, renderAlert(alert), channels.context);
-      await markAlertSent(storage, alert.id, clock.now());
+      announce(await markAlertSent(storage, alert.id, clock.now()));
       log.info(fields, 'alert.sent');
     } catch (error) {
       const message = (error as Error).message;
       const retryAt = retryTime(alert, clock.now());
-      await recordAlertFailure(storage, alert.id, message, retryAt);
+      announce(await recordAlertFailure(storage, alert.id, message, retryAt));
       log[retryAt ? 'warn' : 'error']({ ...fields, error: message, retry_at: retryAt }, retryAt ? 'alert.retry' : 'alert.failed');
     }
   }

@@ -1,5 +1,6 @@
 import type { Storage } from '../db/client.js';
 import { claimOverdueHeartbeats, nextDeadline } from '../domain/alerts/claim-overdue-heartbeats.js';
+import type { ChangeFeed } from '../lib/change-feed.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
@@ -11,20 +12,28 @@ export function createSweepStep({
   storage,
   clock,
   log,
+  feed,
   onClaimed,
 }: {
   storage: Storage;
   clock: Clock;
   log: Logger;
+  feed: ChangeFeed;
   onClaimed: () => void;
 }): () => Promise<StepResult> {
   return async () => {
     const now = clock.now();
-    const services = await claimOverdueHeartbeats(storage, now, BATCH);
-    if (services.length > 0) {
-      for (const service of services) log.info({ service }, 'heartbeat.dead');
+    const claims = await claimOverdueHeartbeats(storage, now, BATCH);
+    if (claims.length > 0) {
+      for (const { service } of claims) log.info({ service }, 'heartbeat.dead');
       onClaimed();
-      return { didWork: services.length === BATCH };
+      feed.publish(
+        claims.flatMap(({ service, event }) => [
+          { type: 'heartbeat.dead' as const, service },
+          { type: 'event' as const, event },
+        ]),
+      );
+      return { didWork: claims.length === BATCH };
     }
     return { didWork: false, wakeAt: await nextDeadline(storage) };
   };

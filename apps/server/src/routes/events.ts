@@ -14,7 +14,7 @@ import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
-export function eventRoutes({ db, clock, config, signals }: ResolvedDeps): Hono<AppEnv> {
+export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const addEvent = createEventRecorder(db);
   const { defaultType, defaultTarget } = config.alerts;
@@ -32,7 +32,9 @@ export function eventRoutes({ db, clock, config, signals }: ResolvedDeps): Hono<
       }
       const row = await addEvent(event, clock.now(), event.alert ? defaultRoute : null);
       if (event.alert) signals.alertQueued();
-      return c.json({ result: 200, event: toEvent(row) } satisfies AddEventResponse);
+      const added = toEvent(row);
+      feed.publish([{ type: 'event', event: added }]);
+      return c.json({ result: 200, event: added } satisfies AddEventResponse);
     });
   }
 

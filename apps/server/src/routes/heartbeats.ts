@@ -19,7 +19,7 @@ import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
-export function heartbeatRoutes({ db, clock, channels, signals }: ResolvedDeps): Hono<AppEnv> {
+export function heartbeatRoutes({ db, clock, channels, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const recordPulse = createPulseRecorder(db);
 
@@ -31,11 +31,14 @@ export function heartbeatRoutes({ db, clock, channels, signals }: ResolvedDeps):
       const now = clock.now();
       const { heartbeat, recovered } = await recordPulse(pulse, now);
       signals.deadlineSet(heartbeat.expectedAt);
+      const heartBeat = toHeartbeat(heartbeat, now);
+      feed.publish([{ type: 'heartbeat', heartBeat }]);
       if (recovered) {
         c.get('log').info({ service: heartbeat.service }, 'heartbeat.recovered');
         signals.alertQueued();
+        feed.publish([{ type: 'heartbeat.recovered', service: heartbeat.service }]);
       }
-      return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(heartbeat, now) } satisfies PulseResponse);
+      return c.json({ result: 200, action: 'pulse', heartBeat } satisfies PulseResponse);
     });
   }
 
@@ -44,6 +47,7 @@ export function heartbeatRoutes({ db, clock, channels, signals }: ResolvedDeps):
       const { service } = parseInput(CancelRequest, await readBody(c));
       const row = await cancelHeartbeat(db.db, service);
       const heartBeat = row ? toHeartbeat(row, clock.now()) : null;
+      if (heartBeat) feed.publish([{ type: 'heartbeat', heartBeat }]);
       return c.json({ result: 200, action: 'cancel', heartBeat } satisfies CancelResponse);
     });
   }

@@ -1,4 +1,4 @@
-import { LEVELS } from '@watchtower/protocol';
+import { LEVELS, type Event } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { enqueueAlerts, recordServerEvents } from './enqueue-alerts.js';
 
@@ -32,11 +32,17 @@ from heartbeats where not alerted and not cancelled`;
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
+export interface OverdueClaim {
+  service: string;
+  /** The error event recorded for the death. */
+  event: Event;
+}
+
 /**
  * Marks services past their deadline as alerted and, in the same transaction, writes one
- * "down" alert and one error event for each. Returns the services it claimed.
+ * "down" alert and one error event for each. Answers what it claimed.
  */
-export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit = 500): Promise<string[]> {
+export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit = 500): Promise<OverdueClaim[]> {
   return storage.transaction(async (query) => {
     const rows = await query<OverdueRow>(CLAIM_OVERDUE, [now.toISOString(), limit]);
     if (rows.length === 0) return [];
@@ -52,7 +58,7 @@ export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit 
       })),
       now,
     );
-    await recordServerEvents(
+    const events = await recordServerEvents(
       query,
       overdue.map((row) => ({
         service: row.service,
@@ -61,7 +67,7 @@ export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit 
       })),
       now,
     );
-    return overdue.map((row) => row.service);
+    return overdue.map((row, i) => ({ service: row.service, event: events[i]! }));
   });
 }
 

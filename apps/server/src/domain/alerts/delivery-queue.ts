@@ -1,3 +1,4 @@
+import type { AlertDelivery } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import type { AlertRow } from '../../db/schema.js';
 
@@ -61,22 +62,30 @@ export async function claimDueAlerts(storage: Storage, now: Date, leaseMs: numbe
   return rows.map(toAlertRow);
 }
 
-export async function markAlertSent(storage: Storage, id: string, at: Date): Promise<void> {
-  await storage.query(`update alerts set status = 'sent', sent_at = $2, last_error = null where id = $1`, [
-    id,
-    at.toISOString(),
-  ]);
+export async function markAlertSent(storage: Storage, id: string, at: Date): Promise<AlertRow | null> {
+  const [row] = await storage.query<AlertRecord>(
+    `update alerts set status = 'sent', sent_at = $2, last_error = null where id = $1 returning ${COLUMNS}`,
+    [id, at.toISOString()],
+  );
+  return row ? toAlertRow(row) : null;
 }
 
 /** Records a failed attempt: due again at `retryAt`, or failed for good when `retryAt` is null. */
-export async function recordAlertFailure(storage: Storage, id: string, error: string, retryAt: Date | null): Promise<void> {
-  await storage.query(
+export async function recordAlertFailure(
+  storage: Storage,
+  id: string,
+  error: string,
+  retryAt: Date | null,
+): Promise<AlertRow | null> {
+  const [row] = await storage.query<AlertRecord>(
     `update alerts set last_error = $2,
        status = case when $3::timestamptz is null then 'failed' else 'pending' end,
        next_attempt_at = coalesce($3::timestamptz, next_attempt_at)
-     where id = $1`,
+     where id = $1
+     returning ${COLUMNS}`,
     [id, error.slice(0, 1000), retryAt?.toISOString() ?? null],
   );
+  return row ? toAlertRow(row) : null;
 }
 
 export async function nextAlertDue(storage: Storage): Promise<Date | null> {
@@ -93,4 +102,21 @@ export async function listRecentAlerts(storage: Storage, limit: number, service?
     [limit, service ?? null],
   );
   return rows.map(toAlertRow);
+}
+
+/** An alert and its delivery in the protocol's form. */
+export function toAlertDelivery(row: AlertRow): AlertDelivery {
+  return {
+    id: row.id,
+    kind: row.kind,
+    service: row.service,
+    channel: row.channel,
+    target: row.target,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    created: row.createdAt.getTime() / 1000,
+    sent: row.sentAt ? row.sentAt.getTime() / 1000 : null,
+    nextAttempt: row.status === 'pending' ? row.nextAttemptAt.getTime() / 1000 : null,
+  };
 }

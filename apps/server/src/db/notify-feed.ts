@@ -1,0 +1,56 @@
+import type { StreamChange } from '@watchtower/protocol';
+import postgres from 'postgres';
+import { LocalFanOut, type ChangeFeed } from '../lib/change-feed.js';
+import type { Logger } from '../lib/logger.js';
+
+const CHANNEL = 'watchtower_changes';
+// NOTIFY payloads stop at 8000 bytes; an event's long message is cut to fit.
+const MAX_PAYLOAD = 7_500;
+
+function fit(change: StreamChange): StreamChange {
+  const text = JSON.stringify(change);
+  if (Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return change;
+  const message = change.event.message.slice(0, 1_000);
+  return { ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } };
+}
+
+/**
+ * A feed shared by every server process on one PostgreSQL: changes travel by
+ * LISTEN/NOTIFY, so a page connected to any process sees what every process did.
+ */
+export async function createNotifyChangeFeed(url: string, log: Logger): Promise<ChangeFeed> {
+  const client = postgres(url, { max: 2, onnotice: () => {}, connection: { application_name: 'watchtower-feed' } });
+  const fanOut = new LocalFanOut();
+  const listening = await client.listen(CHANNEL, (payload) => {
+    try {
+      for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
+    } catch (error) {
+      log.warn({ err: error }, 'unreadable change notification');
+    }
+  });
+  return {
+    publish: (changes) => {
+      const chunks: StreamChange[][] = [[]];
+      let size = 2;
+      for (const change of changes.map(fit)) {
+        const length = Buffer.byteLength(JSON.stringify(change)) + 1;
+        if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
+          chunks.push([]);
+          size = 2;
+        }
+        chunks[chunks.length - 1]!.push(change);
+        size += length;
+      }
+      for (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        client.notify(CHANNEL, JSON.stringify(chunk)).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+      }
+    },
+    subscribe: (listener, onEnd) => fanOut.subscribe(listener, onEnd),
+    close: async () => {
+      fanOut.end();
+      await listening.unlisten().catch(() => undefined);
+      await client.end({ timeout: 5 });
+    },
+  };
+}

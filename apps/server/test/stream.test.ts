@@ -1,0 +1,162 @@
+import type { StreamChange } from '@watchtower/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { ConfigSchema } from '../src/config.js';
+import { createNotifyChangeFeed } from '../src/db/notify-feed.js';
+import { createSweepStep } from '../src/jobs/sweeper.js';
+import { createLocalChangeFeed } from '../src/lib/change-feed.js';
+import { ManualClock } from '../src/lib/clock.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { createTestDatabase, createTestStorage } from './support/databases.js';
+import { PASSWORD } from './support/test-app.js';
+import type { Storage } from '../src/db/client.js';
+
+interface Message {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads server-sent events from a streaming answer. */
+function sseReader(response: Response) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next(timeoutMs = 3000): Promise<Message> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(':')) continue;
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = block
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          return { event, data: JSON.parse(data) };
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error('no server-sent event in time');
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no server-sent event in time')), left)),
+        ]);
+        if (chunk.done) throw new Error('the stream ended');
+        buffer += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describe('GET /stream', () => {
+  let storage: Storage;
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+  const feed = createLocalChangeFeed();
+  let app: ReturnType<typeof createApp>;
+  const headers = { password: PASSWORD, 'content-type': 'application/json' };
+  const post = (path: string, body: unknown, method = 'POST') => app.request(path, { method, headers, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    storage = await createTestStorage('pglite');
+    app = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed });
+  });
+  afterAll(async () => {
+    await feed.close();
+    await storage.close();
+  });
+
+  async function open() {
+    const response = await app.request('/stream', { headers: { password: PASSWORD } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const stream = sseReader(response);
+    expect((await stream.next()).event).toBe('ready');
+    return stream;
+  }
+
+  it('refuses a reader without credentials', async () => {
+    const response = await app.request('/stream');
+    expect(response.status).toBe(401);
+  });
+
+  it('pushes pulses, cancels and events as they are committed', async () => {
+    const stream = await open();
+    await post('/heartbeat', { service: 'backup', alertType: 'log', alertTarget: 'ops', nextIn: 60 });
+    expect(await stream.next()).toMatchObject({ event: 'heartbeat', data: { heartBeat: { service: 'backup', status: 'alive' } } });
+    await post('/heartbeat', { service: 'backup' }, 'DELETE');
+    expect(await stream.next()).toMatchObject({ event: 'heartbeat', data: { heartBeat: { service: 'backup', status: 'cancelled' } } });
+    await post('/event', { service: 'backup', level: 'error', message: 'disk full' });
+    expect(await stream.next()).toMatchObject({ event: 'event', data: { event: { service: 'backup', level: 40, message: 'disk full' } } });
+    await stream.cancel();
+  });
+
+  it('pushes a death with its event, and the recovery', async () => {
+    const stream = await open();
+    await post('/heartbeat', { service: 'worker', alertType: 'log', alertTarget: 'ops', nextIn: 5 });
+    await stream.next();
+    clock.advance(6);
+    const sweep = createSweepStep({ storage, clock, log: silentLogger, feed, onClaimed: () => {} });
+    await sweep();
+    expect(await stream.next()).toMatchObject({ event: 'heartbeat.dead', data: { service: 'worker' } });
+    expect(await stream.next()).toMatchObject({ event: 'event', data: { event: { service: 'worker', level: 40 } } });
+    await post('/heartbeat', { service: 'worker', alertType: 'log', alertTarget: 'ops', nextIn: 5 });
+    expect((await stream.next()).event).toBe('heartbeat');
+    expect(await stream.next()).toMatchObject({ event: 'heartbeat.recovered', data: { service: 'worker' } });
+    await stream.cancel();
+  });
+
+  it('tells a reader that fell far behind to reload', async () => {
+    const response = await app.request('/stream', { headers: { password: PASSWORD } });
+    const stream = sseReader(response);
+    expect((await stream.next()).event).toBe('ready');
+    const change: StreamChange = { type: 'heartbeat.dead', service: 'x' };
+    // Nobody reads while 3,000 changes arrive.
+    feed.publish(Array.from({ length: 3000 }, () => change));
+    const seen: string[] = [];
+    for (let i = 0; i < 1100 && !seen.includes('resync'); i += 1) seen.push((await stream.next()).event);
+    expect(seen).toContain('resync');
+    await stream.cancel();
+  });
+
+  it('ends every stream when the feed closes, so the server can stop', async () => {
+    const local = createLocalChangeFeed();
+    const other = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed: local });
+    const response = await other.request('/stream', { headers: { password: PASSWORD } });
+    const stream = sseReader(response);
+    await stream.next();
+    await local.close();
+    await expect(stream.next()).rejects.toThrow('the stream ended');
+  });
+});
+
+describe('the PostgreSQL change feed', () => {
+  it('carries changes between processes on one database, cutting long messages to fit NOTIFY', async () => {
+    const database = await createTestDatabase();
+    const first = await createNotifyChangeFeed(database.url, silentLogger);
+    const second = await createNotifyChangeFeed(database.url, silentLogger);
+    try {
+      const received: StreamChange[] = [];
+      second.subscribe((change) => received.push(change));
+      const long = 'x'.repeat(10_000);
+      first.publish([
+        { type: 'heartbeat.dead', service: 'a' },
+        { type: 'event', event: { id: 1, service: 'a', level: 40, message: long, date: 1 } },
+      ]);
+      const deadline = Date.now() + 5000;
+      while (received.length < 2 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+      expect(received[0]).toEqual({ type: 'heartbeat.dead', service: 'a' });
+      const event = received[1] as Extract<StreamChange, { type: 'event' }>;
+      expect(event.event.message.length).toBeLessThan(2000);
+      expect(event.event.message).toContain('the full text is in GET /events');
+    } finally {
+      await first.close();
+      await second.close();
+      await database.drop();
+    }
+  });
+});
+
