@@ -12,6 +12,7 @@ import type { AppEnv } from './http/env.js';
 import { errorAnswer, handleError } from './http/errors.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
@@ -72,8 +73,23 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   if (deps.guiDir) {
     const root = deps.guiDir;
     app.get('/gui', (c) => c.redirect('/gui/', 301));
-    app.use('/gui/*', serveStatic({ root, rewriteRequestPath: (path) => path.replace(/^\/gui/, '') }));
-    app.get('/gui/*', serveStatic({ root, path: 'index.html' }));
+    const files = serveStatic({ root, rewriteRequestPath: (path) => path.replace(/^\/gui/, '') });
+    const page = serveStatic({ root, path: 'index.html' });
+    app.get('/gui/*', async (c, next) => {
+      // Built assets carry a content hash in their name: cache them for good. The page
+      // itself must be revalidated, or a browser keeps an old build's asset names.
+      const isAsset = c.req.path.startsWith('/gui/assets/');
+      c.header('cache-control', isAsset ? 'public, max-age=31536000, immutable' : 'no-cache');
+      const served = await files(c, async () => {});
+      if (served) return served;
+      if (isAsset) {
+        c.header('cache-control', 'no-store');
+        return errorAnswer(c, 'NOT_FOUND', `no dashboard file ${c.req.path}`);
+      }
+      // The dashboard's own routes (/gui/events, …) get the page.
+      c.header('cache-control', 'no-cache');
+      return (await page(c, next)) ?? next();
+    });
   }
 
   const api = new Hono<AppEnv>();
@@ -82,6 +98,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));
+  api.route('/', dashboardRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

@@ -17,6 +17,7 @@ const DEFAULTS = {
     corsOrigins: [] as string[],
   },
   database: { dataDir: './data' },
+  gui: { eventsPresets: [] as unknown[] },
   log: { level: 'info' },
   alerts: {
     pushover: { apiUrl: 'https://api.pushover.net' },

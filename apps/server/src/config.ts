@@ -64,6 +64,32 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    gui: z
+      .object({
+        // Saved searches the dashboard offers in its events explorer.
+        eventsPresets: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).max(100),
+                filters: z
+                  .object({
+                    service: z.string().min(1).optional(),
+                    level: z.union([z.string(), z.number()]).optional(),
+                    message: z.string().min(1).optional(),
+                    since: z
+                      .string()
+                      .regex(/^\d+(s|m|h|d|w)?$/, { error: 'must be a duration such as 90s, 15m, 2h, 1d or 1w' })
+                      .optional(),
+                  })
+                  .strict(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') })
       .strict()

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { PASSWORD, useTestApp } from './support/test-app.js';
 
 const guiDir = mkdtempSync(join(tmpdir(), 'watchtower-gui-'));
 writeFileSync(join(guiDir, 'index.html'), '<!doctype html><title>watchtower dashboard</title>');
+mkdirSync(join(guiDir, 'assets'));
+writeFileSync(join(guiDir, 'assets', 'index-3f9a1c.js'), 'console.log("dashboard")');
 
 const pulse = { service: 'backup', alertType: 'log', alertTarget: 'ops', nextIn: 60 };
 
@@ -87,6 +89,18 @@ describe.each(DATABASE_KINDS)('HTTP behaviour on %s', (kind) => {
       const response = await t.app.request('/gui/services/backup');
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('watchtower dashboard');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+    });
+
+    it('caches hashed assets for good and the page not at all', async () => {
+      const asset = await t.app.request('/gui/assets/index-3f9a1c.js');
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect((await t.app.request('/gui/')).headers.get('cache-control')).toBe('no-cache');
+    });
+
+    it('answers 404 for a missing asset instead of the page', async () => {
+      expect((await t.app.request('/gui/assets/gone-123.js')).status).toBe(404);
     });
   });
 
@@ -163,6 +177,28 @@ describe('when the database is down', () => {
     const body = await response.json();
     expect(body).toMatchObject({ result: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(body.hint).toBe('the database is unavailable; nothing was stored, try again');
+  });
+});
+
+describe('GET /dashboard-settings', () => {
+  const t = useTestApp('pglite', {
+    configure: (config) => {
+      config.gui.eventsPresets = [{ name: 'Errors today', filters: { level: 'error', since: '1d' } }];
+      config.alerts.pushover.token = 'app-token';
+    },
+  });
+
+  it('answers the configured presets and the channels that can deliver', async () => {
+    const response = await t.call('GET', '/dashboard-settings');
+    expect(await response.json()).toEqual({
+      result: 200,
+      eventsPresets: [{ name: 'Errors today', filters: { level: 'error', since: '1d' } }],
+      channels: ['pushover', 'slack', 'log'],
+    });
+  });
+
+  it('requires credentials', async () => {
+    expect((await t.app.request('/dashboard-settings')).status).toBe(401);
   });
 });
 

@@ -79,6 +79,7 @@ export const ROUTES = {
   listEvents: { method: 'GET', paths: ['/events', '/list-events'] },
   listAlerts: { method: 'GET', paths: ['/alerts'] },
   stream: { method: 'GET', paths: ['/stream'] },
+  dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'] },
   health: { method: 'GET', paths: ['/healthz'] },
 } as const;
 

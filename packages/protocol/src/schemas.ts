@@ -377,6 +377,27 @@ export type StreamChange = z.output<typeof StreamChange>;
 /** Names of the server-sent events of `GET /stream`, besides those of StreamChange. */
 export const STREAM_CONTROL_EVENTS = ['ready', 'resync'] as const;
 
+/** A saved search of the dashboard's events explorer; `since` is a duration such as 2h. */
+export const EventsPreset = z.object({
+  name: z.string(),
+  filters: z.object({
+    service: z.string().optional(),
+    level: z.union([z.string(), z.number()]).optional(),
+    message: z.string().optional(),
+    since: z.string().optional(),
+  }),
+});
+export type EventsPreset = z.output<typeof EventsPreset>;
+
+/** `GET /dashboard-settings`: what the server's configuration says to the dashboard. */
+export const DashboardSettingsResponse = z.object({
+  result: z.literal(200),
+  eventsPresets: z.array(EventsPreset),
+  /** Alert channels this server can deliver through. */
+  channels: z.array(z.string()),
+});
+export type DashboardSettingsResponse = z.output<typeof DashboardSettingsResponse>;
+
 export const HealthResponse = z.object({
   result: z.number(),
   status: z.enum(['ok', 'unavailable']),
