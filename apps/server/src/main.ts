@@ -61,6 +61,10 @@ async function main(): Promise<void> {
     storage = await openStorage({ kind: 'pglite', dataDir });
   }
   await storage.migrate();
+  if (storage.kind === 'pglite') {
+    // PGlite has no autovacuum to keep the planner's statistics: gather them at start.
+    await storage.query('analyze', []);
+  }
   log.info({ database: storage.kind, dataDir: storage.kind === 'pglite' ? dataDir : undefined }, 'database ready');
 
   let password = config.password;
@@ -107,7 +111,9 @@ async function main(): Promise<void> {
   const registration = await registerInstance(storage, {
     id: instanceId,
     now: systemClock.now(),
-    staleAfterMs: LIVENESS_STALE_MS,
+    // PGlite: the data-folder lock proves no other process runs, so a row that looks alive
+    // is a killed process's, and its downtime counts. PostgreSQL: peers may be running.
+    staleAfterMs: storage.kind === 'pglite' ? 0 : LIVENESS_STALE_MS,
   });
   if (registration.downtime) {
     log.warn(

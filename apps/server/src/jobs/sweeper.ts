@@ -33,7 +33,9 @@ export function createSweepStep({
           { type: 'event' as const, event },
         ]),
       );
-      return { didWork: claims.length === BATCH };
+      // Go again at once: the next step claims the rest, or names the next deadline. Without
+      // it the loop would sleep a whole poll and miss the deadlines that follow.
+      return { didWork: true };
     }
     return { didWork: false, wakeAt: await nextDeadline(storage) };
   };

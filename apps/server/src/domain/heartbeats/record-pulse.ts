@@ -25,7 +25,9 @@ with incoming as (
 ),
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at
-  from heartbeats h where h.service in (select service from incoming)
+  -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
+  -- table, as the planner cannot tell how few rows the JSON holds.
+  from heartbeats h where h.service = any(array(select service from incoming))
   order by h.service
   for update
 ),
