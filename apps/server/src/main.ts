@@ -12,7 +12,7 @@ import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createNotifyChangeFeed } from './db/notify-feed.js';
 import { registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
 import { LIVENESS_STALE_MS, startLiveness } from './jobs/liveness.js';
-import { startLoop } from './jobs/loop.js';
+import { startLoop, type Loop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
 import { systemClock } from './lib/clock.js';
@@ -125,11 +125,15 @@ async function main(): Promise<void> {
   const feed = config.database.url ? await createNotifyChangeFeed(config.database.url, log) : createLocalChangeFeed();
   // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
   const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
-  const sender = startLoop('sender', createSendStep({ storage, clock: systemClock, log, channels, feed }), {
-    pollMs,
+  const send = createSendStep({
+    storage,
     clock: systemClock,
     log,
+    channels,
+    feed,
+    background: { onSettled: () => sender.wake() },
   });
+  const sender: Loop = startLoop('sender', send, { pollMs, clock: systemClock, log });
   const sweeper = startLoop(
     'sweeper',
     createSweepStep({ storage, clock: systemClock, log, feed, onClaimed: () => sender.wake() }),
@@ -172,16 +176,20 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    const closed = new Promise<void>((done) => {
-      server.close(() => done());
-      // Idle keep-alive sockets would hold close() open.
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    });
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    // Idle keep-alive sockets would hold close() open. A live stream's socket turns idle only
+    // after the feed has ended it (a browser keeps it for minutes): close idle ones until done.
+    const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    closeIdle();
+    const idleSweep = setInterval(closeIdle, 50);
     // Ends the live streams, which would otherwise keep their connections open.
     await feed.close();
     await closed;
+    clearInterval(idleSweep);
     liveness.stop();
     await Promise.all([sweeper.stop(), sender.stop()]);
+    // Deliveries under way finish and are recorded, so none is sent twice after a restart.
+    await send.drain();
     await stopInstance(storage, instanceId, systemClock.now()).catch((error: unknown) =>
       log.warn({ err: error }, 'could not record the stop'),
     );
