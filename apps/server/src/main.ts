@@ -10,8 +10,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createNotifyChangeFeed } from './db/notify-feed.js';
-import { registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
-import { LIVENESS_STALE_MS, startLiveness } from './jobs/liveness.js';
+import { holdLivenessLock, registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
+import { startLiveness } from './jobs/liveness.js';
 import { startLoop, type Loop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
@@ -108,12 +108,13 @@ async function main(): Promise<void> {
 
   // Deadlines that passed while no server ran get one fresh nextIn, before any sweep.
   const instanceId = randomUUID();
+  // PostgreSQL: a lock held by each running process tells a starting one who still runs.
+  // PGlite: the data-folder lock already proves that no other process runs.
+  const livenessLock = config.database.url ? await holdLivenessLock(config.database.url, instanceId) : undefined;
   const registration = await registerInstance(storage, {
     id: instanceId,
     now: systemClock.now(),
-    // PGlite: the data-folder lock proves no other process runs, so a row that looks alive
-    // is a killed process's, and its downtime counts. PostgreSQL: peers may be running.
-    staleAfterMs: storage.kind === 'pglite' ? 0 : LIVENESS_STALE_MS,
+    probe: livenessLock ? { lock: true } : { staleAfterMs: 0 },
   });
   if (registration.downtime) {
     log.warn(
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
     await stopInstance(storage, instanceId, systemClock.now()).catch((error: unknown) =>
       log.warn({ err: error }, 'could not record the stop'),
     );
+    await livenessLock?.release();
     await storage.close();
     releaseLock?.();
     log.info('stopped');

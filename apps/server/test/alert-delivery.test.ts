@@ -557,15 +557,21 @@ describe.each(DATABASE_KINDS)('a restart after downtime, with data on %s', (kind
   }, 40_000);
 });
 
-// On PGlite the data-folder lock proves the killed process is gone. On a shared PostgreSQL a
-// killed process looks alive until its liveness row is stale (15 s), so a quick restart of
-// the only process there cannot tell a crash from a running peer: no such case here.
-describe('a restart after a crash, with data on pglite', () => {
-  afterEach(cleanUpServers);
+// On PGlite the data-folder lock proves the killed process is gone; on PostgreSQL the
+// killed process's liveness lock went with its session.
+describe.each(DATABASE_KINDS)('a restart after a crash, with data on %s', (kind: DatabaseKind) => {
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+
+  afterEach(async () => {
+    await cleanUpServers();
+    await database?.drop();
+    database = undefined;
+  });
 
   it('gives a service whose deadline passed while the killed server was down one fresh nextIn', async () => {
-    const env = alertingEnv({ WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-') });
-    const p = probe('webhook', uniqueName('pglite-crash'));
+    database = kind === 'postgres' ? await createTestDatabase() : undefined;
+    const env = alertingEnv({ WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-'), DATABASE_URL: database?.url });
+    const p = probe('webhook', uniqueName(`${kind}-crash`));
 
     const first = await startServer({ env });
     const before = await pulse(first, p.service, 'webhook', p.target, 3);

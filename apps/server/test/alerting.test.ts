@@ -5,7 +5,7 @@ import { createChannelRegistry } from '../src/alerts/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { claimOverdueHeartbeats, nextDeadline } from '../src/domain/alerts/claim-overdue-heartbeats.js';
 import { claimDueAlerts, listRecentAlerts } from '../src/domain/alerts/delivery-queue.js';
-import { registerInstance, stopInstance } from '../src/domain/heartbeats/restart-grace.js';
+import { holdLivenessLock, registerInstance, stopInstance } from '../src/domain/heartbeats/restart-grace.js';
 import { createSendStep, retryTime } from '../src/jobs/sender.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -258,7 +258,8 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
   });
 
   describe('restart grace', () => {
-    const instance = (id: string) => ({ id, staleAfterMs: 15_000 });
+    // PostgreSQL tells live processes by the locks they hold; PGlite by how recently they were seen.
+    const instance = (id: string) => ({ id, probe: kind === 'postgres' ? { lock: true as const } : { staleAfterMs: 15_000 } });
 
     it('gives one fresh nextIn to services whose deadline passed while no server ran, and says so', async () => {
       await registerInstance(t.storage, { ...instance('old'), now: t.clock.now() });
@@ -284,11 +285,26 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
 
     it('gives no grace while another server process is alive', async () => {
       await registerInstance(t.storage, { ...instance('peer'), now: t.clock.now() });
+      const peerLock = kind === 'postgres' ? await holdLivenessLock(t.storage.url!, 'peer') : undefined;
+      try {
+        await t.call('POST', '/heartbeat', pulse('svc', 5));
+        t.clock.advance(10);
+        const registration = await registerInstance(t.storage, { ...instance('me'), now: t.clock.now() });
+        expect(registration).toEqual({ downtime: null, graced: [] });
+        expect(await sweep()).toEqual(['svc']);
+      } finally {
+        await peerLock?.release();
+      }
+    });
+
+    it.runIf(kind === 'postgres')('counts the downtime of a killed process at once, its lock being free', async () => {
+      // "crashed" registered moments ago and never stopped, but holds no lock: it is gone.
+      await registerInstance(t.storage, { ...instance('crashed'), now: t.clock.now() });
       await t.call('POST', '/heartbeat', pulse('svc', 5));
-      t.clock.advance(10);
-      const registration = await registerInstance(t.storage, { ...instance('me'), now: t.clock.now() });
-      expect(registration).toEqual({ downtime: null, graced: [] });
-      expect(await sweep()).toEqual(['svc']);
+      t.clock.advance(6);
+      const registration = await registerInstance(t.storage, { ...instance('restarted'), now: t.clock.now() });
+      expect(registration.graced).toEqual(['svc']);
+      expect(await sweep()).toEqual([]);
     });
 
     it('gives no grace on the very first start', async () => {

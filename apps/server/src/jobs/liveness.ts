@@ -5,8 +5,6 @@ import type { Logger } from '../lib/logger.js';
 
 /** How often a process records that it is alive. */
 export const LIVENESS_INTERVAL_MS = 5_000;
-/** A process not seen for this long counts as gone. */
-export const LIVENESS_STALE_MS = 3 * LIVENESS_INTERVAL_MS;
 
 /** Refreshes this process's row in server_instances until stopped. */
 export function startLiveness(storage: Storage, id: string, clock: Clock, log: Logger): { stop(): void } {

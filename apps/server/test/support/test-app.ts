@@ -10,7 +10,7 @@ import { createTestStorage, type DatabaseKind } from './databases.js';
 export const PASSWORD = 'test-password-123';
 
 export interface TestApp {
-  storage: Storage;
+  storage: Storage & { url?: string };
   clock: ManualClock;
   app: ReturnType<typeof createApp>;
   /** A request with the password header, JSON-encoding `body` unless it is a string. */
