@@ -1,0 +1,27 @@
+// The built server as a process on loopback, from the server's own test support.
+import { PASSWORD } from '../../../../apps/server/test/support/server-process.js';
+
+export {
+  cleanUpServers,
+  freePort,
+  PASSWORD,
+  startServer,
+  type ServerProcess,
+} from '../../../../apps/server/test/support/server-process.js';
+
+/** Calls the server directly, for assertions from its side. */
+// `any`: each test checks the shape of the answer it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function api(url: string, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url + path, { headers: { password: PASSWORD } });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Waits until `check` answers true, polling; fails after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${ms} ms`);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+}

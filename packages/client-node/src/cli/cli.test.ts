@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { describeFailure, runCli } from './cli.js';
+import { OutputTail } from './output-tail.js';
+
+function job(lines: string[], code = 1) {
+  const tail = new OutputTail(20);
+  tail.write('stdout', Buffer.from(lines.map((line) => `${line}\n`).join('')));
+  tail.end();
+  return { code, outcome: `exit code ${code}`, durationMs: 1_500, tail };
+}
+
+describe('describeFailure', () => {
+  it('says the command, the host, the exit code, the duration and the output', () => {
+    expect(describeFailure(['backup', '--to', '/mnt/my disk'], job(['copying', 'disk full']), 'db1')).toBe(
+      "`backup --to '/mnt/my disk'` failed on db1: exit code 1 after 1.5 s\n2 lines of output:\ncopying\ndisk full",
+    );
+  });
+
+  it('says when there was no output', () => {
+    expect(describeFailure(['false'], job([]), 'db1')).toBe('`false` failed on db1: exit code 1 after 1.5 s\n(no output)');
+  });
+
+  it('stays within the 10,000 characters of an event message, dropping the oldest output', () => {
+    const lines = Array.from({ length: 20 }, (_, index) => `${index}`.padEnd(499, '.'));
+    const message = describeFailure(['job'], job(lines), 'db1');
+    expect(message.length).toBeLessThanOrEqual(10_000);
+    expect(message.endsWith(lines[19] ?? '')).toBe(true);
+  });
+});
+
+describe('runCli', () => {
+  async function run(...argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, {
+      env: {},
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      version: '1.2.3',
+    });
+    return { code, stdout, stderr };
+  }
+
+  it.each(['pulse', 'cancel', 'event', 'events', 'list', 'run'])('prints the help of %s with --help', async (command) => {
+    const result = await run(command, '--help');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(new RegExp(`^Usage: watchtower ${command}`));
+  });
+
+  it('says in one line, with exit code 2, that the server is not set', async () => {
+    const result = await run('list');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'watchtower list: no server: set WATCHTOWER_URL (or pass --url), such as WATCHTOWER_URL=https://watchtower.example:4443; see watchtower list --help\n',
+    );
+  });
+
+  it('refuses an option of another command', async () => {
+    const result = await run('list', '--tail', '5');
+    expect(result).toMatchObject({ code: 2, stderr: 'watchtower list: unknown option --tail; see watchtower list --help\n' });
+  });
+
+  it('asks for the job after -- in run', async () => {
+    const result = await run('run', 'nightly', '--next-in', '1d', '--alert', 'log:ops', '--url', 'http://127.0.0.1:9', '--password', 'x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^watchtower run: the job to run goes after --, such as/);
+  });
+
+  it('prints its version', async () => {
+    expect(await run('--version')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
+  });
+});

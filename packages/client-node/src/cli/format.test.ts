@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatEvents, formatRelative, formatTable } from './format.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [0.0123, '0.01 s'],
+    [2.345, '2.3 s'],
+    [42, '42 s'],
+    [90, '1 min 30 s'],
+    [3_600, '1 h'],
+    [90_061, '1 d 1 h'],
+  ])('shows %d seconds as %j', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe('formatRelative', () => {
+  it('says "in" for the future and "ago" for the past', () => {
+    expect([formatRelative(1_060, 1_000), formatRelative(940, 1_000)]).toEqual(['in 1 min', '1 min ago']);
+  });
+});
+
+describe('formatTable', () => {
+  it('pads each column to its widest cell', () => {
+    expect(formatTable([['A', 'BB'], ['ccc', 'd']])).toBe('A    BB\nccc  d');
+  });
+});
+
+describe('formatEvents', () => {
+  it('names the level and indents the further lines of a message', () => {
+    const text = formatEvents([{ id: 1, service: 'job', level: 40, message: 'failed\nlast line', date: 0 }]);
+    const [first, second] = text.split('\n');
+    expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  error  job  failed$/);
+    expect(second).toBe(`${' '.repeat((first ?? '').indexOf('failed'))}last line`);
+  });
+});

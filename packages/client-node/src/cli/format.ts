@@ -1,0 +1,79 @@
+import type { Event, Heartbeat } from '@watchtower/protocol';
+import { levelName } from '../core/levels.js';
+
+const UNITS = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['min', 60],
+  ['s', 1],
+] as const;
+
+/** `90` → `1 min 30 s`, `3600` → `1 h`, `0.25` → `0.25 s`: the two largest units. */
+export function formatDuration(seconds: number): string {
+  const total = Math.abs(seconds);
+  if (total < 10) return `${Number(total.toFixed(total < 1 ? 2 : 1))} s`;
+  let rest = Math.round(total);
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    } else if (parts.length > 0) break;
+  }
+  return parts.join(' ');
+}
+
+/** Unix seconds as local `YYYY-MM-DD HH:MM:SS`. */
+export function formatDate(unixSeconds: number): string {
+  const date = new Date(unixSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+  );
+}
+
+/** `in 5 min` or `3 h ago`, from `now` (Unix seconds). */
+export function formatRelative(unixSeconds: number, now: number): string {
+  const delta = unixSeconds - now;
+  return delta >= 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
+}
+
+/** Columns padded to their widest cell; the last one is not padded. */
+export function formatTable(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, [...cell].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, index) => (index === row.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - [...cell].length)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatHeartbeats(heartbeats: Heartbeat[], now: number): string {
+  const rows = heartbeats.map((beat) => [
+    beat.service,
+    beat.status,
+    formatRelative(beat.last, now),
+    beat.cancelled ? '-' : formatRelative(beat.expected, now),
+    `${beat.alertType}:${beat.alertTarget}`,
+  ]);
+  return formatTable([['SERVICE', 'STATUS', 'LAST PULSE', 'DEADLINE', 'ALERT'], ...rows]);
+}
+
+/** One line per event (date, level, service, message); further lines of a message are indented. */
+export function formatEvents(events: Event[]): string {
+  const rows = events.map((event) => [formatDate(event.date), levelName(event.level), event.service]);
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => [...(row[column] ?? '')].length)));
+  return events
+    .map((event, index) => {
+      const head = (rows[index] ?? []).map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - [...cell].length)).join('  ');
+      const [first = '', ...more] = event.message.split('\n');
+      const indent = ' '.repeat(head.length + 2);
+      return [`${head}  ${first}`, ...more.map((line) => indent + line)].join('\n');
+    })
+    .join('\n');
+}

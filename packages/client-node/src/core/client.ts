@@ -1,0 +1,290 @@
+import type {
+  AddEventResponse,
+  AlertType,
+  CancelResponse,
+  Event,
+  GetHeartbeatResponse,
+  Heartbeat,
+  LevelName,
+  ListEventsResponse,
+  ListHeartbeatsResponse,
+  PulseResponse,
+  ROUTES,
+} from '@watchtower/protocol';
+import { parseDuration, type Duration } from './duration.js';
+import { WatchtowerError, type WatchtowerErrorDetails } from './errors.js';
+import { startHeartbeat, type HeartbeatLoop, type HeartbeatOptions } from './heartbeat.js';
+
+type PathOf<Call extends keyof typeof ROUTES> = (typeof ROUTES)[Call]['paths'][number];
+
+// The preferred route of each call, checked against the protocol's table at compile time.
+const HEARTBEAT_PATH = '/heartbeat' satisfies PathOf<'pulse'> & PathOf<'cancel'>;
+const HEARTBEATS_PATH = '/heartbeats' satisfies PathOf<'listHeartbeats'>;
+const EVENT_PATH = '/event' satisfies PathOf<'addEvent'>;
+const EVENTS_PATH = '/events' satisfies PathOf<'listEvents'>;
+
+export interface ClientOptions {
+  /** The server's base URL, such as `https://watchtower.example:4443` (a path prefix is kept). */
+  url: string;
+  /** The shared secret, sent in the `password` header. */
+  password?: string | undefined;
+  /** How long one attempt may take before it is abandoned (and retried). Default 10,000. */
+  timeoutMs?: number | undefined;
+  /** Further attempts after a network error, a timeout or a 5xx. Default 3; 4xx are never retried. */
+  retries?: number | undefined;
+  /** The first pause between attempts; it doubles each time (with jitter), up to 8 s. Default 250. */
+  retryDelayMs?: number | undefined;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch | undefined;
+}
+
+/** A level: a name (`debug`, `info`, `warning`, `error`, `critical`) or an integer ≥ 0. */
+export type Level = LevelName | number;
+
+/** A point in time: Unix seconds, an ISO-8601 string, or a Date. */
+export type DateInput = number | string | Date;
+
+export interface PulseInput {
+  service: string;
+  /** The longest silence before the service counts as dead: seconds, or `90s`, `15m`, `1h`, `1d`. */
+  nextIn: Duration;
+  /** The channel of the "not pulsing" alert: `pushover`, `email`, `webhook`, `slack` or `log`. */
+  alertType: AlertType;
+  /** The channel's address: a Pushover user key, an e-mail address, a URL, a label for `log`. */
+  alertTarget: string;
+}
+
+export interface EventInput {
+  service: string;
+  message: string;
+  /** Default 0. */
+  level?: Level | undefined;
+  /** Also alert the server's default channel (it must have one configured). */
+  alert?: boolean | undefined;
+}
+
+export interface EventFilters {
+  /** Exactly this service. */
+  service?: string | undefined;
+  /** This level or above. */
+  level?: Level | undefined;
+  /** Messages containing this text, case-insensitive, taken literally. */
+  message?: string | undefined;
+  /** From this time on (inclusive). */
+  from?: DateInput | undefined;
+  /** Up to this time (inclusive). */
+  to?: DateInput | undefined;
+  /** Events per page: default 100, at most 1,000. */
+  limit?: number | undefined;
+  /** The `next` cursor of the previous page. */
+  before?: string | undefined;
+}
+
+/** One page of events, newest first; `next` is the cursor of the following page, or null. */
+export interface EventPage {
+  events: Event[];
+  next: string | null;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+const MAX_RETRY_DELAY_MS = 8_000;
+
+function toQueryDate(value: DateInput | undefined): string | number | undefined {
+  return value instanceof Date ? value.getTime() / 1000 : value;
+}
+
+function describeFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return String(detail);
+}
+
+/**
+ * A watchtower client for any runtime with `fetch` (Node.js 18+, browsers, Deno, Bun,
+ * workers). Every call is retried after a network error, a timeout or a 5xx, with
+ * back-off; a 4xx is not, and every failure is a {@link WatchtowerError}.
+ */
+export class WatchtowerClient {
+  /** The base URL, without a trailing slash. */
+  readonly url: string;
+  readonly #password: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ClientOptions) {
+    if (!options || typeof options.url !== 'string' || !/^https?:\/\/[^/]/i.test(options.url)) {
+      throw new TypeError(
+        `watchtower: url must be the server's http(s) address, such as https://watchtower.example:4443; received ${JSON.stringify(options?.url)}`,
+      );
+    }
+    this.url = options.url.replace(/\/+$/, '');
+    this.#password = options.password;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    const retries = options.retries ?? 3;
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new TypeError(`watchtower: retries must be a whole number ≥ 0; received ${String(retries)}`);
+    }
+    this.#retries = retries;
+    this.#retryDelayMs = options.retryDelayMs ?? 250;
+    // Looked up at call time: a bare reference to window.fetch throws "Illegal invocation".
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** Records a pulse: the service is alive and promises its next pulse within `nextIn`. */
+  async pulse(input: PulseInput): Promise<Heartbeat> {
+    const body = { ...input, nextIn: parseDuration(input.nextIn, 'nextIn') };
+    const answer = await this.#call<PulseResponse>('POST', HEARTBEAT_PATH, { body, expect: 'heartBeat' });
+    return answer.heartBeat;
+  }
+
+  /** Stops watching a service (no alert follows); a later pulse re-arms it. Null when the service is unknown. */
+  async cancel(service: string): Promise<Heartbeat | null> {
+    const answer = await this.#call<CancelResponse>('DELETE', HEARTBEAT_PATH, { body: { service }, expect: 'heartBeat' });
+    return answer.heartBeat;
+  }
+
+  /** Every heartbeat the server knows. */
+  async heartbeats(): Promise<Heartbeat[]> {
+    const answer = await this.#call<ListHeartbeatsResponse>('GET', HEARTBEATS_PATH, { expect: 'heartBeats' });
+    return answer.heartBeats;
+  }
+
+  /** One service's heartbeat; an unknown service is a WatchtowerError with status 404. */
+  async heartbeat(service: string): Promise<Heartbeat> {
+    const path = `${HEARTBEAT_PATH}/${encodeURIComponent(service)}`;
+    if (service === '.' || service === '..') {
+      // URLs resolve these segments away (even as %2E), so such a name is found in the list.
+      const found = (await this.heartbeats()).find((beat) => beat.service === service);
+      if (found) return found;
+      const hint = `no heartbeat for service ${JSON.stringify(service)}`;
+      throw new WatchtowerError({ method: 'GET', path, status: 404, code: 'NOT_FOUND', hint });
+    }
+    const answer = await this.#call<GetHeartbeatResponse>('GET', path, { expect: 'heartBeat' });
+    return answer.heartBeat;
+  }
+
+  /** Records an event. A retried event may, rarely, be stored twice (when only the answer was lost). */
+  async addEvent(input: EventInput): Promise<Event> {
+    const answer = await this.#call<AddEventResponse>('POST', EVENT_PATH, { body: input, expect: 'event' });
+    return answer.event;
+  }
+
+  /** One page of events matching the filters (all optional, combined with AND), newest first. */
+  async events(filters: EventFilters = {}): Promise<EventPage> {
+    const query: Query = {
+      service: filters.service,
+      level: filters.level,
+      message: filters.message,
+      from: toQueryDate(filters.from),
+      to: toQueryDate(filters.to),
+      limit: filters.limit,
+      before: filters.before,
+    };
+    const answer = await this.#call<ListEventsResponse>('GET', EVENTS_PATH, { query, expect: 'events' });
+    return { events: answer.events, next: answer.next };
+  }
+
+  /**
+   * Every event matching the filters, newest first, fetching the pages as it goes
+   * (`limit` is the page size): `for await (const event of client.allEvents({ service }))`.
+   */
+  async *allEvents(filters: Omit<EventFilters, 'before'> = {}): AsyncGenerator<Event, void, undefined> {
+    let before: string | undefined;
+    do {
+      const page = await this.events({ ...filters, before });
+      yield* page.events;
+      before = page.next ?? undefined;
+    } while (before);
+  }
+
+  /**
+   * Pulses `service` now and then every `every`, promising `every` plus a margin, until
+   * `stop()`, which cancels the service. Failures are reported to `onError` and retried sooner.
+   */
+  startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
+    return startHeartbeat(this, options);
+  }
+
+  async #call<T>(
+    method: string,
+    path: string,
+    request: { body?: unknown; query?: Query; expect: string },
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt<T>(method, path, request);
+      } catch (error) {
+        if (!(error instanceof WatchtowerError)) throw error;
+        error.attempts = attempt;
+        if (!error.retryable || attempt > this.#retries) throw error;
+        const ceiling = Math.min(MAX_RETRY_DELAY_MS, this.#retryDelayMs * 2 ** (attempt - 1));
+        await new Promise((wake) => setTimeout(wake, ceiling / 2 + (Math.random() * ceiling) / 2));
+      }
+    }
+  }
+
+  async #attempt<T>(
+    method: string,
+    path: string,
+    { body, query, expect }: { body?: unknown; query?: Query; expect: string },
+  ): Promise<T> {
+    let target = this.url + path;
+    if (query) {
+      const search = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+      const text = search.toString();
+      if (text) target += `?${text}`;
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#password !== undefined) headers.password = this.#password;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const fail = (details: Omit<WatchtowerErrorDetails, 'method' | 'path'>) =>
+      new WatchtowerError({ method, path, ...details });
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(target, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      throw controller.signal.aborted
+        ? fail({ code: 'TIMEOUT', hint: `no answer from ${this.url} within ${this.#timeoutMs} ms`, cause: error })
+        : fail({ code: 'NETWORK_ERROR', hint: `could not reach ${this.url} (${describeFailure(error)})`, cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+
+    let answer: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') answer = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: a proxy's error page, or not a watchtower server at all; reported below.
+    }
+    const requestId = response.headers.get('x-request-id') ?? undefined;
+    if (!response.ok) {
+      const hint = typeof answer?.hint === 'string' ? answer.hint : `the server answered ${response.status} ${response.statusText}`.trim();
+      const code = typeof answer?.code === 'string' ? answer.code : response.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_RESPONSE';
+      throw fail({ status: response.status, code: code as WatchtowerError['code'], hint, requestId });
+    }
+    if (!answer || !(expect in answer)) {
+      throw fail({
+        status: response.status,
+        code: 'BAD_RESPONSE',
+        hint: `the answer of ${this.url} is not watchtower's (no "${expect}" in it): check the url`,
+        requestId,
+      });
+    }
+    return answer as T;
+  }
+}

@@ -1,0 +1,160 @@
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, cleanUpServers, freePort, PASSWORD, startServer, type ServerProcess } from './support/server.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await cleanUpServers();
+});
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `watchtower` command with only the settings given here in its environment. */
+function watchtower(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: server.url, WATCHTOWER_PASSWORD: PASSWORD, ...env } },
+      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function eventsOf(service: string) {
+  return (await api(server.url, `/events?service=${encodeURIComponent(service)}`)).body.events as { level: number; message: string }[];
+}
+
+describe('watchtower pulse and cancel', () => {
+  it('pulses a service with the given deadline and alert', async () => {
+    const result = await watchtower(['pulse', 'cli-pulse', '--next-in', '1h', '--alert', 'log:ops']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^pulsed cli-pulse: log:ops is alerted if it is silent past .* \(in 1 h\)\n$/);
+    const stored = (await api(server.url, '/heartbeat/cli-pulse')).body.heartBeat;
+    expect(stored).toMatchObject({ nextIn: 3_600, alertType: 'log', alertTarget: 'ops', status: 'alive' });
+  });
+
+  it('cancels a service', async () => {
+    await watchtower(['pulse', 'cli-cancel', '--next-in', '90', '--alert', 'log:ops']);
+    const result = await watchtower(['cancel', 'cli-cancel']);
+    expect(result).toMatchObject({ code: 0, stdout: 'cancelled cli-cancel: its silence is no longer alerted\n' });
+    expect((await api(server.url, '/heartbeat/cli-cancel')).body.heartBeat.status).toBe('cancelled');
+  });
+
+  it("says in one line what the server refused, with its hint, and exits 1", async () => {
+    const result = await watchtower(['pulse', 'cli-refused', '--next-in', '1h', '--alert', 'pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^watchtower pulse: the server refused it \(400 VALIDATION_FAILED\): .*PUSHOVER_TOKEN\n$/);
+  });
+
+  it('says in one line that the password is wrong', async () => {
+    const result = await watchtower(['list'], { WATCHTOWER_PASSWORD: 'not-the-password' });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'watchtower list: the server refused the password (401): check WATCHTOWER_PASSWORD or --password\n',
+    });
+  });
+});
+
+describe('watchtower event, events and list', () => {
+  it('records an event with a level', async () => {
+    const result = await watchtower(['event', 'cli-event', 'disk 91% full', '--level', 'warning']);
+    expect(result.code).toBe(0);
+    expect(await eventsOf('cli-event')).toMatchObject([{ level: 30, message: 'disk 91% full' }]);
+  });
+
+  it('lists events as JSON, filtered by service, level and age', async () => {
+    await watchtower(['event', 'cli-events', 'routine', '--level', 'info']);
+    await watchtower(['event', 'cli-events', 'broken', '--level', 'error']);
+    const result = await watchtower(['events', '--service', 'cli-events', '--level', 'error', '--since', '1h', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject([{ service: 'cli-events', level: 40, message: 'broken' }]);
+  });
+
+  it('lists events as lines of date, level, service and message', async () => {
+    await watchtower(['event', 'cli-lines', 'hello there']);
+    const result = await watchtower(['events', '--service', 'cli-lines']);
+    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  info  cli-lines  hello there\n$/);
+  });
+
+  it('lists heartbeats with their status', async () => {
+    await watchtower(['pulse', 'cli-list', '--next-in', '1d', '--alert', 'log:ops']);
+    const result = await watchtower(['list']);
+    expect(result.stdout).toMatch(/^SERVICE +STATUS +LAST PULSE +DEADLINE +ALERT$/m);
+    expect(result.stdout).toMatch(/^cli-list +alive +.* ago +in 1 d +log:ops$/m);
+  });
+});
+
+describe('watchtower run', () => {
+  it('exits 1 for a failing job and records an error event that shows the exit code', async () => {
+    const result = await watchtower(['run', 'nightly', '--next-in', '1d', '--alert', 'log:ops', '--', 'false']);
+    expect(result.code).toBe(1);
+    const [event] = await eventsOf('nightly');
+    expect(event?.level).toBe(40);
+    expect(event?.message).toMatch(/^`false` failed on .+: exit code 1 after [\d.]+ s\n\(no output\)$/);
+    expect((await api(server.url, '/heartbeat/nightly')).status).toBe(404);
+  });
+
+  it("passes the job's exit code on and reports its last lines of output", async () => {
+    const job = "for (let i = 1; i <= 30; i++) console.log('line ' + i); console.error('fatal: disk full'); process.exit(3)";
+    const result = await watchtower(['run', 'cli-run-output', '--next-in', '1d', '--alert', 'log:ops', '--tail', '5', '--', process.execPath, '-e', job]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('line 30\n');
+    expect(result.stderr).toContain('fatal: disk full\n');
+    const [event] = await eventsOf('cli-run-output');
+    expect(event?.message).toMatch(/failed on .+: exit code 3 after [\d.]+ s\nlast 5 of 31 lines of output:\nline 27\nline 28\nline 29\nline 30\nfatal: disk full$/);
+  });
+
+  it('pulses when the job succeeds, passing its output through, and records no event', async () => {
+    const result = await watchtower(['run', 'cli-run-ok', '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', "console.log('backed up')"]);
+    expect(result).toMatchObject({ code: 0, stdout: 'backed up\n', stderr: '' });
+    expect((await api(server.url, '/heartbeat/cli-run-ok')).body.heartBeat).toMatchObject({ nextIn: 86_400, status: 'alive' });
+    expect(await eventsOf('cli-run-ok')).toEqual([]);
+  });
+
+  it('exits 127 and records it when the job cannot be started', async () => {
+    const result = await watchtower(['run', 'cli-run-missing', '--next-in', '1d', '--alert', 'log:ops', '--', 'no-such-program-here']);
+    expect(result.code).toBe(127);
+    const [event] = await eventsOf('cli-run-missing');
+    expect(event?.message).toMatch(/^`no-such-program-here` failed on .+: could not start: command not found/);
+  });
+
+  it("exits with the job's code and says so on stderr when the server cannot be reached", async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const result = await watchtower(['run', 'cli-run-offline', '--next-in', '1d', '--alert', 'log:ops', '--', 'false'], { WATCHTOWER_URL: nobody });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `watchtower run: could not report cli-run-offline to the server: could not reach ${nobody} (ECONNREFUSED) (tried 4 times): check WATCHTOWER_URL or --url, and that the server is running\n`,
+    );
+  });
+
+  it('passes SIGTERM on to the whole job and records it', async () => {
+    const child = spawn(process.execPath, [CLI, 'run', 'cli-run-killed', '--next-in', '1d', '--alert', 'log:ops', '--', 'sh', '-c', 'echo started; sleep 30'], {
+      env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: server.url, WATCHTOWER_PASSWORD: PASSWORD },
+    });
+    const exited = new Promise<number | null>((done) => child.once('close', done));
+    await new Promise((started) => child.stdout.once('data', started));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const [event] = await eventsOf('cli-run-killed');
+    expect(event?.message).toMatch(/^`sh -c 'echo started; sleep 30'` failed on .+: killed by SIGTERM after [\d.]+ s\n1 line of output:\nstarted$/);
+  });
+
+  it('prints its help', async () => {
+    const result = await watchtower(['run', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: watchtower run <service> --next-in DURATION --alert TYPE:TARGET/);
+  });
+});

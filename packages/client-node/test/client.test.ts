@@ -1,0 +1,154 @@
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WatchtowerClient, WatchtowerError } from '../src/index.js';
+import { api, cleanUpServers, eventually, PASSWORD, startServer, type ServerProcess } from './support/server.js';
+
+let server: ServerProcess;
+let client: WatchtowerClient;
+let calls = 0;
+
+beforeAll(async () => {
+  server = await startServer();
+  // Counts the HTTP requests the client makes, to tell a retried call from a single one.
+  const counting: typeof fetch = (input, init) => {
+    calls += 1;
+    return fetch(input, init);
+  };
+  client = new WatchtowerClient({ url: server.url, password: PASSWORD, fetch: counting });
+});
+
+afterAll(async () => {
+  await cleanUpServers();
+});
+
+describe('heartbeats', () => {
+  it('pulses a service that the server then reports alive with its nextIn', async () => {
+    const answered = await client.pulse({ service: 'pulse-1', nextIn: 120, alertType: 'log', alertTarget: 'ops' });
+    const stored = await api(server.url, '/heartbeat/pulse-1');
+    expect(stored.body.heartBeat).toMatchObject({ service: 'pulse-1', nextIn: 120, alertType: 'log', alertTarget: 'ops', status: 'alive' });
+    expect(answered).toEqual(stored.body.heartBeat);
+  });
+
+  it('sends a duration text as seconds', async () => {
+    const beat = await client.pulse({ service: 'pulse-2', nextIn: '15m', alertType: 'log', alertTarget: 'ops' });
+    expect(beat.nextIn).toBe(900);
+  });
+
+  it('cancels a service, which the server then reports cancelled', async () => {
+    await client.pulse({ service: 'cancel-1', nextIn: 60, alertType: 'log', alertTarget: 'ops' });
+    const answered = await client.cancel('cancel-1');
+    expect(answered).toMatchObject({ service: 'cancel-1', cancelled: true, status: 'cancelled' });
+    expect((await api(server.url, '/heartbeat/cancel-1')).body.heartBeat.status).toBe('cancelled');
+  });
+
+  it('answers null when cancelling a service the server does not know', async () => {
+    expect(await client.cancel('never-pulsed')).toBeNull();
+  });
+
+  it('lists the heartbeats', async () => {
+    await client.pulse({ service: 'list-1', nextIn: 60, alertType: 'log', alertTarget: 'ops' });
+    const services = (await client.heartbeats()).map((beat) => beat.service);
+    expect(services).toContain('list-1');
+  });
+
+  it('reads one heartbeat whose name needs URL-encoding', async () => {
+    const service = 'backups/db #1 ?ü%';
+    await client.pulse({ service, nextIn: 60, alertType: 'log', alertTarget: 'ops' });
+    expect((await client.heartbeat(service)).service).toBe(service);
+  });
+
+  it('throws a 404 WatchtowerError for an unknown service', async () => {
+    await expect(client.heartbeat('nobody')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});
+
+describe('events', () => {
+  it('adds an event that a filtered listing then finds', async () => {
+    const added = await client.addEvent({ service: 'events-1', level: 'error', message: 'disk full on /var' });
+    await client.addEvent({ service: 'events-1', level: 'info', message: 'started' });
+    const page = await client.events({ service: 'events-1', level: 'warning' });
+    expect(page.events).toEqual([added]);
+    expect(added).toMatchObject({ service: 'events-1', level: 40, message: 'disk full on /var' });
+  });
+
+  it('filters by time with a Date', async () => {
+    const before = new Date();
+    await client.addEvent({ service: 'events-2', message: 'after the mark' });
+    const page = await client.events({ service: 'events-2', from: new Date(before.getTime() - 1_000) });
+    expect(page.events.map((event) => event.message)).toEqual(['after the mark']);
+    expect((await client.events({ service: 'events-2', to: new Date(before.getTime() - 60_000) })).events).toEqual([]);
+  });
+
+  it('iterates over every page, each event once, newest first', async () => {
+    for (let index = 0; index < 25; index++) await client.addEvent({ service: 'events-3', message: `event ${index}` });
+    const seen: string[] = [];
+    for await (const event of client.allEvents({ service: 'events-3', limit: 10 })) seen.push(event.message);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, index) => `event ${24 - index}`));
+  });
+});
+
+describe('errors', () => {
+  it("surfaces a 400 as a WatchtowerError with the server's hint, sent once", async () => {
+    const before = calls;
+    const error = await client.addEvent({ service: 'bad', message: 'x', level: -1 }).catch((reason: unknown) => reason);
+    expect(calls - before).toBe(1);
+    expect(error).toBeInstanceOf(WatchtowerError);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', attempts: 1 });
+    expect((error as WatchtowerError).hint).toMatch(/^level must be an integer/);
+    expect((error as WatchtowerError).requestId).toEqual(expect.any(String));
+  });
+
+  it('surfaces a wrong password as a 401, sent once', async () => {
+    const before = calls;
+    const wrong = new WatchtowerClient({ url: server.url, password: 'not-the-password', fetch: (input, init) => (calls++, fetch(input, init)) });
+    await expect(wrong.heartbeats()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    expect(calls - before).toBe(1);
+  });
+});
+
+describe('settings', () => {
+  it('reads WATCHTOWER_URL and WATCHTOWER_PASSWORD', async () => {
+    vi.stubEnv('WATCHTOWER_URL', server.url);
+    vi.stubEnv('WATCHTOWER_PASSWORD', PASSWORD);
+    try {
+      const fromEnv = new WatchtowerClient();
+      expect(fromEnv.url).toBe(server.url);
+      await expect(fromEnv.heartbeats()).resolves.toEqual(expect.any(Array));
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('says which variable to set when the URL is missing', () => {
+    vi.stubEnv('WATCHTOWER_URL', '');
+    try {
+      expect(() => new WatchtowerClient({ password: PASSWORD })).toThrow(/pass \{ url \} or set WATCHTOWER_URL/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('works from the CommonJS build', async () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+    const beat = await new cjs.WatchtowerClient({ url: server.url, password: PASSWORD }).pulse({
+      service: 'from-cjs',
+      nextIn: 60,
+      alertType: 'log',
+      alertTarget: 'ops',
+    });
+    expect(beat.service).toBe('from-cjs');
+  });
+});
+
+describe('startHeartbeat', () => {
+  it('pulses in the background until stopped, then cancels the service', async () => {
+    const pulses: number[] = [];
+    const loop = client.startHeartbeat({ service: 'loop-1', every: 0.3, alertType: 'log', alertTarget: 'ops', onPulse: (beat) => pulses.push(beat.last) });
+    await eventually(async () => pulses.length >= 3);
+    await loop.stop();
+    const stored = (await api(server.url, '/heartbeat/loop-1')).body.heartBeat;
+    expect(stored).toMatchObject({ status: 'cancelled', nextIn: 30.3 });
+    expect(new Set(pulses).size).toBe(pulses.length);
+  });
+});

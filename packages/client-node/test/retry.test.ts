@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WatchtowerClient } from '../src/index.js';
+import { api, cleanUpServers, eventually, freePort, PASSWORD, startServerAt, temporaryFolder, type ServerProcess } from './support/server.js';
+
+// One server, stopped and started again at the same address and data folder by each test.
+let port: number;
+let dataDir: string;
+let url: string;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  port = await freePort();
+  dataDir = temporaryFolder('watchtower-client-data-');
+  url = `http://127.0.0.1:${port}`;
+  server = await startServerAt(port, dataDir);
+});
+
+afterAll(async () => {
+  await cleanUpServers();
+});
+
+describe('a server that is briefly down', () => {
+  it('gets a pulse that was sent while it was down, once it is back', async () => {
+    await server.stop();
+    let attempts = 0;
+    const client = new WatchtowerClient({
+      url,
+      password: PASSWORD,
+      retries: 10,
+      retryDelayMs: 200,
+      fetch: (input, init) => (attempts++, fetch(input, init)),
+    });
+    const pulse = client.pulse({ service: 'while-down', nextIn: 60, alertType: 'log', alertTarget: 'ops' });
+    await eventually(async () => attempts >= 2);
+    server = await startServerAt(port, dataDir);
+
+    expect((await pulse).service).toBe('while-down');
+    expect(attempts).toBeGreaterThan(2);
+    expect((await api(url, '/heartbeat/while-down')).body.heartBeat.status).toBe('alive');
+  });
+
+  it('keeps a heartbeat loop pulsing across the outage', async () => {
+    const client = new WatchtowerClient({ url, password: PASSWORD, retries: 0 });
+    const failures: string[] = [];
+    let pulses = 0;
+    const loop = client.startHeartbeat({
+      service: 'loop-across',
+      every: 0.5,
+      alertType: 'log',
+      alertTarget: 'ops',
+      onPulse: () => pulses++,
+      onError: (error) => failures.push(error.code),
+    });
+    await eventually(async () => pulses >= 1);
+    await server.stop();
+    await eventually(async () => failures.length >= 1);
+    const restarted = Date.now() / 1000;
+    server = await startServerAt(port, dataDir);
+
+    await eventually(async () => ((await api(url, '/heartbeat/loop-across')).body.heartBeat?.last ?? 0) > restarted);
+    await loop.stop();
+    expect(failures[0]).toBe('NETWORK_ERROR');
+    expect((await api(url, '/heartbeat/loop-across')).body.heartBeat.status).toBe('cancelled');
+  });
+});
