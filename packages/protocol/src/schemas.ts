@@ -227,6 +227,18 @@ const MAX_DATE_SECONDS = 253_402_300_799;
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/** A page size from 1 to `max`, as a number or a string; `fallback` when absent. */
+const pageLimit = (fallback: number, max: number) =>
+  optional(
+    numeric('limit', `a whole number from 1 to ${max}`).pipe(
+      z
+        .number()
+        .int({ message: 'limit must be a whole number' })
+        .min(1, { message: 'limit must be at least 1' })
+        .max(max, { message: `limit must be at most ${max}` }),
+    ),
+  ).transform((value) => value ?? fallback);
+
 /** Query of `GET /events` and `GET /list-events`. All filters combine with AND. */
 export const ListEventsQuery = z.strictObject({
   service: optional(ServiceName),
@@ -238,15 +250,7 @@ export const ListEventsQuery = z.strictObject({
       message: `message filter must be at most ${LIMITS.eventMessageMaxLength} characters`,
     }).refine(...storable('message filter')),
   ),
-  limit: optional(
-    numeric('limit', `a whole number from 1 to ${LIMITS.eventsMaxLimit}`).pipe(
-      z
-        .number()
-        .int({ message: 'limit must be a whole number' })
-        .min(1, { message: 'limit must be at least 1' })
-        .max(LIMITS.eventsMaxLimit, { message: `limit must be at most ${LIMITS.eventsMaxLimit}` }),
-    ),
-  ).transform((value) => value ?? LIMITS.eventsDefaultLimit),
+  limit: pageLimit(LIMITS.eventsDefaultLimit, LIMITS.eventsMaxLimit),
   before: optional(z.string().max(200, { message: 'before must be a cursor returned as next' })),
 });
 export type ListEventsQuery = z.output<typeof ListEventsQuery>;
@@ -326,15 +330,7 @@ export type ListEventsResponse = z.output<typeof ListEventsResponse>;
 /** Query of `GET /alerts`: the most recent deliveries, optionally of one service. */
 export const ListAlertsQuery = z.strictObject({
   service: optional(ServiceName),
-  limit: optional(
-    numeric('limit', `a whole number from 1 to ${LIMITS.alertsMaxLimit}`).pipe(
-      z
-        .number()
-        .int({ message: 'limit must be a whole number' })
-        .min(1, { message: 'limit must be at least 1' })
-        .max(LIMITS.alertsMaxLimit, { message: `limit must be at most ${LIMITS.alertsMaxLimit}` }),
-    ),
-  ).transform((value) => value ?? LIMITS.alertsDefaultLimit),
+  limit: pageLimit(LIMITS.alertsDefaultLimit, LIMITS.alertsMaxLimit),
 });
 export type ListAlertsQuery = z.output<typeof ListAlertsQuery>;
 
