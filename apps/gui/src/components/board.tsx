@@ -202,7 +202,12 @@ export function Board({ search }: { search: string }) {
                     {formatAgo(now - hb.last)}
                   </td>
                   <td data-label="Deadline" title={formatDateTime(hb.expected)} className="countdown">
-                    {status === 'cancelled' ? <span className="muted">none</span> : formatCountdown(hb.expected - now)}
+                    {status === 'cancelled' ? (
+                      <span className="muted">none</span>
+                    ) : (
+                      // The server may call it dead a tick before this page's clock passes the deadline.
+                      formatCountdown(status === 'dead' ? Math.min(hb.expected - now, -Number.EPSILON) : hb.expected - now)
+                    )}
                   </td>
                   <td data-label="nextIn" title={`${hb.nextIn} s`}>
                     {formatDuration(hb.nextIn)}
