@@ -280,7 +280,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       expect(await sweep()).toEqual(['overdue-before']);
       const logged = await events();
       expect(logged).toContainEqual(expect.objectContaining({ service: 'during', level: 30, message: expect.stringContaining('its pulses may have been lost') }));
-      expect(logged).toContainEqual(expect.objectContaining({ service: 'watchtower', message: expect.stringContaining('1 service(s)') }));
+      expect(logged).toContainEqual(expect.objectContaining({ service: 'watchtower', level: 30, message: expect.stringContaining('1 service(s)') }));
     });
 
     it('gives no grace while another server process is alive', async () => {

@@ -88,7 +88,8 @@ export async function registerInstance(
       [
         {
           service: 'watchtower',
-          level: LEVELS.warning,
+          // A plain restart is worth a note; one that changed deadlines is worth a warning.
+          level: graced.length > 0 ? LEVELS.warning : LEVELS.info,
           message: `No watchtower server ran from ${span}; ${graced.length} service(s) whose deadline passed meanwhile got one fresh nextIn before they can be called dead.`,
         },
         ...graced.map((row) => ({
