@@ -1,5 +1,5 @@
 import type { Event, ListEventsQuery } from '@watchtower/protocol';
-import { and, desc, eq, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, type EventRow } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
@@ -41,7 +41,8 @@ export async function listEvents(
     .select()
     .from(events)
     .where(and(...filters))
-    .orderBy(desc(events.date), desc(events.id))
+    // "nulls last" as the indexes are built: only then can a page walk an index.
+    .orderBy(sql`${events.date} desc nulls last`, sql`${events.id} desc nulls last`)
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
