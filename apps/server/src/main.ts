@@ -12,6 +12,7 @@ import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createNotifyChangeFeed } from './db/notify-feed.js';
 import { holdLivenessLock, registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
 import { startLiveness } from './jobs/liveness.js';
+import { startMaintenance } from './jobs/maintenance.js';
 import { startLoop, type Loop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     );
   }
   const liveness = startLiveness(storage, instanceId, systemClock, log);
+  const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
   const feed = config.database.url ? await createNotifyChangeFeed(config.database.url, log) : createLocalChangeFeed();
   // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
   const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
     await closed;
     clearInterval(idleSweep);
     liveness.stop();
+    maintenance?.stop();
     await Promise.all([sweeper.stop(), sender.stop()]);
     // Deliveries under way finish and are recorded, so none is sent twice after a restart.
     await send.drain();

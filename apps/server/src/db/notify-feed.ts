@@ -28,22 +28,36 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
       log.warn({ err: error }, 'unreadable change notification');
     }
   });
+  // Changes published in the same turn of the event loop (a group commit answers many
+  // requests at once) travel in as few NOTIFYs as fit, not one each.
+  let pending: StreamChange[] = [];
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    const changes = pending;
+    pending = [];
+    const chunks: StreamChange[][] = [[]];
+    let size = 2;
+    for (const change of changes.map(fit)) {
+      const length = Buffer.byteLength(JSON.stringify(change)) + 1;
+      if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
+        chunks.push([]);
+        size = 2;
+      }
+      chunks[chunks.length - 1]!.push(change);
+      size += length;
+    }
+    for (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      client.notify(CHANNEL, JSON.stringify(chunk)).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+    }
+  };
   return {
     publish: (changes) => {
-      const chunks: StreamChange[][] = [[]];
-      let size = 2;
-      for (const change of changes.map(fit)) {
-        const length = Buffer.byteLength(JSON.stringify(change)) + 1;
-        if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
-          chunks.push([]);
-          size = 2;
-        }
-        chunks[chunks.length - 1]!.push(change);
-        size += length;
-      }
-      for (const chunk of chunks) {
-        if (chunk.length === 0) continue;
-        client.notify(CHANNEL, JSON.stringify(chunk)).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+      pending.push(...changes);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
       }
     },
     subscribe: (listener, onEnd) => fanOut.subscribe(listener, onEnd),
