@@ -9,7 +9,7 @@
 // database, dropped at the end). Load goes to 127.0.0.1 only; every run and every wait is
 // bounded in time, and every child is stopped however the run ends.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -22,7 +22,9 @@ import autocannon from 'autocannon';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_SERVER_ENTRY = join(root, 'apps/server/dist/main.js');
 const RESULTS_FILE = join(root, 'bench/RESULTS.md');
-const PASSWORD = 'bench-password-not-secret';
+// Per run, so a server of another run or test cannot pass for ours.
+const TOKEN = randomBytes(12).toString('hex');
+const PASSWORD = `bench-${TOKEN}`;
 const SERVICES = 10_000;
 const SEED_EVENTS = 10_000;
 // One seeded event in SEARCH_EVERY carries SEARCH_WORD: the contains-filter matches 200 of
@@ -40,7 +42,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
   --repeat N          measured runs per scenario, median reported (default 3; quick: 1)
   --connections LIST  concurrent connections, e.g. 50,200 (default 50)
   --db LIST           pglite,postgres (default both)
-  --scenario LIST     ${'healthz,pulse,events-list,events-search,event'} (default all)
+  --scenario LIST     healthz,pulse,events-list,events-search,event (default all)
   --pg-url URL        PostgreSQL server to create the bench database on
                       (default postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_PG_URL)
   --server FILE       the built server to measure (default apps/server/dist/main.js),
@@ -308,7 +310,13 @@ async function createDatabase() {
   if (interrupted || cleaning) throw new Error('interrupted');
   const postgres = loadPostgresDriver();
   const name = `watchtower_bench_${process.pid}`;
-  const admin = postgres(pgUrl, { max: 1, onnotice: () => {}, connect_timeout: 10, idle_timeout: 5 });
+  const admin = postgres(pgUrl, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 10,
+    idle_timeout: 5,
+    connection: { statement_timeout: 60_000 },
+  });
   try {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.unsafe(`create database ${name}`);
@@ -329,7 +337,7 @@ async function createDatabase() {
  */
 async function vacuumDatabase() {
   const postgres = loadPostgresDriver();
-  const sql = postgres(benchDatabase.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgres(benchDatabase.url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { statement_timeout: 120_000 } });
   try {
     await sql.unsafe('vacuum analyze');
   } finally {
@@ -527,7 +535,11 @@ async function check(url, request) {
   return body;
 }
 
-async function waitUntilReady(handle, url, ms = 60_000) {
+/**
+ * Waits for /healthz, then makes sure the answer came from our child: a port found free
+ * can be taken by another process before the child listens, and load must never go to it.
+ */
+async function waitUntilReady(handle, url, ours, ms = 60_000) {
   const deadline = Date.now() + ms;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -537,9 +549,14 @@ async function waitUntilReady(handle, url, ms = 60_000) {
     if (interrupted) throw new Error('interrupted');
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
+      if (response.status === 200) {
+        await response.arrayBuffer();
+        if (alive(handle) && (await ours(url))) return;
+        throw new Error(`${url} answers, but not as ${handle.name} would (another process took the port?); no load is sent there`);
+      }
       last = `HTTP ${response.status}`;
     } catch (error) {
+      if (error.message.includes('no load is sent there')) throw error;
       last = error.cause?.code ?? error.message;
     }
     await new Promise((done) => setTimeout(done, 100));
@@ -561,6 +578,7 @@ const body = JSON.stringify({ result: 200, status: 'ok' });
 const server = http.createServer((request, response) => {
   request.resume();
   request.on('end', () => {
+    if (request.url === '/whoami') return response.end(process.env.BENCH_TOKEN);
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
@@ -573,10 +591,11 @@ async function startBaseline() {
   const port = await freePort();
   const handle = startChild('baseline (node:http)', ['-e', BASELINE_SOURCE], {
     cwd: temporaryFolder('watchtower-bench-cwd-'),
-    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), BENCH_TOKEN: TOKEN },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(handle, url, 15_000);
+  const ours = async (base) => (await (await fetch(`${base}/whoami`, { signal: AbortSignal.timeout(2_000) })).text()) === TOKEN;
+  await waitUntilReady(handle, url, ours, 15_000);
   return { handle, url };
 }
 
@@ -638,7 +657,13 @@ async function startServer(database) {
     env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(handle, url);
+  // Our password opens it; another watchtower (a test's) would answer 401.
+  const ours = async (base) => {
+    const response = await fetch(`${base}/events?limit=1`, { headers: HEADERS, signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  };
+  await waitUntilReady(handle, url, ours);
   return { handle, url };
 }
 
