@@ -11,6 +11,8 @@ import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PASSWORD, useTestApp } from './support/test-app.js';
 import { createApp } from '../src/app.js';
+import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
+import { PulseRequest } from '@watchtower/protocol';
 
 const USER_KEY = 'u'.repeat(30);
 const pulse = (service: string, nextIn = 60, alertType = 'log', alertTarget = 'ops') => ({
@@ -141,6 +143,23 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       const answers = await Promise.all([t.app.request('/heartbeat', request()), other.request('/heartbeat', request()), t.app.request('/', request()), other.request('/', request())]);
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
       expect((await alerts()).map((a) => a.kind).sort()).toEqual(['down', 'recovered']);
+    });
+
+    it('answers the recovery event it recorded, so live views can show it', async () => {
+      await t.call('POST', '/heartbeat', pulse('backup', 60));
+      t.clock.advance(61);
+      await sweep();
+      t.clock.advance(1);
+      const outcome = await createPulseRecorder(t.storage)(PulseRequest.parse(pulse('backup', 60)), t.clock.now());
+      expect(outcome.recovery).toEqual({
+        id: expect.any(Number),
+        service: 'backup',
+        level: 20,
+        message: 'Service backup is pulsing again after 1 min 2 s of silence.',
+        date: t.clock.now().getTime() / 1000,
+      });
+      const again = await createPulseRecorder(t.storage)(PulseRequest.parse(pulse('backup', 60)), t.clock.now());
+      expect(again.recovery).toBeNull();
     });
 
     it('sends no recovery for a service that was late but not yet alerted', async () => {

@@ -106,6 +106,10 @@ describe('GET /stream', () => {
     await post('/heartbeat', { service: 'worker', alertType: 'log', alertTarget: 'ops', nextIn: 5 });
     expect((await stream.next()).event).toBe('heartbeat');
     expect(await stream.next()).toMatchObject({ event: 'heartbeat.recovered', data: { service: 'worker' } });
+    expect(await stream.next()).toMatchObject({
+      event: 'event',
+      data: { event: { service: 'worker', level: 20, message: 'Service worker is pulsing again after 6 s of silence.' } },
+    });
     await stream.cancel();
   });
 

@@ -102,20 +102,7 @@ export function EventsExplorer({ search }: { search: string }) {
 
   // Events that the server records itself (a recovery's notice) are not all on the stream:
   // after a recovery, a live view asks for the newest page again and keeps what is new.
-  const catchUp = useCallback(async () => {
-    const current = filtersFromSearch(key);
-    const mine = generation.current;
-    const answer = await api.events(eventsQuery(current, serverNow(), { limit: PAGE }));
-    if (mine !== generation.current) return;
-    setListing((listed) => (listed ? { ...listed, events: mergeNewest(listed.events, answer.events) } : listed));
-    setChart((counted) => (counted ? { ...counted, events: mergeNewest(counted.events, answer.events) } : counted));
-  }, [api, key]);
-
   useChanges((change) => {
-    if (change.type === 'heartbeat.recovered' && filters.live) {
-      void catchUp().catch(() => undefined); // The next reload brings it anyway.
-      return;
-    }
     if (change.type !== 'event' || !matchesFilters(change.event, filters, serverNow())) return;
     if (change.event.service && !services.includes(change.event.service)) {
       setServices((known) => (known.includes(change.event.service) ? known : [...known, change.event.service].sort()));

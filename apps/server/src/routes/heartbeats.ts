@@ -29,14 +29,17 @@ export function heartbeatRoutes({ db, clock, channels, signals, feed }: Resolved
       const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);
       const now = clock.now();
-      const { heartbeat, recovered } = await recordPulse(pulse, now);
+      const { heartbeat, recovery } = await recordPulse(pulse, now);
       signals.deadlineSet(heartbeat.expectedAt);
       const heartBeat = toHeartbeat(heartbeat, now);
       feed.publish([{ type: 'heartbeat', heartBeat }]);
-      if (recovered) {
+      if (recovery) {
         c.get('log').info({ service: heartbeat.service }, 'heartbeat.recovered');
         signals.alertQueued();
-        feed.publish([{ type: 'heartbeat.recovered', service: heartbeat.service }]);
+        feed.publish([
+          { type: 'heartbeat.recovered', service: heartbeat.service },
+          { type: 'event', event: recovery },
+        ]);
       }
       return c.json({ result: 200, action: 'pulse', heartBeat } satisfies PulseResponse);
     });

@@ -1,4 +1,4 @@
-import { LEVELS, type PulseRequest } from '@watchtower/protocol';
+import { LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { HeartbeatRow } from '../../db/schema.js';
@@ -74,6 +74,7 @@ recovery_events as (
     end || ' of silence.',
     r.back
   from recovered r
+  returning id, service, level, message, extract(epoch from date) as date
 )
 select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
   h.remind_every, h.warn_before,
@@ -81,7 +82,8 @@ select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelle
   extract(epoch from h.expected_at) * 1000 as expected_at_ms,
   extract(epoch from h.snoozed_until) * 1000 as snoozed_until_ms,
   extract(epoch from h.created_at) * 1000 as created_at_ms,
-  (select count(*) from recovered r where r.service = h.service) > 0 as recovered
+  (select json_build_object('id', e.id, 'service', e.service, 'level', e.level, 'message', e.message, 'date', e.date)
+   from recovery_events e where e.service = h.service) as recovery_event
 from upserted h`;
 
 
@@ -100,7 +102,7 @@ interface UpsertedRow extends Record<string, unknown> {
   expected_at_ms: string | number;
   snoozed_until_ms: string | number | null;
   created_at_ms: string | number;
-  recovered: boolean;
+  recovery_event: Event | string | null;
 }
 
 function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
@@ -123,8 +125,14 @@ function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
 
 export interface PulseOutcome {
   heartbeat: HeartbeatRow;
-  /** The service had been alerted as dead: a "recovered" alert is queued. */
-  recovered: boolean;
+  /** The service had been alerted as dead: a "recovered" alert is queued, and this event recorded. */
+  recovery: Event | null;
+}
+
+function toRecoveryEvent(value: UpsertedRow['recovery_event']): Event | null {
+  if (value === null) return null;
+  const event = typeof value === 'string' ? (JSON.parse(value) as Event) : value;
+  return { ...event, id: Number(event.id), date: Number(event.date) };
 }
 
 export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<PulseOutcome>;
@@ -141,7 +149,7 @@ export function createPulseRecorder(storage: Storage): RecordPulse {
       const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
       const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [JSON.stringify([...latest.values()])]);
       const byService = new Map(
-        rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovered: row.recovered }]),
+        rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovery: toRecoveryEvent(row.recovery_event) }]),
       );
       return pulses.map((pulse) => {
         const outcome = byService.get(pulse.service);
