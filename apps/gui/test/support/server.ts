@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { freePort } from '../../../server/test/support/server-process.js';
 
 /** The built server, as `npm start` runs it; it serves the built dashboard (apps/gui/dist) at /gui. */
 export const SERVER_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../server/dist/main.js');
@@ -65,18 +65,6 @@ function folder(prefix: string): string {
   const path = mkdtempSync(join(tmpdir(), prefix));
   folders.push(path);
   return path;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((found, failed) => {
-    const probe = createServer();
-    probe.once('error', failed);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? found(port) : failed(new Error('no free port'))));
-    });
-  });
 }
 
 /** Starts the built server on loopback with the embedded database, and waits for /healthz. */

@@ -1,6 +1,5 @@
 import type { ErrorCode, ErrorResponse } from '@watchtower/protocol';
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { DomainError } from '../domain/errors.js';
@@ -28,9 +27,6 @@ export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string): 
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof DomainError) {
     return errorAnswer(c, error.code, error.message);
-  }
-  if (error instanceof HTTPException && error.status === 413) {
-    return errorAnswer(c, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 64 KiB');
   }
   if (error instanceof GroupCommitFullError) {
     c.get('log')?.warn({ err: error }, 'write queue full');

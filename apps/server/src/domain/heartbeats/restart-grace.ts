@@ -1,6 +1,6 @@
 import { LEVELS } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
-import { recordServerEvents } from '../alerts/enqueue-alerts.js';
+import { recordServerEvents } from '../events/insert-events.js';
 
 export interface Downtime {
   from: Date;
