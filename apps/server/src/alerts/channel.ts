@@ -25,4 +25,16 @@ export interface Channel {
 /** A provider's refusal or a network failure, kept as the alert's last error. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
+
+  /** `permanent`: the provider refused in a way no retry can fix (a wrong key, a deleted webhook). */
+  constructor(
+    message: string,
+    readonly options: { permanent?: boolean } = {},
+  ) {
+    super(message);
+  }
+
+  get permanent(): boolean {
+    return this.options.permanent === true;
+  }
 }

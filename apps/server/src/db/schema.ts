@@ -10,6 +10,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' });
@@ -48,8 +49,11 @@ export const events = pgTable(
     level: integer().notNull(),
     message: text().notNull(),
     date: instant().notNull(),
+    // The client's Idempotency-Key: a retried POST /event finds its first copy instead of adding another.
+    idempotencyKey: text(),
   },
   (table) => [
+    uniqueIndex('events_idempotency_key_idx').on(table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
     // Newest-first listing, keyset-paged on (date, id), with and without a service filter.
     index('events_service_date_idx').on(table.service, table.date.desc(), table.id.desc()),
     index('events_date_idx').on(table.date.desc(), table.id.desc()),
@@ -59,7 +63,8 @@ export const events = pgTable(
 );
 
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
-export type EventRow = typeof events.$inferSelect;
+// The idempotency key is the request's, not part of the event.
+export type EventRow = Omit<typeof events.$inferSelect, 'idempotencyKey'>;
 
 export type { AlertKind, AlertStatus } from '@watchtower/protocol';
 
@@ -84,12 +89,16 @@ export const alerts = pgTable(
     // mid-delivery leaves the alert due again once the lease runs out.
     nextAttemptAt: instant().notNull(),
     lastError: text(),
+    // Set by each claim; an outcome is written only by the sender holding the current claim.
+    claimToken: text(),
     createdAt: instant().notNull(),
     sentAt: instant(),
   },
   (table) => [
     // The sender's claim: pending rows by due time.
     index('alerts_pending_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    // One service's pending alerts in creation order: an alert waits for the older ones.
+    index('alerts_pending_service_idx').on(table.service, table.createdAt).where(sql`${table.status} = 'pending'`),
     // The deliveries list, newest first.
     index('alerts_created_idx').on(table.createdAt.desc()),
   ],

@@ -12,13 +12,14 @@ interface AlertRecord extends Record<string, unknown> {
   status: AlertRow['status'];
   attempts: number;
   last_error: string | null;
+  claim_token: string | null;
   next_attempt_ms: string | number;
   created_ms: string | number;
   sent_ms: string | number | null;
 }
 
 // Times travel as epoch milliseconds: each driver parses timestamps its own way.
-const COLUMNS = `id, kind, service, channel, target, details, status, attempts, last_error,
+const COLUMNS = `id, kind, service, channel, target, details, status, attempts, last_error, claim_token,
   extract(epoch from next_attempt_at) * 1000 as next_attempt_ms,
   extract(epoch from created_at) * 1000 as created_ms,
   extract(epoch from sent_at) * 1000 as sent_ms`;
@@ -34,6 +35,7 @@ export function toAlertRow(row: AlertRecord): AlertRow {
     status: row.status,
     attempts: Number(row.attempts),
     lastError: row.last_error,
+    claimToken: row.claim_token,
     nextAttemptAt: new Date(Number(row.next_attempt_ms)),
     createdAt: new Date(Number(row.created_ms)),
     sentAt: row.sent_ms === null ? null : new Date(Number(row.sent_ms)),
