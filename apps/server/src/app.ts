@@ -9,7 +9,8 @@ import { createLocalChangeFeed } from './lib/change-feed.js';
 import { DomainError } from './domain/errors.js';
 import { presentedSecret, requireSecret } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
-import { errorAnswer, handleError } from './http/errors.js';
+import { createErrorHandler, errorAnswer } from './http/errors.js';
+import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -36,9 +37,10 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
     feed: given.feed ?? createLocalChangeFeed(),
+    outage: given.outage ?? createOutageTracker(),
   };
   const app = new Hono<AppEnv>();
-  app.onError(handleError);
+  app.onError(createErrorHandler({ outage: deps.outage, now: () => deps.clock.now() }));
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
   app.use(requestContext(deps.log));

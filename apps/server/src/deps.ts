@@ -4,6 +4,8 @@ import type { Storage } from './db/client.js';
 import type { ChangeFeed } from './lib/change-feed.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
+import type { LoopHealth } from './jobs/loop.js';
+import type { OutageTracker } from './db/outage.js';
 
 /** How request handlers tell the background loops that there is new work. */
 export interface JobSignals {
@@ -25,9 +27,13 @@ export interface AppDeps {
   signals?: JobSignals | undefined;
   /** Where committed changes are announced for live views; in-process when absent. */
   feed?: ChangeFeed | undefined;
+  /** Where database outages are recorded; one of its own when absent. */
+  outage?: OutageTracker | undefined;
+  /** The background loops, whose health /healthz reports; none when absent. */
+  loops?: Array<{ health(): LoopHealth }> | undefined;
   /** Folder of the built dashboard, served at /gui. */
   guiDir?: string | undefined;
 }
 
 /** AppDeps with the optional parts filled in. */
-export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals; feed: ChangeFeed };
+export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals; feed: ChangeFeed; outage: OutageTracker };

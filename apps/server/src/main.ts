@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createNotifyChangeFeed } from './db/notify-feed.js';
+import { createOutageTracker, watchOutages } from './db/outage.js';
 import { holdLivenessLock, registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
 import { startLiveness } from './jobs/liveness.js';
 import { startMaintenance } from './jobs/maintenance.js';
@@ -54,13 +55,15 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.database.dataDir);
 
   let releaseLock: (() => void) | undefined;
-  let storage: Storage;
+  let opened: Storage;
   if (config.database.url) {
-    storage = await openStorage({ kind: 'postgres', url: config.database.url });
+    opened = await openStorage({ kind: 'postgres', url: config.database.url });
   } else {
     releaseLock = lockDataDir(dataDir);
-    storage = await openStorage({ kind: 'pglite', dataDir });
+    opened = await openStorage({ kind: 'pglite', dataDir });
   }
+  const outage = createOutageTracker();
+  const storage = watchOutages(opened, outage, () => systemClock.now());
   await storage.migrate();
   if (storage.kind === 'pglite') {
     // PGlite has no autovacuum to keep the planner's statistics: gather them at start.
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
   const sender: Loop = startLoop('sender', send, { pollMs, clock: systemClock, log });
   const sweeper = startLoop(
     'sweeper',
-    createSweepStep({ storage, clock: systemClock, log, feed, onClaimed: () => sender.wake() }),
+    createSweepStep({ storage, clock: systemClock, log, feed, outage, onClaimed: () => sender.wake() }),
     { pollMs, clock: systemClock, log },
   );
 
@@ -151,6 +154,8 @@ async function main(): Promise<void> {
     channels,
     signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
     feed,
+    outage,
+    loops: [sweeper, sender],
     guiDir: findGuiDir(),
   });
   const server: ServerType = await new Promise((started, failed) => {

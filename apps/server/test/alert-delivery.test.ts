@@ -534,7 +534,7 @@ describe.each(DATABASE_KINDS)('a restart after downtime, with data on %s', (kind
 
     const events = await eventsOf(second, p.service);
     expect(events).toHaveLength(1);
-    expect(events[0]!.message).toMatch(/deadline passed while no watchtower server ran/);
+    expect(events[0]!.message).toMatch(/gone unheard while no watchtower server ran/);
 
     // Quiet for 2 s after the restart (or until just before the fresh deadline).
     await sleep(Math.min(readyAt + 2_000, heartBeat.expected * 1000 - 100) - Date.now());

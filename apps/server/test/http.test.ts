@@ -158,7 +158,12 @@ describe('when the database is down', () => {
     const app = await appOnDeadDatabase('postgres');
     const response = await app.request('/healthz');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ result: 503, status: 'unavailable' });
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await response.json()).toMatchObject({
+      result: 503,
+      status: 'unavailable',
+      failing: [{ part: 'database', since: expect.any(Number), error: expect.any(String) }],
+    });
   });
 
   it('reports unavailable on the health probe (embedded database closed)', async () => {

@@ -397,6 +397,13 @@ export type DashboardSettingsResponse = z.output<typeof DashboardSettingsRespons
 export const HealthResponse = z.object({
   result: z.number(),
   status: z.enum(['ok', 'unavailable']),
+  /** What cannot do its job, with since when (Unix seconds) and why: the database, the sweeper, the sender. */
+  failing: z
+    .array(z.object({ part: z.string(), since: z.number(), error: z.string() }))
+    .optional(),
+  /** Alerts given up after their retries in the last 24 hours. */
+  failedAlerts24h: z.number().optional(),
+  hint: z.string().optional(),
 });
 export type HealthResponse = z.output<typeof HealthResponse>;
 

@@ -1,23 +1,52 @@
-// Error codes that mean the database could not be reached or went away (postgres.js
-// connection codes, Node socket codes, PostgreSQL's admin-shutdown and cannot-connect-now).
+// Error codes that mean the database cannot serve us now, not that the data was wrong:
+// postgres.js connection codes, Node socket and file-system codes (PGlite's disk), and
+// PostgreSQL's SQLSTATEs for a connection failure (08…), a shutdown (57P01–57P03), a
+// read-only server (25006, a replica after a fail-over), exhausted resources (53…, a full
+// disk), a cancelled statement (57014), a revoked grant (42501), and transient conflicts.
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENOSPC',
+  'EROFS',
+  'EIO',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
   'CONNECT_TIMEOUT',
+  'WRITE_TIMEOUT',
+  '25006',
+  '40001',
+  '40P01',
+  '42501',
+  '55P03',
+  '57014',
   '57P01',
+  '57P02',
   '57P03',
 ]);
+const UNAVAILABLE_CLASSES = ['08', '53'];
+
+/** A write that did not commit within its time; it is never applied afterwards. */
+export class WriteTimeoutError extends Error {
+  override name = 'WriteTimeoutError';
+  readonly code = 'WRITE_TIMEOUT';
+}
+
+function isUnavailableCode(code: string): boolean {
+  return UNAVAILABLE_CODES.has(code) || (code.length === 5 && UNAVAILABLE_CLASSES.includes(code.slice(0, 2)));
+}
 
 /** True when an error (or one of its causes) says the database is out of reach, not that the data was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause: unknown = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof code === 'string' && isUnavailableCode(code)) return true;
     if (cause instanceof Error && /PGlite is closed/i.test(cause.message)) return true;
   }
   return false;

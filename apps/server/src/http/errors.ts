@@ -1,7 +1,8 @@
 import type { ErrorCode, ErrorResponse } from '@watchtower/protocol';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { isDatabaseUnavailable, WriteTimeoutError } from '../db/errors.js';
+import type { OutageTracker } from '../db/outage.js';
 import { DomainError } from '../domain/errors.js';
 import { GroupCommitFullError } from '../lib/group-commit.js';
 import type { AppEnv } from './env.js';
@@ -17,25 +18,37 @@ export const STATUS_OF = {
   INTERNAL_ERROR: 500,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
+/** Seconds a client should wait before it retries a request answered 503. */
+export const RETRY_AFTER_S = 2;
+
 export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string): Response {
   const status = STATUS_OF[code];
+  if (status === 503) c.header('retry-after', String(RETRY_AFTER_S));
   const body: ErrorResponse = { result: status, hint, code, requestId: c.get('requestId') ?? '' };
   return c.json(body, status);
 }
 
-/** The one place where a thrown error becomes the protocol's error answer. */
-export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof DomainError) {
-    return errorAnswer(c, error.code, error.message);
-  }
-  if (error instanceof GroupCommitFullError) {
-    c.get('log')?.warn({ err: error }, 'write queue full');
-    return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
-  }
-  if (isDatabaseUnavailable(error)) {
-    c.get('log')?.error({ err: error }, 'database unavailable');
-    return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the database is unavailable; nothing was stored, try again');
-  }
-  c.get('log')?.error({ err: error }, 'request failed');
-  return errorAnswer(c, 'INTERNAL_ERROR', 'the server failed to handle the request; nothing was stored');
+/**
+ * The one place where a thrown error becomes the protocol's error answer. A database that
+ * cannot serve us (down, read-only, full) is a 503 the client may retry, and opens an
+ * outage for which services get grace.
+ */
+export function createErrorHandler({ outage, now }: { outage: OutageTracker; now: () => Date }) {
+  return (error: Error, c: Context<AppEnv>): Response => {
+    if (error instanceof DomainError) {
+      return errorAnswer(c, error.code, error.message);
+    }
+    if (error instanceof GroupCommitFullError) {
+      c.get('log')?.warn({ err: error }, 'write queue full');
+      return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
+    }
+    if (isDatabaseUnavailable(error)) {
+      outage.noteUnavailable(now());
+      c.get('log')?.error({ err: error }, 'database unavailable');
+      const why = error instanceof WriteTimeoutError ? 'did not answer in time' : 'is unavailable';
+      return errorAnswer(c, 'SERVICE_UNAVAILABLE', `the database ${why}; nothing was stored, try again`);
+    }
+    c.get('log')?.error({ err: error }, 'request failed');
+    return errorAnswer(c, 'INTERNAL_ERROR', 'the server failed to handle the request; nothing was stored');
+  };
 }

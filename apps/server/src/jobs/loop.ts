@@ -8,7 +8,20 @@ export interface StepResult {
   wakeAt?: Date | null;
 }
 
+/** How a loop is doing, for /healthz. */
+export interface LoopHealth {
+  name: string;
+  pollMs: number;
+  /** When a step last finished without an error (the loop's start until the first one). */
+  lastSuccessAt: Date;
+  /** When the steps began to fail, while they still do. */
+  failingSince: Date | null;
+  lastError: string | null;
+}
+
 export interface Loop {
+  /** How the loop is doing. */
+  health(): LoopHealth;
   /** Runs a step now, or at `at` if that is sooner than the loop's own plan. */
   wake(at?: Date): void;
   /** Finishes the step under way and runs no more. */
@@ -34,6 +47,7 @@ export function startLoop(
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  const state: LoopHealth = { name, pollMs, lastSuccessAt: clock.now(), failingSince: null, lastError: null };
 
   function plan(delayMs: number): void {
     if (stopped) return;
@@ -59,8 +73,13 @@ export function startLoop(
         }
         if (!again) break;
       }
+      state.lastSuccessAt = clock.now();
+      state.failingSince = null;
+      state.lastError = null;
     } catch (error) {
-      log.error({ err: error, loop: name }, `${name} step failed`);
+      state.failingSince ??= clock.now();
+      state.lastError = (error as Error).message ?? String(error);
+      log.error({ err: error, loop: name, failing_since: state.failingSince }, `${name} step failed`);
       delay = Math.min(delay, RETRY_AFTER_ERROR_MS);
     }
     plan(delay);
@@ -80,6 +99,7 @@ export function startLoop(
 
   void run();
   return {
+    health: () => ({ ...state }),
     wake(at) {
       if (!at) {
         void run();

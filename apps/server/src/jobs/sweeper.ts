@@ -1,4 +1,6 @@
 import type { Storage } from '../db/client.js';
+import type { OutageTracker } from '../db/outage.js';
+import { graceUnheardTime } from '../domain/heartbeats/restart-grace.js';
 import { claimOverdueHeartbeats, nextDeadline } from '../domain/alerts/claim-overdue-heartbeats.js';
 import type { ChangeFeed } from '../lib/change-feed.js';
 import type { Clock } from '../lib/clock.js';
@@ -14,14 +16,26 @@ export function createSweepStep({
   log,
   feed,
   onClaimed,
+  outage,
 }: {
   storage: Storage;
   clock: Clock;
   log: Logger;
   feed: ChangeFeed;
   onClaimed: () => void;
+  /** Database outages seen by this process: services get grace for them before any claim. */
+  outage?: OutageTracker;
 }): () => Promise<StepResult> {
   return async () => {
+    const since = outage?.since();
+    if (since) {
+      // The database answers again (or this throws and the loop retries): pulses refused
+      // meanwhile may have been lost, so grace comes before any death is claimed.
+      const to = clock.now();
+      const graced = await storage.transaction((query) => graceUnheardTime(query, { from: since, to, cause: 'outage' }));
+      outage!.end(since);
+      log.warn({ from: since, to, graced: graced.length }, 'database.recovered');
+    }
     const now = clock.now();
     const claims = await claimOverdueHeartbeats(storage, now, BATCH);
     if (claims.length > 0) {

@@ -2,17 +2,40 @@ import type { HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
+import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
-export function healthRoutes({ db }: ResolvedDeps): Hono<AppEnv> {
+/** Seconds a client or a load balancer should wait before asking again. */
+const RETRY_AFTER_S = 5;
+
+/**
+ * `GET /healthz`: 200 while the database answers and every loop works; 503 naming each
+ * part that cannot do its job, and since when, otherwise.
+ */
+export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
+    const now = clock.now();
+    const problems: HealthProblem[] = loopProblems(
+      (loops ?? []).map((loop) => loop.health()),
+      now,
+    );
     try {
       await db.ping();
-      return c.json({ result: 200, status: 'ok' } satisfies HealthResponse);
     } catch (error) {
-      c.get('log').warn({ err: error }, 'health check failed');
-      return c.json({ result: 503, status: 'unavailable' } satisfies HealthResponse, 503);
+      problems.unshift({ part: 'database', since: outage.since() ?? now, error: (error as Error).message });
     }
+    if (problems.length === 0) return c.json({ result: 200, status: 'ok' } satisfies HealthResponse);
+    c.get('log').warn({ failing: problems }, 'health check failed');
+    c.header('retry-after', String(RETRY_AFTER_S));
+    return c.json(
+      {
+        result: 503,
+        status: 'unavailable',
+        hint: problems.map((problem) => `${problem.part} failing since ${problem.since.toISOString()}: ${problem.error}`).join('; '),
+        failing: problems.map((problem) => ({ ...problem, since: problem.since.getTime() / 1000 })),
+      } satisfies HealthResponse,
+      503,
+    );
   });
   return app;
 }

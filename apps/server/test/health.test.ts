@@ -1,0 +1,155 @@
+import postgres from 'postgres';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createChannelRegistry } from '../src/alerts/registry.js';
+import { ConfigSchema } from '../src/config.js';
+import { openStorage, type Storage } from '../src/db/client.js';
+import { createOutageTracker, watchOutages } from '../src/db/outage.js';
+import { startLoop, type Loop } from '../src/jobs/loop.js';
+import { createSendStep } from '../src/jobs/sender.js';
+import { createSweepStep } from '../src/jobs/sweeper.js';
+import { createLocalChangeFeed } from '../src/lib/change-feed.js';
+import { ManualClock, systemClock } from '../src/lib/clock.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { createTestDatabase } from './support/databases.js';
+import { PASSWORD } from './support/test-app.js';
+
+const config = () => ({ ...ConfigSchema.parse({}), password: PASSWORD });
+
+describe('the health probe and failing loops', () => {
+  it('answers 503 naming a loop once it has failed for three of its poll periods', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+    const storage = await openStorage({ kind: 'pglite', memory: true });
+    await storage.migrate();
+    let fail = true;
+    const loop = startLoop(
+      'sweeper',
+      async () => {
+        if (fail) throw new Error('no space left on device');
+        return { didWork: false };
+      },
+      { pollMs: 1_000, clock, log: silentLogger },
+    );
+    try {
+      const app = createApp({ db: storage, clock, config: config(), log: silentLogger, loops: [loop] });
+      await expect.poll(() => loop.health().failingSince).not.toBeNull();
+      clock.advance(2.9);
+      expect((await app.request('/healthz')).status).toBe(200);
+      clock.advance(0.1);
+      const response = await app.request('/healthz');
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      const body = await response.json();
+      expect(body).toMatchObject({
+        result: 503,
+        status: 'unavailable',
+        failing: [{ part: 'sweeper', since: Date.UTC(2026, 0, 1, 12) / 1000, error: 'no space left on device' }],
+      });
+      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00.000Z: no space left on device');
+
+      fail = false;
+      loop.wake();
+      await expect.poll(async () => (await app.request('/healthz')).status).toBe(200);
+    } finally {
+      await loop.stop();
+      await storage.close();
+    }
+  });
+
+  it('answers 503 for a loop whose step hangs', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+    const storage = await openStorage({ kind: 'pglite', memory: true });
+    let release: () => void = () => {};
+    const loop = startLoop('sender', () => new Promise((done) => (release = () => done({ didWork: false }))), {
+      pollMs: 1_000,
+      clock,
+      log: silentLogger,
+    });
+    try {
+      const app = createApp({ db: storage, clock, config: config(), log: silentLogger, loops: [loop] });
+      expect((await app.request('/healthz')).status).toBe(200);
+      clock.advance(60);
+      const response = await app.request('/healthz');
+      expect(response.status).toBe(503);
+      expect((await response.json()).failing).toEqual([
+        expect.objectContaining({ part: 'sender', error: 'no step has finished since then' }),
+      ]);
+    } finally {
+      release();
+      await loop.stop();
+      await storage.close();
+    }
+  });
+});
+
+describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let admin: postgres.Sql;
+  let storage: Storage;
+  const loops: Loop[] = [];
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    admin = postgres(database.url, { max: 1, onnotice: () => {} });
+    const opened = await openStorage({ kind: 'postgres', url: database.url, maxConnections: 4 });
+    await opened.migrate();
+    storage = opened;
+  });
+
+  afterEach(async () => {
+    await Promise.all(loops.splice(0).map((loop) => loop.stop()));
+    await storage.close();
+    await admin.end();
+    await database.drop();
+  });
+
+  async function makeReadOnly(): Promise<void> {
+    const name = new URL(database.url).pathname.slice(1);
+    await admin.unsafe(`alter database "${name}" set default_transaction_read_only = on`);
+    // Sessions pick the setting up when they start: end the server's open ones.
+    await admin.unsafe(
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+      [name],
+    );
+  }
+
+  it('answers pulses and events 503 with Retry-After, stores nothing, and turns /healthz 503 naming both loops', async () => {
+    const outage = createOutageTracker();
+    const watched = watchOutages(storage, outage, () => systemClock.now());
+    const feed = createLocalChangeFeed();
+    const channels = createChannelRegistry(config(), silentLogger);
+    const options = { pollMs: 300, clock: systemClock, log: silentLogger };
+    const sweeper = startLoop('sweeper', createSweepStep({ storage: watched, clock: systemClock, log: silentLogger, feed, outage, onClaimed: () => {} }), options);
+    const sender = startLoop('sender', createSendStep({ storage: watched, clock: systemClock, log: silentLogger, channels }), options);
+    loops.push(sweeper, sender);
+    const app = createApp({ db: watched, clock: systemClock, config: config(), log: silentLogger, outage, loops });
+    const post = (path: string, body: unknown) =>
+      app.request(path, { method: 'POST', headers: { password: PASSWORD, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    expect((await post('/heartbeat', { service: 'before', alertType: 'log', alertTarget: 'ops', nextIn: 60 })).status).toBe(200);
+    await makeReadOnly();
+
+    for (const [path, body] of [
+      ['/heartbeat', { service: 'during', alertType: 'log', alertTarget: 'ops', nextIn: 60 }],
+      ['/event', { service: 'during', level: 'info', message: 'hello' }],
+    ] as const) {
+      // The first request may meet a connection the terminate closed: also a 503.
+      for (let i = 0; i < 2; i += 1) {
+        const response = await post(path, body);
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(await response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', hint: expect.stringContaining('nothing was stored') });
+      }
+    }
+    await expect
+      .poll(async () => (await app.request('/healthz')).status, { timeout: 10_000, interval: 200 })
+      .toBe(503);
+    const body = await (await app.request('/healthz')).json();
+    expect(body.failing.map((problem: { part: string }) => problem.part).sort()).toEqual(['sender', 'sweeper']);
+    expect(body.failing[0].error).toMatch(/read-only/);
+
+    const [counts] = await admin<{ heartbeats: number; events: number }[]>`
+      select (select count(*)::int from heartbeats) as heartbeats, (select count(*)::int from events) as events`;
+    expect(counts).toEqual({ heartbeats: 1, events: 0 });
+  });
+});
