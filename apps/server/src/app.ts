@@ -50,7 +50,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
       cors({
         origin: origins.includes('*') ? '*' : origins,
         allowMethods: ['GET', 'POST', 'DELETE'],
-        allowHeaders: ['password', 'authorization', 'content-type', 'x-request-id'],
+        allowHeaders: ['password', 'authorization', 'content-type', 'x-request-id', 'idempotency-key'],
         exposeHeaders: ['x-request-id'],
         maxAge: 600,
       }),

@@ -150,7 +150,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       t.clock.advance(61);
       await sweep();
       t.clock.advance(1);
-      const outcome = await createPulseRecorder(t.storage)(PulseRequest.parse(pulse('backup', 60)), t.clock.now());
+      const outcome = await createPulseRecorder(t.storage, t.clock)(PulseRequest.parse(pulse('backup', 60)));
       expect(outcome.recovery).toEqual({
         id: expect.any(Number),
         service: 'backup',
@@ -158,7 +158,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
         message: 'Service backup is pulsing again after 1 min 2 s of silence.',
         date: t.clock.now().getTime() / 1000,
       });
-      const again = await createPulseRecorder(t.storage)(PulseRequest.parse(pulse('backup', 60)), t.clock.now());
+      const again = await createPulseRecorder(t.storage, t.clock)(PulseRequest.parse(pulse('backup', 60)));
       expect(again.recovery).toBeNull();
     });
 

@@ -11,7 +11,12 @@ interface Ev {
 }
 
 describe.each(DATABASE_KINDS)('events on %s', (kind) => {
-  const t = useTestApp(kind);
+  const t = useTestApp(kind, {
+    configure: (config) => {
+      config.alerts.defaultType = 'log';
+      config.alerts.defaultTarget = 'ops';
+    },
+  });
 
   async function add(service: string, message: string, level?: unknown): Promise<Ev> {
     const response = await t.call('POST', '/event', level === undefined ? { service, message } : { service, message, level });
@@ -211,6 +216,51 @@ describe.each(DATABASE_KINDS)('events on %s', (kind) => {
       const all = await list('limit=1000');
       expect(all.events).toHaveLength(1_000);
       expect(all.next).not.toBeNull();
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('stores a retried event once and answers the first copy', async () => {
+      const body = { service: 'backup', level: 'error', message: 'disk full' };
+      const first = await t.call('POST', '/event', body, { 'idempotency-key': 'retry-1' });
+      t.clock.advance(5);
+      const again = await t.call('POST', '/event', body, { 'idempotency-key': 'retry-1' });
+      expect(again.status).toBe(200);
+      expect((await again.json()).event).toEqual((await first.json()).event);
+      expect(await t.count('events')).toBe(1);
+      await t.call('POST', '/event', body, { 'idempotency-key': 'retry-2' });
+      await t.call('POST', '/event', body);
+      expect(await t.count('events')).toBe(3);
+    });
+
+    it('stores concurrent copies of one key once, among other events of the same batch', async () => {
+      const sends = Array.from({ length: 30 }, (_, i) =>
+        t.call('POST', '/event', { service: 'svc', message: `m${i % 3}` }, i % 3 === 0 ? { 'idempotency-key': 'same' } : {}),
+      );
+      const answers = await Promise.all(sends.map(async (send) => (await (await send).json()).event as Ev));
+      const keyed = answers.filter((_, i) => i % 3 === 0);
+      expect(new Set(keyed.map((event) => event.id)).size).toBe(1);
+      expect(await t.count('events')).toBe(21);
+      const others = answers.filter((_, i) => i % 3 !== 0);
+      expect(others.map((event) => event.message)).toEqual(Array.from({ length: 20 }, (_, j) => `m${(Math.floor(j / 2) * 3 + (j % 2) + 1) % 3}`));
+    });
+
+    it('queues the alert of an alert: true event once', async () => {
+      const body = { service: 'backup', level: 'critical', message: 'restore failed', alert: true };
+      for (let i = 0; i < 3; i += 1) {
+        expect((await t.call('POST', '/event', body, { 'idempotency-key': 'k' })).status).toBe(200);
+      }
+      expect(await t.count('events')).toBe(1);
+      expect(await t.count('alerts')).toBe(1);
+    });
+
+    it('refuses a key that is empty, too long or not visible ASCII, storing nothing', async () => {
+      for (const key of ['', 'a'.repeat(256), 'with space', 'caf\u00e9']) {
+        const response = await t.call('POST', '/event', { service: 'svc', message: 'm' }, { 'idempotency-key': key });
+        expect(response.status, key).toBe(400);
+        expect((await response.json()).hint).toMatch(/Idempotency-Key/);
+      }
+      expect(await t.count('events')).toBe(0);
     });
   });
 });

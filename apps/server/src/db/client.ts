@@ -30,6 +30,12 @@ export interface Storage {
   migrate(): Promise<void>;
   /** Answers when the database answers; throws otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * The database's clock at the moment `localMs` (epoch ms on this process's clock), by the
+   * offset between the two last measured (at open and at each ping): write deadlines are
+   * checked by the database against its own clock.
+   */
+  databaseTime(localMs: number): Date;
   close(): Promise<void>;
 }
 
@@ -46,13 +52,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Milliseconds the database's clock is ahead of this process's, measured over one round trip. */
+async function measureClockOffset(readMs: () => Promise<number>): Promise<number> {
+  const sent = Date.now();
+  const databaseMs = await readMs();
+  return databaseMs - (sent + Date.now()) / 2;
+}
+
+const CLOCK_QUERY = 'select extract(epoch from clock_timestamp()) * 1000 as ms';
+
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.kind === 'postgres') {
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // An unreachable database fails a connection attempt in seconds, not half a minute.
+      connect_timeout: 5,
       connection: { application_name: 'watchtower' },
     });
+    const readClock = async () => Number((await client.unsafe<Array<{ ms: string }>>(CLOCK_QUERY))[0]!.ms);
+    let offsetMs = 0;
+    try {
+      offsetMs = await measureClockOffset(readClock);
+    } catch {
+      // Measured again at the next ping; until then the clocks are taken to agree.
+    }
     const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database;
     const storage: Storage = {
       kind: 'postgres',
@@ -80,8 +104,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         }
       },
       ping: async (timeoutMs = 2000) => {
-        await withTimeout(client`select 1`, timeoutMs, 'PostgreSQL');
+        offsetMs = await withTimeout(measureClockOffset(readClock), timeoutMs, 'PostgreSQL');
       },
+      databaseTime: (localMs) => new Date(localMs + offsetMs),
       close: async () => {
         await client.end({ timeout: 5 });
       },
@@ -112,6 +137,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       if (closed) throw new Error('the embedded database is closed');
       await withTimeout(client.query('select 1'), timeoutMs, 'PGlite');
     },
+    // In this process: one clock.
+    databaseTime: (localMs) => new Date(localMs),
     close: async () => {
       if (closed) return;
       closed = true;

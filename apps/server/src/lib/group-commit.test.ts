@@ -117,3 +117,38 @@ describe('groupCommit', () => {
     expect(await add(2)).toBe(2);
   });
 });
+
+describe('groupCommit with a bounded wait', () => {
+  const bounded = { ...options, maxWaitMs: 200, answerSlackMs: 50 };
+
+  it('fails a write that the database does not commit in time with a WriteTimeoutError, and hands the writer that deadline', async () => {
+    const deadlines: number[] = [];
+    const add = groupCommit(async (items: number[], deadline: number) => {
+      deadlines.push(deadline);
+      await new Promise(() => {}); // a database that never answers
+      return items;
+    }, bounded);
+    const before = Date.now();
+    await expect(add(1)).rejects.toMatchObject({ name: 'WriteTimeoutError', code: 'WRITE_TIMEOUT' });
+    const waited = Date.now() - before;
+    expect(waited).toBeGreaterThanOrEqual(240);
+    expect(waited).toBeLessThan(5_000);
+    expect(deadlines[0]).toBeGreaterThanOrEqual(before + 200);
+    expect(deadlines[0]).toBeLessThanOrEqual(before + 1_000);
+  });
+
+  it('moves on past a hung batch: writes queued behind it fail in time, and later ones are written', async () => {
+    let calls = 0;
+    const add = groupCommit(async (items: number[]) => {
+      calls += 1;
+      if (calls === 1) await new Promise(() => {});
+      return items;
+    }, bounded);
+    const hung = add(1);
+    const queued = add(2);
+    await expect(hung).rejects.toMatchObject({ code: 'WRITE_TIMEOUT' });
+    // 2 waited its whole time behind the hung batch.
+    await expect(queued).rejects.toMatchObject({ code: 'WRITE_TIMEOUT' });
+    expect(await add(3)).toBe(3);
+  });
+});

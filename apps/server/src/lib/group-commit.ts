@@ -1,3 +1,5 @@
+import { WriteTimeoutError } from '../db/errors.js';
+
 /** Why a write was not accepted into a group commit. */
 export class GroupCommitFullError extends Error {
   override name = 'GroupCommitFullError';
@@ -10,10 +12,20 @@ export interface GroupCommitOptions {
   maxPending: number;
   /** Whether a failed batch is worth retrying item by item (a data error), or fails all (an outage). */
   retryAlone: (error: unknown) => boolean;
+  /**
+   * How long an item may wait, from its arrival to its commit. Its batch is handed this
+   * deadline (the earliest of its items'), and must not apply after it; an item still
+   * waiting then fails with a WriteTimeoutError. Unbounded when absent.
+   */
+  maxWaitMs?: number;
+  /** Time to add after the deadline for the database's answer to travel back. */
+  answerSlackMs?: number;
 }
 
 interface Waiter<In, Out> {
   item: In;
+  /** Epoch ms (this process's clock) by which the item must be written. */
+  deadline: number;
   resolve: (value: Out) => void;
   reject: (error: unknown) => void;
 }
@@ -23,18 +35,45 @@ interface Waiter<In, Out> {
  * being written wait and go together in the next one, so concurrent requests share one
  * statement and one commit. A lone item is written at once, with no added delay. Each
  * promise settles after its own item's commit (or failure); `write` must answer one
- * result per item, in order.
+ * result per item, in order, and must not apply anything after `deadline` (epoch ms).
  */
 export function groupCommit<In, Out>(
-  write: (items: In[]) => Promise<Out[]>,
+  write: (items: In[], deadline: number) => Promise<Out[]>,
   options: GroupCommitOptions,
 ): (item: In) => Promise<Out> {
   const pending: Array<Waiter<In, Out>> = [];
   let writing = false;
+  const maxWait = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+  const slack = options.answerSlackMs ?? 1_000;
+
+  const timedOut = (waited: number) =>
+    new WriteTimeoutError(`the database did not commit the write within ${Math.round(waited / 1000)} s`);
+
+  /** Resolves when the write settles, or when its deadline (plus slack) has passed. */
+  async function writeWithin(items: In[], deadline: number): Promise<Out[]> {
+    const writing = write(items, deadline);
+    if (!Number.isFinite(deadline)) return writing;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timedOut(maxWait)), Math.max(0, deadline + slack - Date.now()));
+    });
+    // The abandoned write may still settle; its outcome is ignored (past its deadline it
+    // cannot apply).
+    writing.catch(() => undefined);
+    try {
+      return await Promise.race([writing, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function writeBatch(batch: Array<Waiter<In, Out>>): Promise<void> {
+    const deadline = Math.min(...batch.map((waiter) => waiter.deadline));
     try {
-      const results = await write(batch.map((waiter) => waiter.item));
+      const results = await writeWithin(
+        batch.map((waiter) => waiter.item),
+        deadline,
+      );
       if (results.length !== batch.length) {
         throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
       }
@@ -53,7 +92,14 @@ export function groupCommit<In, Out>(
     writing = true;
     try {
       while (pending.length > 0) {
-        await writeBatch(pending.splice(0, options.maxBatch));
+        const now = Date.now();
+        // Items that waited out their time behind a slow batch fail without a try.
+        const batch = pending.splice(0, options.maxBatch).filter((waiter) => {
+          if (waiter.deadline > now) return true;
+          waiter.reject(timedOut(maxWait));
+          return false;
+        });
+        if (batch.length > 0) await writeBatch(batch);
       }
     } finally {
       writing = false;
@@ -65,7 +111,7 @@ export function groupCommit<In, Out>(
       return Promise.reject(new GroupCommitFullError(`${pending.length} writes are already waiting`));
     }
     return new Promise<Out>((resolve, reject) => {
-      pending.push({ item, resolve, reject });
+      pending.push({ item, deadline: Date.now() + maxWait, resolve, reject });
       if (!writing) void drain();
     });
   };

@@ -14,9 +14,23 @@ import type { AppEnv } from '../http/env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The Idempotency-Key header, checked: a retry that sends the same key is stored once. */
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'the Idempotency-Key header must be 1 to 255 visible ASCII characters (a UUID is a good choice)',
+    );
+  }
+  return header;
+}
+
 export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const addEvent = createEventRecorder(db);
+  const addEvent = createEventRecorder(db, clock);
   const { defaultType, defaultTarget } = config.alerts;
   const defaultRoute: AlertRoute | null =
     defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
@@ -30,10 +44,13 @@ export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps):
           'alert: true needs a default alert channel on this server: set WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET',
         );
       }
-      const row = await addEvent(event, clock.now(), event.alert ? defaultRoute : null);
-      if (event.alert) signals.alertQueued();
+      const key = idempotencyKey(c.req.header('idempotency-key'));
+      const { row, created } = await addEvent(event, event.alert ? defaultRoute : null, key);
       const added = toEvent(row);
-      feed.publish([{ type: 'event', event: added }]);
+      if (created) {
+        if (event.alert) signals.alertQueued();
+        feed.publish([{ type: 'event', event: added }]);
+      }
       return c.json({ result: 200, event: added } satisfies AddEventResponse);
     });
   }

@@ -21,15 +21,15 @@ import { parseInput } from '../http/validate.js';
 
 export function heartbeatRoutes({ db, clock, channels, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const recordPulse = createPulseRecorder(db);
+  const recordPulse = createPulseRecorder(db, clock);
 
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {
       const pulse = parseInput(PulseRequest, await readBody(c));
       const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);
+      const { heartbeat, recovery } = await recordPulse(pulse);
       const now = clock.now();
-      const { heartbeat, recovery } = await recordPulse(pulse, now);
       signals.deadlineSet(heartbeat.expectedAt);
       const heartBeat = toHeartbeat(heartbeat, now);
       feed.publish([{ type: 'heartbeat', heartBeat }]);

@@ -1,10 +1,10 @@
 import type { AddEventRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
-import type { EventRow } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
 import { groupCommit } from '../../lib/group-commit.js';
 import { enqueueAlerts } from '../alerts/enqueue-alerts.js';
-import { insertEvents, type EventToInsert } from './insert-events.js';
+import { insertEvents, type EventToInsert, type InsertedEvent } from './insert-events.js';
 
 /** Where an event sent with `alert: true` is alerted. */
 export interface AlertRoute {
@@ -12,25 +12,32 @@ export interface AlertRoute {
   target: string;
 }
 
-interface NewEvent extends EventToInsert {
+interface NewEvent extends Omit<EventToInsert, 'date'> {
   alert: AlertRoute | null;
 }
 
-export type AddEvent = (event: AddEventRequest, received: Date, alert: AlertRoute | null) => Promise<EventRow>;
+export type AddEvent = (event: AddEventRequest, alert: AlertRoute | null, idempotencyKey?: string) => Promise<InsertedEvent>;
+
+/** How long an event may wait for its commit before it is answered 503 (and never applied). */
+export const EVENT_MAX_WAIT_MS = 4_000;
 
 /**
- * Stores events dated by the server's clock; concurrent events share one insert and one
- * commit. An event with an alert route also queues its alert in the same transaction.
+ * Stores events dated by the server's clock when they are written; concurrent events
+ * share one insert and one commit. An event with an alert route also queues its alert in
+ * the same transaction, unless it was stored before under the same idempotency key.
  */
-export function createEventRecorder(storage: Storage): AddEvent {
+export function createEventRecorder(storage: Storage, clock: Clock): AddEvent {
   const write = groupCommit(
-    async (batch: NewEvent[]): Promise<EventRow[]> => {
-      if (!batch.some((event) => event.alert)) return insertEvents(storage.query, batch);
+    async (batch: NewEvent[], deadlineMs: number): Promise<InsertedEvent[]> => {
+      const date = clock.now();
+      const events = batch.map((event) => ({ ...event, date: date.toISOString() }));
+      const deadline = storage.databaseTime(deadlineMs);
+      if (!batch.some((event) => event.alert)) return insertEvents(storage.query, events, { deadline });
       return storage.transaction(async (query) => {
-        const rows = await insertEvents(query, batch);
+        const inserted = await insertEvents(query, events);
         const alerts = batch.flatMap((event, i) => {
-          const row = rows[i]!;
-          return event.alert
+          const { row, created } = inserted[i]!;
+          return event.alert && created
             ? [
                 {
                   kind: 'event' as const,
@@ -42,18 +49,25 @@ export function createEventRecorder(storage: Storage): AddEvent {
               ]
             : [];
         });
-        await enqueueAlerts(query, alerts, new Date(batch[0]!.date));
-        return rows;
+        await enqueueAlerts(query, alerts, date);
+        // Last: past its deadline the transaction rolls back whole.
+        await query('select watchtower_write_deadline($1::timestamptz)', [deadline.toISOString()]);
+        return inserted;
       });
     },
-    { maxBatch: 1000, maxPending: 20_000, retryAlone: (error) => !isDatabaseUnavailable(error) },
+    {
+      maxBatch: 1000,
+      maxPending: 20_000,
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+      maxWaitMs: EVENT_MAX_WAIT_MS,
+    },
   );
-  return (event, received, alert) =>
+  return (event, alert, idempotencyKey) =>
     write({
       service: event.service,
       level: event.level,
       message: event.message,
-      date: received.toISOString(),
+      key: idempotencyKey ?? null,
       alert,
     });
 }

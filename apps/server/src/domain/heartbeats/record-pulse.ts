@@ -2,6 +2,7 @@ import { LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { HeartbeatRow } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
 import { groupCommit } from '../../lib/group-commit.js';
 
 interface PulseRow {
@@ -9,8 +10,6 @@ interface PulseRow {
   alert_type: string;
   alert_target: string;
   next_in: number;
-  last_at: string;
-  expected_at: string;
 }
 
 // One statement for any number of pulses, and so one transaction. Rows go in service
@@ -20,8 +19,15 @@ interface PulseRow {
 // alert to the channel that heard of its death, and an event.
 const UPSERT_PULSES = `
 with incoming as (
-  select * from json_to_recordset($1::text::json)
-    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz)
+  -- A statement that began more than a second after it was sent (it waited for a
+  -- connection, or for the database to come back) is stamped when it runs: a deadline never
+  -- starts behind the time it is written.
+  select x.service, x.alert_type, x.alert_target, x.next_in,
+    x.last_at + late.by as last_at, x.expected_at + late.by as expected_at
+  from json_to_recordset($1::text::json)
+    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz),
+    (select case when clock_timestamp() - $3::timestamptz > interval '1 second'
+       then clock_timestamp() - $3::timestamptz else interval '0' end as by) late
 ),
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at
@@ -84,7 +90,9 @@ select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelle
   extract(epoch from h.created_at) * 1000 as created_at_ms,
   (select json_build_object('id', e.id, 'service', e.service, 'level', e.level, 'message', e.message, 'date', e.date)
    from recovery_events e where e.service = h.service) as recovery_event
-from upserted h`;
+from upserted h
+-- Last: past its deadline the whole statement fails, and nothing of it is applied.
+where watchtower_write_deadline($2::timestamptz)`;
 
 
 // Times travel as epoch milliseconds: each driver parses timestamps its own way.
@@ -135,19 +143,34 @@ function toRecoveryEvent(value: UpsertedRow['recovery_event']): Event | null {
   return { ...event, id: Number(event.id), date: Number(event.date) };
 }
 
-export type RecordPulse = (pulse: PulseRequest, received: Date) => Promise<PulseOutcome>;
+export type RecordPulse = (pulse: PulseRequest) => Promise<PulseOutcome>;
+
+/** How long a pulse may wait for its commit before it is answered 503 (and never applied). */
+export const PULSE_MAX_WAIT_MS = 4_000;
 
 /**
- * Records pulses: each service is alive until `received + nextIn`. Concurrent pulses
- * share one upsert and one commit; each caller is answered after that commit.
+ * Records pulses: each service is alive until `nextIn` after its pulse is written (not
+ * received: a write that waited on the database never starts with its deadline behind
+ * it). Concurrent pulses share one upsert and one commit; each caller is answered after
+ * that commit.
  */
-export function createPulseRecorder(storage: Storage): RecordPulse {
+export function createPulseRecorder(storage: Storage, clock: Clock): RecordPulse {
   const write = groupCommit(
-    async (pulses: PulseRow[]): Promise<PulseOutcome[]> => {
+    async (pulses: PulseRow[], deadline: number): Promise<PulseOutcome[]> => {
       // PostgreSQL refuses an upsert that touches one row twice: the last pulse of a
       // service in the batch wins, and every caller of that service sees the result.
       const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
-      const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [JSON.stringify([...latest.values()])]);
+      const at = clock.now().getTime();
+      const stamped = [...latest.values()].map((pulse) => ({
+        ...pulse,
+        last_at: new Date(at).toISOString(),
+        expected_at: new Date(at + pulse.next_in * 1000).toISOString(),
+      }));
+      const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [
+        JSON.stringify(stamped),
+        storage.databaseTime(deadline).toISOString(),
+        storage.databaseTime(Date.now()).toISOString(),
+      ]);
       const byService = new Map(
         rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovery: toRecoveryEvent(row.recovery_event) }]),
       );
@@ -157,15 +180,18 @@ export function createPulseRecorder(storage: Storage): RecordPulse {
         return outcome;
       });
     },
-    { maxBatch: 1000, maxPending: 20_000, retryAlone: (error) => !isDatabaseUnavailable(error) },
+    {
+      maxBatch: 1000,
+      maxPending: 20_000,
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+      maxWaitMs: PULSE_MAX_WAIT_MS,
+    },
   );
-  return (pulse, received) =>
+  return (pulse) =>
     write({
       service: pulse.service,
       alert_type: pulse.alertType,
       alert_target: pulse.alertTarget,
       next_in: pulse.nextIn,
-      last_at: received.toISOString(),
-      expected_at: new Date(received.getTime() + pulse.nextIn * 1000).toISOString(),
     });
 }
