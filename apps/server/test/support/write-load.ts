@@ -234,3 +234,16 @@ export async function startServerAfterKill(options: ServerOptions, ms = 60_000):
     await sleep(500);
   }
 }
+
+/** One tally of several loads (each with its own tag), as if a single load had run. */
+export function mergeTallies(tallies: readonly WriteTally[]): WriteTally {
+  const merged: WriteTally = { sent: { pulses: 0, events: 0 }, acknowledged: { pulses: [], events: [] }, failures: new Map() };
+  for (const tally of tallies) {
+    merged.sent.pulses += tally.sent.pulses;
+    merged.sent.events += tally.sent.events;
+    merged.acknowledged.pulses.push(...tally.acknowledged.pulses);
+    merged.acknowledged.events.push(...tally.acknowledged.events);
+    for (const [what, count] of tally.failures) merged.failures.set(what, (merged.failures.get(what) ?? 0) + count);
+  }
+  return merged;
+}
