@@ -77,6 +77,10 @@ switch (command) {
   case 'test':
     pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--continue', ...extra]);
     break;
+  case 'chaos':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    pnpm(['--filter', '@watchtower/server', 'exec', 'vitest', 'run', '--config', 'vitest.chaos.config.ts', ...extra]);
+    break;
   case 'bench':
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
     run(process.execPath, [join(root, 'bench/run.mjs'), ...extra]);
