@@ -10,19 +10,24 @@ export interface OutageTracker {
   since(): Date | null;
   /** Records that the database failed to answer at `at` (the earliest time wins). */
   noteUnavailable(at: Date): void;
-  /** Ends the outage that began at `since`; a later one stays open. */
-  end(since: Date): void;
+  /** How many failures were noted so far: pass it to `end`. */
+  failures(): number;
+  /** Ends the outage, unless a failure was noted after `failures()` answered `seen`. */
+  end(seen: number): void;
 }
 
 export function createOutageTracker(): OutageTracker {
   let since: Date | null = null;
+  let failures = 0;
   return {
     since: () => since,
     noteUnavailable: (at) => {
+      failures += 1;
       if (!since || at < since) since = at;
     },
-    end: (ended) => {
-      if (since && since.getTime() === ended.getTime()) since = null;
+    failures: () => failures,
+    end: (seen) => {
+      if (failures === seen) since = null;
     },
   };
 }

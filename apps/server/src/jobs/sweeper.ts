@@ -26,16 +26,29 @@ export function createSweepStep({
   /** Database outages seen by this process: services get grace for them before any claim. */
   outage?: OutageTracker;
 }): () => Promise<StepResult> {
+  /**
+   * The database answers again (or this throws and the loop retries): pulses refused
+   * meanwhile may have been lost, so grace comes before any death is claimed. The grace
+   * must commit within a second of the time it names as the outage's end, and no failure
+   * may be seen meanwhile, or the outage is not over: the next step tries again.
+   */
+  async function graceOutage(since: Date): Promise<void> {
+    const seen = outage!.failures();
+    await storage.ping();
+    const to = clock.now();
+    const deadline = storage.databaseTime(Date.now() + 1_000).toISOString();
+    const graced = await storage.transaction(async (query) => {
+      const services = await graceUnheardTime(query, { from: since, to, cause: 'outage' });
+      await query('select watchtower_write_deadline($1::timestamptz)', [deadline]);
+      return services;
+    });
+    outage!.end(seen);
+    log.warn({ from: since, to, graced: graced.length }, 'database.recovered');
+  }
+
   return async () => {
     const since = outage?.since();
-    if (since) {
-      // The database answers again (or this throws and the loop retries): pulses refused
-      // meanwhile may have been lost, so grace comes before any death is claimed.
-      const to = clock.now();
-      const graced = await storage.transaction((query) => graceUnheardTime(query, { from: since, to, cause: 'outage' }));
-      outage!.end(since);
-      log.warn({ from: since, to, graced: graced.length }, 'database.recovered');
-    }
+    if (since) await graceOutage(since);
     const now = clock.now();
     const claims = await claimOverdueHeartbeats(storage, now, BATCH);
     if (claims.length > 0) {
