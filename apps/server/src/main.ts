@@ -53,12 +53,19 @@ async function main(): Promise<void> {
   const log = createLogger(config.log.level);
   const dataDir = resolve(config.database.dataDir);
 
-  let releaseLock: (() => void) | undefined;
+  let releaseLock: (() => Promise<void>) | undefined;
   let storage: Storage;
   if (config.database.url) {
     storage = await openStorage({ kind: 'postgres', url: config.database.url });
   } else {
-    releaseLock = lockDataDir(dataDir);
+    releaseLock = await lockDataDir(dataDir, {
+      log,
+      onCompromised: (error) => {
+        // Another process owns the folder now: any further write, even a clean close, corrupts it.
+        log.error({ err: error, dataDir }, 'lost the lock of the data folder; stopping at once');
+        process.exit(75);
+      },
+    });
     storage = await openStorage({ kind: 'pglite', dataDir });
   }
   await storage.migrate();
@@ -199,7 +206,7 @@ async function main(): Promise<void> {
     );
     await livenessLock?.release();
     await storage.close();
-    releaseLock?.();
+    await releaseLock?.();
     log.info('stopped');
     process.exit(0);
   };
