@@ -43,7 +43,7 @@ async function findEntry(path: string): Promise<Stats | undefined> {
   }
 }
 
-function lockedError(dataDir: string): DataDirLockedError {
+function createLockedError(dataDir: string): DataDirLockedError {
   return new DataDirLockedError(
     `the data folder ${dataDir} is in use by another watchtower process (it keeps ${join(dataDir, DATA_DIR_LOCK)} fresh); ` +
       'stop it, or give this one its own WATCHTOWER_DATA_DIR (or a DATABASE_URL to share PostgreSQL)',
@@ -64,7 +64,7 @@ async function holdTakeoverGuard<T>(dataDir: string, staleMs: number, step: () =
       onCompromised: () => undefined,
     });
   } catch (error) {
-    if (errorCode(error) === 'ELOCKED') throw lockedError(dataDir);
+    if (errorCode(error) === 'ELOCKED') throw createLockedError(dataDir);
     throw error;
   }
   try {
@@ -140,7 +140,7 @@ export async function lockDataDir(dataDir: string, options: DataDirLockOptions):
         );
       } else if (attempt.refreshedAt !== firstSeen || Date.now() > giveUpAt) {
         // A refreshed lock has a live owner.
-        throw lockedError(dataDir);
+        throw createLockedError(dataDir);
       }
     }
     await sleep(250);
