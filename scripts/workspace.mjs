@@ -3,7 +3,7 @@
 // npm, it fetches the pinned pnpm into .tools/, installs the workspace, builds what is
 // needed and runs the command. Every later run reuses what is there.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,9 +60,69 @@ function serve(entry, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+function isExecutable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    // Missing, or not executable by us: the same to the caller.
+    return false;
+  }
+}
+
+function findOnPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && isExecutable(join(dir, name)));
+}
+
+function aptInstall(packages) {
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env: aptEnv }).status === 0;
+  const known = packages.every((name) => {
+    const policy = spawnSync('apt-cache', ['policy', name], { encoding: 'utf8', env: aptEnv }).stdout ?? '';
+    return /Candidate: (?!\(none\))/.test(policy);
+  });
+  if (!known) run('apt-get', ['update', '-qq'], { env: aptEnv });
+  // Package lists known but out of date point at files the mirror no longer has.
+  if (install()) return;
+  if (known) run('apt-get', ['update', '-qq'], { env: aptEnv });
+  if (!install()) process.exit(1);
+}
+
+// The browser suites (apps/gui, packages/client-browser) drive Debian's Chromium, never a
+// downloaded one, and the server's TLS test makes its certificate with openssl. What is
+// missing is installed with apt-get where we may; elsewhere nothing runs until it is there.
+function ensureTestTools() {
+  const chromium = process.env.CHROMIUM_PATH;
+  if (chromium && !isExecutable(chromium)) {
+    console.error(
+      `watchtower: CHROMIUM_PATH=${chromium} is not an executable file; point it to Chromium, ` +
+        "or unset it to use Debian's chromium (/usr/bin/chromium)",
+    );
+    process.exit(1);
+  }
+  const missing = () => [
+    ...(chromium || isExecutable('/usr/bin/chromium') ? [] : ['chromium']),
+    ...(findOnPath('openssl') ? [] : ['openssl']),
+  ];
+  const needed = missing();
+  if (needed.length === 0) return;
+  const hasApt = findOnPath('apt-get');
+  if (hasApt && process.getuid?.() === 0) {
+    console.log(`watchtower: installing ${needed.join(' and ')} for the tests (apt-get, once)`);
+    aptInstall(needed);
+    if (missing().length === 0) return;
+  }
+  const how = hasApt
+    ? `run\n\n    ${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y ${needed.join(' ')}\n\nthen npm test again.`
+    : "install them with the system's package manager (and set CHROMIUM_PATH to the Chromium executable)";
+  console.error(`watchtower: the tests need ${needed.join(' and ')}, which ${needed.length > 1 ? 'are' : 'is'} missing; ${how}`);
+  process.exit(1);
+}
+
 const command = process.argv[2];
 const extra = process.argv.slice(3);
 
+if (command === 'test') ensureTestTools();
 ensurePnpm();
 ensureDependencies();
 

@@ -54,12 +54,19 @@ async function main(): Promise<void> {
   const log = createLogger(config.log.level);
   const dataDir = resolve(config.database.dataDir);
 
-  let releaseLock: (() => void) | undefined;
+  let releaseLock: (() => Promise<void>) | undefined;
   let opened: Storage;
   if (config.database.url) {
     opened = await openStorage({ kind: 'postgres', url: config.database.url });
   } else {
-    releaseLock = lockDataDir(dataDir);
+    releaseLock = await lockDataDir(dataDir, {
+      log,
+      onCompromised: (error) => {
+        // Another process owns the folder now: any further write, even a clean close, corrupts it.
+        log.error({ err: error, dataDir }, 'lost the lock of the data folder; stopping at once');
+        process.exit(75);
+      },
+    });
     opened = await openStorage({ kind: 'pglite', dataDir });
   }
   const outage = createOutageTracker();
@@ -204,7 +211,7 @@ async function main(): Promise<void> {
     );
     await livenessLock?.release();
     await storage.close();
-    releaseLock?.();
+    await releaseLock?.();
     log.info('stopped');
     process.exit(0);
   };
