@@ -15,6 +15,7 @@ const DEFAULTS = {
     certFile: 'config/server.crt',
     keyFile: 'config/server.key',
     corsOrigins: [] as string[],
+    maxStreams: 100,
   },
   database: { dataDir: './data' },
   gui: { eventsPresets: [] as unknown[] },
@@ -95,6 +96,7 @@ describe('loadConfig', () => {
 
   it.each([
     ['PORT', '8080', 'server.port', 8080],
+    ['WATCHTOWER_MAX_STREAMS', '250', 'server.maxStreams', 250],
     ['HOST', '127.0.0.1', 'server.host', '127.0.0.1'],
     ['WATCHTOWER_PASSWORD', 'a-long-secret', 'password', 'a-long-secret'],
     ['DATABASE_URL', 'postgres://user@db.example:5432/watchtower', 'database.url', 'postgres://user@db.example:5432/watchtower'],
@@ -146,6 +148,8 @@ describe('loadConfig', () => {
     ['PORT', ' '],
     ['PORT', '0x10'],
     ['PORT', '1e3'],
+    ['WATCHTOWER_MAX_STREAMS', '0'],
+    ['WATCHTOWER_MAX_STREAMS', 'many'],
     ['WATCHTOWER_PASSWORD', 'short'],
     ['WATCHTOWER_ALERT_TYPE', 'sms'],
     ['DATABASE_URL', 'mysql://x'],

@@ -28,6 +28,11 @@ const Port = z
       .max(65535, { error: 'must be from 0 to 65535' }),
   );
 
+const Count = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number of at least 1' })
+  .transform(Number)
+  .pipe(z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }));
+
 /** Every setting of the server. `config/sample.json` shows each key with its default. */
 export const ConfigSchema = z
   .object({
@@ -50,6 +55,8 @@ export const ConfigSchema = z
             ),
           )
           .default([]),
+        // Open `GET /stream` connections a process holds at once; each costs a socket and a subscriber.
+        maxStreams: Count.default(100),
       })
       .strict()
       .prefault({}),
@@ -140,6 +147,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['PORT', ['server', 'port']],
   ['HOST', ['server', 'host']],
   ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
+  ['WATCHTOWER_MAX_STREAMS', ['server', 'maxStreams']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],

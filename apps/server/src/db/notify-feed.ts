@@ -60,7 +60,10 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
         setImmediate(flush);
       }
     },
-    subscribe: (listener, onEnd) => fanOut.subscribe(listener, onEnd),
+    subscribe: (subscriber) => fanOut.subscribe(subscriber),
+    get subscribers() {
+      return fanOut.size;
+    },
     close: async () => {
       fanOut.end();
       await listening.unlisten().catch(() => undefined);
