@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import postgres from 'postgres';
 import type { StreamChange } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -54,6 +55,8 @@ function sseReader(response: Response) {
     cancel: () => reader.cancel(),
   };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The feed's subscriber count once it stops changing (streams end a moment after their reader goes). */
 async function settledSubscribers(feed: ChangeFeed, expected: number, timeoutMs = 3000): Promise<number> {
@@ -221,14 +224,46 @@ describe('GET /stream', () => {
 });
 
 describe('the PostgreSQL change feed', () => {
-  it('carries changes between processes on one database, cutting long messages to fit NOTIFY', async () => {
+  it('tells every live reader to resync once its LISTEN connection is back, and carries changes again', async () => {
+    const storage = await createTestStorage('postgres');
+    const feed = await createNotifyChangeFeed(storage.url!, silentLogger);
+    const other = await createNotifyChangeFeed(storage.url!, silentLogger);
+    const admin = postgres(storage.url!, { max: 1, onnotice: () => {} });
+    try {
+      const app = createApp({ db: storage, clock: new ManualClock(0), config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed });
+      const stream = sseReader(await app.request('/stream', { headers: { password: PASSWORD } }));
+      expect((await stream.next()).event).toBe('ready');
+      let resyncs = 0;
+      feed.subscribe({ change: () => {}, resync: () => (resyncs += 1) });
+
+      // Only this test's database: other suites may run feeds on the same server.
+      const killed = await admin`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where application_name = 'watchtower-feed' and datname = current_database() and pid <> pg_backend_pid()`;
+      expect(killed.length).toBeGreaterThan(0);
+
+      expect((await stream.next(20_000)).event).toBe('resync');
+      expect(resyncs).toBe(1);
+      other.publish([{ type: 'heartbeat.dead', service: 'after-reconnect' }]);
+      expect(await stream.next(10_000)).toMatchObject({ event: 'heartbeat.dead', data: { service: 'after-reconnect' } });
+      await stream.cancel();
+    } finally {
+      await admin.end();
+      await other.close();
+      await feed.close();
+      await storage.close();
+    }
+  }, 60_000);
+
+  it('carries changes between processes on one database, cutting long messages between characters to fit NOTIFY', async () => {
     const database = await createTestDatabase();
     const first = await createNotifyChangeFeed(database.url, silentLogger);
     const second = await createNotifyChangeFeed(database.url, silentLogger);
     try {
       const received: StreamChange[] = [];
       second.subscribe({ change: (change) => received.push(change) });
-      const long = 'x'.repeat(10_000);
+      // Emoji are two UTF-16 units: a cut at an odd unit would split one.
+      const long = `x${'😀'.repeat(5_000)}`;
       first.publish([
         { type: 'heartbeat.dead', service: 'a' },
         { type: 'event', event: { id: 1, service: 'a', level: 40, message: long, date: 1 } },
@@ -239,6 +274,7 @@ describe('the PostgreSQL change feed', () => {
       const event = received[1] as Extract<StreamChange, { type: 'event' }>;
       expect(event.event.message.length).toBeLessThan(2000);
       expect(event.event.message).toContain('the full text is in GET /events');
+      expect(event.event.message).not.toMatch(LONE_SURROGATE);
     } finally {
       await first.close();
       await second.close();
