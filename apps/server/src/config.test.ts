@@ -15,6 +15,7 @@ const DEFAULTS = {
     certFile: 'config/server.crt',
     keyFile: 'config/server.key',
     corsOrigins: [] as string[],
+    maxStreams: 100,
   },
   database: { dataDir: './data' },
   gui: { eventsPresets: [] as unknown[] },
@@ -26,6 +27,9 @@ const DEFAULTS = {
     allowPrivateTargets: false,
   },
 };
+
+// Standard Webhooks: whsec_ and the base64 of 24 to 64 random bytes.
+const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** DEFAULTS with one key changed, and where the config came from. */
 function defaultsWith(path: string, value: unknown, source?: string) {
@@ -95,6 +99,7 @@ describe('loadConfig', () => {
 
   it.each([
     ['PORT', '8080', 'server.port', 8080],
+    ['WATCHTOWER_MAX_STREAMS', '250', 'server.maxStreams', 250],
     ['HOST', '127.0.0.1', 'server.host', '127.0.0.1'],
     ['WATCHTOWER_PASSWORD', 'a-long-secret', 'password', 'a-long-secret'],
     ['DATABASE_URL', 'postgres://user@db.example:5432/watchtower', 'database.url', 'postgres://user@db.example:5432/watchtower'],
@@ -104,7 +109,7 @@ describe('loadConfig', () => {
     ['RESEND_API_KEY', 're_123', 'alerts.email.resendApiKey', 're_123'],
     ['RESEND_BASE_URL', 'http://127.0.0.1:9002', 'alerts.email.resendBaseUrl', 'http://127.0.0.1:9002'],
     ['WATCHTOWER_MAIL_FROM', 'watchtower@example.com', 'alerts.email.from', 'watchtower@example.com'],
-    ['WATCHTOWER_WEBHOOK_SECRET', 'whsec_c2VjcmV0', 'alerts.webhook.secret', 'whsec_c2VjcmV0'],
+    ['WATCHTOWER_WEBHOOK_SECRET', WEBHOOK_SECRET, 'alerts.webhook.secret', WEBHOOK_SECRET],
     ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', '1', 'alerts.allowPrivateTargets', true],
     ['LOG_LEVEL', 'debug', 'log.level', 'debug'],
   ])('sets %s=%s into %s and nothing else', (name, value, path, expected) => {
@@ -127,7 +132,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'database.url', 'postgres://secret@db/watchtower'],
     ['PUSHOVER_TOKEN', 'alerts.pushover.token', 'token-from-file'],
     ['RESEND_API_KEY', 'alerts.email.resendApiKey', 're_from_file'],
-    ['WATCHTOWER_WEBHOOK_SECRET', 'alerts.webhook.secret', 'whsec_ZnJvbWZpbGU='],
+    ['WATCHTOWER_WEBHOOK_SECRET', 'alerts.webhook.secret', WEBHOOK_SECRET],
   ])('reads %s from the file named by %s_FILE, without the final newline', (name, path, secret) => {
     const file = writeFile(`secrets/${name}`, `${secret}\n`);
     expect(loadConfig({ [`${name}_FILE`]: file }, cwd)).toEqual(defaultsWith(path, secret));
@@ -146,6 +151,8 @@ describe('loadConfig', () => {
     ['PORT', ' '],
     ['PORT', '0x10'],
     ['PORT', '1e3'],
+    ['WATCHTOWER_MAX_STREAMS', '0'],
+    ['WATCHTOWER_MAX_STREAMS', 'many'],
     ['WATCHTOWER_PASSWORD', 'short'],
     ['WATCHTOWER_ALERT_TYPE', 'sms'],
     ['DATABASE_URL', 'mysql://x'],
@@ -155,6 +162,53 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%j with an error naming the variable', (name, value) => {
     expect(configError({ [name]: value })).toContain(`${name}:`);
+  });
+
+  it.each([
+    ['without its whsec_ prefix', Buffer.alloc(32, 7).toString('base64')],
+    ['of fewer than 24 bytes', `whsec_${Buffer.alloc(23, 7).toString('base64')}`],
+    ['that is not base64', 'whsec_this is not base64 at all, not even close'],
+    ['with an empty key', 'whsec_'],
+  ])('refuses a webhook secret %s, saying what it must be', (_case, secret) => {
+    const message = configError({ WATCHTOWER_WEBHOOK_SECRET: secret });
+    expect(message).toContain('WATCHTOWER_WEBHOOK_SECRET:');
+    expect(message).toContain('whsec_');
+    expect(message).toContain('at least 24');
+    // The refused value is a secret: it is not repeated.
+    if (secret.length > 'whsec_'.length) expect(message).not.toContain(secret);
+  });
+
+  it('names alerts.webhook.secret when the config file holds a bad webhook secret', () => {
+    writeFile('config/config.json', JSON.stringify({ alerts: { webhook: { secret: 'hunter2-hunter2' } } }));
+    expect(configError({})).toMatch(/alerts\.webhook\.secret in .*: must be whsec_/);
+  });
+
+  it.each([
+    ['a leading space', ' a-long-secret'],
+    ['a trailing space', 'a-long-secret '],
+    ['a trailing tab', 'a-long-secret\t'],
+  ])('refuses a password with %s, which no request could ever match', (_case, password) => {
+    const message = configError({ WATCHTOWER_PASSWORD: password });
+    expect(message).toContain('WATCHTOWER_PASSWORD:');
+    expect(message).toMatch(/must not begin or end with whitespace/);
+  });
+
+  it('refuses a password with spaces around it in the config file, naming the key', () => {
+    writeFile('config/config.json', JSON.stringify({ password: ' a-long-secret ' }));
+    expect(configError({})).toMatch(/password in .*: must not begin or end with whitespace/);
+  });
+
+  it('refuses a password file whose secret has spaces around it, beyond the final newline', () => {
+    const file = writeFile('secrets/password', ' a-long-secret \n');
+    expect(configError({ WATCHTOWER_PASSWORD_FILE: file })).toContain('WATCHTOWER_PASSWORD:');
+  });
+
+  it.each([
+    ['\n', 'a newline'],
+    ['\r\n', 'a Windows line end'],
+  ])('reads a password file that ends with %j (%s) as the password alone', (end) => {
+    const file = writeFile('secrets/password', `a-long-secret${end}`);
+    expect(loadConfig({ WATCHTOWER_PASSWORD_FILE: file }, cwd).password).toBe('a-long-secret');
   });
 
   it('reads CORS origins as a comma-separated list from the environment', () => {

@@ -28,6 +28,26 @@ const Port = z
       .max(65535, { error: 'must be from 0 to 65535' }),
   );
 
+const Count = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number of at least 1' })
+  .transform(Number)
+  .pipe(z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }));
+
+// HTTP drops the spaces around a header's value, so such a password could never match.
+const Password = z
+  .string()
+  .min(8, { error: 'must be at least 8 characters' })
+  .refine((value) => !/^\s|\s$/.test(value), { error: 'must not begin or end with whitespace (HTTP headers drop it, so no request could match)' });
+
+// Standard Webhooks: `whsec_` and the base64 of 24 to 64 random bytes.
+const WebhookSecret = z.string().refine(
+  (value) => {
+    const key = value.startsWith('whsec_') ? value.slice('whsec_'.length) : '';
+    return /^[A-Za-z0-9+/]+={0,2}$/.test(key) && Buffer.from(key, 'base64').length >= 24;
+  },
+  { error: 'must be whsec_ followed by the base64 of at least 24 random bytes, such as whsec_$(openssl rand -base64 32)' },
+);
+
 /** Every setting of the server. `config/sample.json` shows each key with its default. */
 export const ConfigSchema = z
   .object({
@@ -50,10 +70,12 @@ export const ConfigSchema = z
             ),
           )
           .default([]),
+        // Open `GET /stream` connections a process holds at once; each costs a socket and a subscriber.
+        maxStreams: Count.default(100),
       })
       .strict()
       .prefault({}),
-    password: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+    password: Password.optional(),
     database: z
       .object({
         url: z
@@ -113,7 +135,7 @@ export const ConfigSchema = z
           .prefault({}),
         webhook: z
           .object({
-            secret: z.string().min(1).optional(),
+            secret: WebhookSecret.optional(),
           })
           .strict()
           .prefault({}),
@@ -140,6 +162,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['PORT', ['server', 'port']],
   ['HOST', ['server', 'host']],
   ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
+  ['WATCHTOWER_MAX_STREAMS', ['server', 'maxStreams']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],
@@ -164,7 +187,9 @@ function readEnvValue(env: Env, name: string): string | undefined {
   const file = SECRET_NAMES.has(name) ? env[`${name}_FILE`] : undefined;
   if (file) {
     try {
-      return readFileSync(file, 'utf8').trim();
+      const content = readFileSync(file, 'utf8').replace(/(\r?\n)+$/, '');
+      // Whitespace left around a password is refused, not silently dropped: see Password.
+      return name === 'WATCHTOWER_PASSWORD' ? content : content.trim();
     } catch (error) {
       throw new ConfigError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
     }

@@ -1,10 +1,14 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import postgres from 'postgres';
 import type { StreamChange } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { ConfigSchema } from '../src/config.js';
 import { createNotifyChangeFeed } from '../src/db/notify-feed.js';
 import { createSweepStep } from '../src/jobs/sweeper.js';
-import { createLocalChangeFeed } from '../src/lib/change-feed.js';
+import { createLocalChangeFeed, type ChangeFeed } from '../src/lib/change-feed.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestDatabase, createTestStorage } from './support/databases.js';
@@ -50,6 +54,15 @@ function sseReader(response: Response) {
     },
     cancel: () => reader.cancel(),
   };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The feed's subscriber count once it stops changing (streams end a moment after their reader goes). */
+async function settledSubscribers(feed: ChangeFeed, expected: number, timeoutMs = 3000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (feed.subscribers !== expected && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+  return feed.subscribers;
 }
 
 describe('GET /stream', () => {
@@ -126,6 +139,79 @@ describe('GET /stream', () => {
     await stream.cancel();
   });
 
+  it('answers HEAD with the stream headers and keeps no subscription for it', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const response = await app.request('/stream', { method: 'HEAD', headers: { password: PASSWORD } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      expect(response.body).toBeNull();
+    }
+    expect(await settledSubscribers(feed, 0)).toBe(0);
+  });
+
+  it('drops the subscription of every stream whose reader went away', async () => {
+    const before = feed.subscribers;
+    const streams = [await open(), await open(), await open()];
+    expect(feed.subscribers).toBe(before + 3);
+    for (const stream of streams) await stream.cancel();
+    expect(await settledSubscribers(feed, before)).toBe(before);
+  });
+
+  it('refuses a stream past server.maxStreams with 503, a hint and Retry-After, and takes one again once a reader leaves', async () => {
+    const local = createLocalChangeFeed();
+    const config = { ...ConfigSchema.parse({ server: { maxStreams: 2 } }), password: PASSWORD };
+    const capped = createApp({ db: storage, clock, config, log: silentLogger, feed: local });
+    const request = (method = 'GET') => capped.request('/stream', { method, headers: { password: PASSWORD } });
+    const first = sseReader(await request());
+    const second = sseReader(await request());
+    await first.next();
+    await second.next();
+
+    const refused = await request();
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ result: 503, code: 'SERVICE_UNAVAILABLE', hint: expect.stringContaining('WATCHTOWER_MAX_STREAMS') });
+    expect((await request('HEAD')).status).toBe(503);
+    expect(local.subscribers).toBe(2);
+
+    await first.cancel();
+    expect(await settledSubscribers(local, 1)).toBe(1);
+    const third = sseReader(await request());
+    expect((await third.next()).event).toBe('ready');
+    await second.cancel();
+    await third.cancel();
+    expect(await settledSubscribers(local, 0)).toBe(0);
+    await local.close();
+  });
+
+  it('drops the subscriptions of HEAD requests and of readers that hang up, over a real connection', async () => {
+    const local = createLocalChangeFeed();
+    const served = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed: local });
+    const server = await new Promise<Server>((started) => {
+      const instance = serve({ fetch: served.fetch, port: 0, hostname: '127.0.0.1' }, () => started(instance as Server));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`;
+      const head = await fetch(url, { method: 'HEAD', headers: { password: PASSWORD } });
+      expect(head.status).toBe(200);
+      const readers = [];
+      for (let i = 0; i < 2; i += 1) {
+        const aborter = new AbortController();
+        const response = await fetch(url, { headers: { password: PASSWORD }, signal: aborter.signal });
+        const stream = sseReader(response);
+        expect((await stream.next()).event).toBe('ready');
+        readers.push(aborter);
+      }
+      expect(local.subscribers).toBe(2);
+      for (const aborter of readers) aborter.abort();
+      expect(await settledSubscribers(local, 0)).toBe(0);
+    } finally {
+      await local.close();
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+
   it('ends every stream when the feed closes, so the server can stop', async () => {
     const local = createLocalChangeFeed();
     const other = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed: local });
@@ -138,14 +224,46 @@ describe('GET /stream', () => {
 });
 
 describe('the PostgreSQL change feed', () => {
-  it('carries changes between processes on one database, cutting long messages to fit NOTIFY', async () => {
+  it('tells every live reader to resync once its LISTEN connection is back, and carries changes again', async () => {
+    const storage = await createTestStorage('postgres');
+    const feed = await createNotifyChangeFeed(storage.url!, silentLogger);
+    const other = await createNotifyChangeFeed(storage.url!, silentLogger);
+    const admin = postgres(storage.url!, { max: 1, onnotice: () => {} });
+    try {
+      const app = createApp({ db: storage, clock: new ManualClock(0), config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed });
+      const stream = sseReader(await app.request('/stream', { headers: { password: PASSWORD } }));
+      expect((await stream.next()).event).toBe('ready');
+      let resyncs = 0;
+      feed.subscribe({ change: () => {}, resync: () => (resyncs += 1) });
+
+      // Only this test's database: other suites may run feeds on the same server.
+      const killed = await admin`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where application_name = 'watchtower-feed' and datname = current_database() and pid <> pg_backend_pid()`;
+      expect(killed.length).toBeGreaterThan(0);
+
+      expect((await stream.next(20_000)).event).toBe('resync');
+      expect(resyncs).toBe(1);
+      other.publish([{ type: 'heartbeat.dead', service: 'after-reconnect' }]);
+      expect(await stream.next(10_000)).toMatchObject({ event: 'heartbeat.dead', data: { service: 'after-reconnect' } });
+      await stream.cancel();
+    } finally {
+      await admin.end();
+      await other.close();
+      await feed.close();
+      await storage.close();
+    }
+  }, 60_000);
+
+  it('carries changes between processes on one database, cutting long messages between characters to fit NOTIFY', async () => {
     const database = await createTestDatabase();
     const first = await createNotifyChangeFeed(database.url, silentLogger);
     const second = await createNotifyChangeFeed(database.url, silentLogger);
     try {
       const received: StreamChange[] = [];
-      second.subscribe((change) => received.push(change));
-      const long = 'x'.repeat(10_000);
+      second.subscribe({ change: (change) => received.push(change) });
+      // Emoji are two UTF-16 units: a cut at an odd unit would split one.
+      const long = `x${'😀'.repeat(5_000)}`;
       first.publish([
         { type: 'heartbeat.dead', service: 'a' },
         { type: 'event', event: { id: 1, service: 'a', level: 40, message: long, date: 1 } },
@@ -156,6 +274,7 @@ describe('the PostgreSQL change feed', () => {
       const event = received[1] as Extract<StreamChange, { type: 'event' }>;
       expect(event.event.message.length).toBeLessThan(2000);
       expect(event.event.message).toContain('the full text is in GET /events');
+      expect(event.event.message).not.toMatch(LONE_SURROGATE);
     } finally {
       await first.close();
       await second.close();

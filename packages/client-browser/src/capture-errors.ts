@@ -1,4 +1,5 @@
 import type { Level, WatchtowerClient } from '@watchtower/client-node/core';
+import { keepHead } from './cut-text.js';
 import { createRateLimiter } from './rate-limit.js';
 
 export interface CaptureErrorsOptions {
@@ -40,7 +41,9 @@ export function captureErrors(client: WatchtowerClient, options: CaptureErrorsOp
     }
     const note = dropped ? `\n(${dropped} more errors were not reported: too many at once)` : '';
     dropped = 0;
-    const message = `${text.trim()}\npage: ${location.href}${note}`.slice(0, MAX_MESSAGE);
+    // The error's text gives way first, so that the page and the count of dropped errors stay.
+    const context = `\npage: ${location.href}${note}`;
+    const message = keepHead(`${keepHead(text.trim(), MAX_MESSAGE - context.length)}${context}`, MAX_MESSAGE);
     client.addEvent({ service: options.service, level: options.level ?? 'error', message }).catch((error: unknown) => {
       // Reporting must never raise errors of its own (that could loop); it says so, once, in the console.
       console.warn('watchtower: an error of this page could not be reported', error);

@@ -178,6 +178,26 @@ describe('captureErrors in Chromium', () => {
     await page.close();
   });
 
+  it('records an error whose text is cut among emoji, for either parity of the cut', async () => {
+    const page = await pageWithClient();
+    await page.evaluate(() => {
+      (window as unknown as { client: Bundle.WatchtowerClient }).client.captureErrors({ service: 'emoji', perMinute: 60 });
+      // Longer than an event message; an emoji is two UTF-16 units, so one of the two is cut inside one.
+      for (const prefix of ['x', 'xx']) {
+        setTimeout(() => {
+          throw new Error(prefix + '😀'.repeat(6_000));
+        });
+      }
+    });
+    await eventually(async () => (await eventsOf('emoji')).length >= 2);
+    for (const event of await eventsOf('emoji')) {
+      expect([...event.message].length).toBeLessThanOrEqual(10_000);
+      expect(event.message).toMatch(/^Error: xx?😀/);
+      expect(event.message).toMatch(/😀\npage: http:\/\/127\.0\.0\.1:\d+\/blank\.html$/);
+    }
+    await page.close();
+  });
+
   it('stops when the function it answered is called', async () => {
     const page = await pageWithClient();
     await page.evaluate(() => {

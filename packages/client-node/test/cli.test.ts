@@ -33,6 +33,10 @@ function watchtower(args: string[], env: Record<string, string> = {}): Promise<O
   });
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Clears the screen, sets the window title, a C1 CSI, a bell, and a carriage return to overwrite the line.
+const HOSTILE = 'ok\x1b[2J\x1b]0;owned\x07 \x9b31m red\rfake line\x7f';
+
 async function eventsOf(service: string) {
   return (await api(server.url, `/events?service=${encodeURIComponent(service)}`)).body.events as { level: number; message: string }[];
 }
@@ -89,11 +93,31 @@ describe('watchtower event, events and list', () => {
     expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  info  cli-lines  hello there\n$/);
   });
 
+  it('shows the control characters of a message as visible escapes, and keeps them exact in JSON', async () => {
+    expect((await api(server.url, '/event', { method: 'POST', body: JSON.stringify({ service: 'cli-hostile', level: 'info', message: `${HOSTILE}\nsecond\tline` }) })).status).toBe(200);
+    const shown = await watchtower(['events', '--service', 'cli-hostile']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(shown.stdout).toContain('ok\\x1b[2J\\x1b]0;owned\\x07 \\x9b31m red\\x0dfake line\\x7f');
+    expect(shown.stdout).toMatch(/\n +second\tline\n$/);
+    const json = await watchtower(['events', '--service', 'cli-hostile', '--json']);
+    expect(JSON.parse(json.stdout)[0].message).toBe(`${HOSTILE}\nsecond\tline`);
+  });
+
+  it('shows the control characters of an alert target in the list as visible escapes', async () => {
+    const pulse = { service: 'cli-hostile-list', nextIn: 3_600, alertType: 'log', alertTarget: HOSTILE };
+    expect((await api(server.url, '/heartbeat', { method: 'POST', body: JSON.stringify(pulse) })).status).toBe(200);
+    const shown = await watchtower(['list']);
+    expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(shown.stdout).toMatch(/^cli-hostile-list +alive +.* log:ok\\x1b\[2J/m);
+  });
+
   it('lists heartbeats with their status', async () => {
     await watchtower(['pulse', 'cli-list', '--next-in', '1d', '--alert', 'log:ops']);
     const result = await watchtower(['list']);
     expect(result.stdout).toMatch(/^SERVICE +STATUS +LAST PULSE +DEADLINE +ALERT$/m);
-    expect(result.stdout).toMatch(/^cli-list +alive +.* ago +in 1 d +log:ops$/m);
+    // A loaded machine may take a second between the pulse and the list.
+    expect(result.stdout).toMatch(/^cli-list +alive +.* ago +in (1 d|23 h 59 min) +log:ops$/m);
   });
 });
 
@@ -122,6 +146,21 @@ describe('watchtower run', () => {
     expect(result).toMatchObject({ code: 0, stdout: 'backed up\n', stderr: '' });
     expect((await api(server.url, '/heartbeat/cli-run-ok')).body.heartBeat).toMatchObject({ nextIn: 86_400, status: 'alive' });
     expect(await eventsOf('cli-run-ok')).toEqual([]);
+  });
+
+  it('reports a failure whose output is cut among emoji, for either parity of the cut', async () => {
+    // Lines past the 500 characters kept and more output than an event holds: both cuts fall among
+    // two-unit characters. A one-character longer command line shifts the second cut by one.
+    const job = "for (let i = 0; i < 20; i++) console.log('x' + '😀'.repeat(300)); process.exit(2)";
+    for (const [service, script] of [['cli-run-emoji-even', job], ['cli-run-emoji-odd', `${job} `]] as const) {
+      const result = await watchtower(['run', service, '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', script]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toContain('could not report');
+      const [event] = await eventsOf(service);
+      expect(event?.message).toMatch(/exit code 2 after [\d.]+ s\n20 lines of output:\n…/);
+      expect(event?.message).toMatch(/\nx(😀){249}…$/);
+      expect(event?.message).not.toMatch(LONE_SURROGATE);
+    }
   });
 
   it('exits 127 and records it when the job cannot be started', async () => {

@@ -10,7 +10,9 @@ const MAX_PAYLOAD = 7_500;
 function fit(change: StreamChange): StreamChange {
   const text = JSON.stringify(change);
   if (Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return change;
-  const message = change.event.message.slice(0, 1_000);
+  let message = change.event.message.slice(0, 1_000);
+  // Not between the two halves of a character beyond the BMP (an emoji): a lone half is not text.
+  if (/[\uD800-\uDBFF]$/.test(message)) message = message.slice(0, -1);
   return { ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } };
 }
 
@@ -21,13 +23,26 @@ function fit(change: StreamChange): StreamChange {
 export async function createNotifyChangeFeed(url: string, log: Logger): Promise<ChangeFeed> {
   const client = postgres(url, { max: 2, onnotice: () => {}, connection: { application_name: 'watchtower-feed' } });
   const fanOut = new LocalFanOut();
-  const listening = await client.listen(CHANNEL, (payload) => {
-    try {
-      for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
-    } catch (error) {
-      log.warn({ err: error }, 'unreadable change notification');
-    }
-  });
+  let listened = false;
+  const listening = await client.listen(
+    CHANNEL,
+    (payload) => {
+      try {
+        for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
+      } catch (error) {
+        log.warn({ err: error }, 'unreadable change notification');
+      }
+    },
+    // Called again each time postgres.js listens on a new connection: whatever was
+    // notified while the old one was gone is lost, so readers reload instead.
+    () => {
+      if (listened) {
+        log.warn({ subscribers: fanOut.size }, 'change feed listening again; live readers resync');
+        fanOut.resync();
+      }
+      listened = true;
+    },
+  );
   // Changes published in the same turn of the event loop (a group commit answers many
   // requests at once) travel in as few NOTIFYs as fit, not one each.
   let pending: StreamChange[] = [];
@@ -60,7 +75,10 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
         setImmediate(flush);
       }
     },
-    subscribe: (listener, onEnd) => fanOut.subscribe(listener, onEnd),
+    subscribe: (subscriber) => fanOut.subscribe(subscriber),
+    get subscribers() {
+      return fanOut.size;
+    },
     close: async () => {
       fanOut.end();
       await listening.unlisten().catch(() => undefined);

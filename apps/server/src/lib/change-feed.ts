@@ -1,35 +1,49 @@
 import type { StreamChange } from '@watchtower/protocol';
 
-export type Listener = (change: StreamChange) => void;
+/** One reader of the feed. */
+export interface Subscriber {
+  /** A committed change. */
+  change(change: StreamChange): void;
+  /** Changes may have been missed (the feed lost its connection for a while): reload what is shown. */
+  resync?(): void;
+  /** The feed closed: no more changes will come. */
+  end?(): void;
+}
 
 /** Where committed changes go, for live views (`GET /stream`). */
 export interface ChangeFeed {
   /** Announces changes that are committed. Never throws; a lost announcement costs no data. */
   publish(changes: StreamChange[]): void;
-  /** Calls `listener` for each change, and `onEnd` when the feed closes. Returns the unsubscribe. */
-  subscribe(listener: Listener, onEnd?: () => void): () => void;
+  /** Tells `subscriber` of every change until the returned unsubscribe is called or the feed closes. */
+  subscribe(subscriber: Subscriber): () => void;
+  /** How many subscribers this process has now. */
+  readonly subscribers: number;
   close(): Promise<void>;
 }
 
 /** The in-process part: fans changes out to this process's subscribers. */
 export class LocalFanOut {
-  readonly #subscribers = new Map<Listener, (() => void) | undefined>();
+  readonly #subscribers = new Set<Subscriber>();
 
   deliver(change: StreamChange): void {
-    for (const listener of this.#subscribers.keys()) listener(change);
+    for (const subscriber of this.#subscribers) subscriber.change(change);
   }
 
-  subscribe(listener: Listener, onEnd?: () => void): () => void {
-    this.#subscribers.set(listener, onEnd);
+  resync(): void {
+    for (const subscriber of this.#subscribers) subscriber.resync?.();
+  }
+
+  subscribe(subscriber: Subscriber): () => void {
+    this.#subscribers.add(subscriber);
     return () => {
-      this.#subscribers.delete(listener);
+      this.#subscribers.delete(subscriber);
     };
   }
 
   end(): void {
-    const ends = [...this.#subscribers.values()];
+    const ended = [...this.#subscribers];
     this.#subscribers.clear();
-    for (const onEnd of ends) onEnd?.();
+    for (const subscriber of ended) subscriber.end?.();
   }
 
   get size(): number {
@@ -42,7 +56,10 @@ export function createLocalChangeFeed(): ChangeFeed {
   const fanOut = new LocalFanOut();
   return {
     publish: (changes) => changes.forEach((change) => fanOut.deliver(change)),
-    subscribe: (listener, onEnd) => fanOut.subscribe(listener, onEnd),
+    subscribe: (subscriber) => fanOut.subscribe(subscriber),
+    get subscribers() {
+      return fanOut.size;
+    },
     close: async () => fanOut.end(),
   };
 }

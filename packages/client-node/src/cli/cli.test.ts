@@ -28,6 +28,27 @@ describe('describeFailure', () => {
   });
 });
 
+describe('describeFailure with characters beyond the BMP', () => {
+  // An emoji is two UTF-16 units: the cut falls inside one for one of two intro lengths.
+  it.each(['db1', 'db12'])('drops the oldest output between characters, never inside an emoji (host %s)', (host) => {
+    const lines = Array.from({ length: 20 }, () => '😀'.repeat(250));
+    const message = describeFailure(['job'], job(lines), host);
+    expect(message.length).toBeLessThanOrEqual(10_000);
+    expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(message).toMatch(/\n…😀/);
+  });
+});
+
+describe('describeFailure of a very long command line', () => {
+  it('shows the start of the command and stays within an event message', () => {
+    const args = Array.from({ length: 2_000 }, (_, index) => `file-😀-${index}.log`);
+    const message = describeFailure(['rm', ...args], job(['rm: permission denied']), 'db1');
+    expect(message.length).toBeLessThanOrEqual(10_000);
+    expect(message).toMatch(/^`rm 'file-😀-0\.log' 'file-😀-1\.log' .*…` failed on db1: exit code 1 after 1\.5 s\n1 line of output:\nrm: permission denied$/);
+    expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
+});
+
 describe('runCli', () => {
   async function run(...argv: string[]) {
     let stdout = '';

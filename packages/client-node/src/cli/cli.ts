@@ -3,7 +3,8 @@ import type { LIMITS } from '@watchtower/protocol';
 import { WatchtowerClient } from '../client.js';
 import { WatchtowerError } from '../core/errors.js';
 import { LEVELS } from '../core/levels.js';
-import { formatDate, formatDuration, formatEvents, formatHeartbeats, formatRelative } from './format.js';
+import { keepHead, keepTail } from './cut-text.js';
+import { escapeControls, formatDate, formatDuration, formatEvents, formatHeartbeats, formatRelative } from './format.js';
 import { HELP, type CommandName } from './help.js';
 import { parseArgs } from 'node:util';
 import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
@@ -17,6 +18,7 @@ export interface CliContext {
 }
 
 const MAX_MESSAGE = 10_000 satisfies (typeof LIMITS)['eventMessageMaxLength'];
+const MAX_COMMAND = 1_000;
 
 const SETTINGS_OPTIONS = {
   url: { type: 'string' },
@@ -45,8 +47,12 @@ function checkLevel(value: string | undefined): string | undefined {
   throw new UsageError(`--level must be one of ${Object.keys(LEVELS).join(', ')} or a number; received ${JSON.stringify(value)}`);
 }
 
-/** One line that says what went wrong and what to do. */
+/** One line that says what went wrong and what to do, safe to print. */
 function describeError(error: unknown): string {
+  return escapeControls(explainError(error));
+}
+
+function explainError(error: unknown): string {
   if (error instanceof WatchtowerError) {
     const hint = error.hint.replace(/\s+/g, ' ');
     if (error.status === 401) return `the server refused the password (401): check WATCHTOWER_PASSWORD or --password`;
@@ -63,7 +69,9 @@ function describeError(error: unknown): string {
 
 /** The event message of a failed job: what ran, where, how it ended, how long, and its last lines. */
 export function describeFailure(commandLine: string[], job: JobResult, host: string): string {
-  const shown = commandLine.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const quoted = commandLine.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  // A command line can be longer than a whole message (xargs): its start says what ran.
+  const shown = quoted.length > MAX_COMMAND ? `${keepHead(quoted, MAX_COMMAND)}…` : quoted;
   const head = `\`${shown}\` failed on ${host}: ${job.outcome} after ${formatDuration(job.durationMs / 1000)}`;
   const lines = job.tail.lines();
   if (lines.length === 0) return `${head}\n(no output)`;
@@ -72,7 +80,7 @@ export function describeFailure(commandLine: string[], job: JobResult, host: str
   let body = lines.join('\n');
   const intro = `${head}\n${counted} of output:\n`;
   // Oldest lines go first when the message would be too long for the server.
-  if (intro.length + body.length > MAX_MESSAGE) body = `…${body.slice(intro.length + body.length + 1 - MAX_MESSAGE)}`;
+  if (intro.length + body.length > MAX_MESSAGE) body = `…${keepTail(body, MAX_MESSAGE - intro.length - 1)}`;
   return intro + body;
 }
 
@@ -96,7 +104,7 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     return await runCommand(first, rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
-      context.stderr(`watchtower ${first}: ${error.message}; see watchtower ${first} --help\n`);
+      context.stderr(`watchtower ${first}: ${escapeControls(error.message)}; see watchtower ${first} --help\n`);
       return 2;
     }
     context.stderr(`watchtower ${first}: ${describeError(error)}\n`);
@@ -151,7 +159,7 @@ async function runCommand(command: CommandName, args: string[], context: CliCont
     if (!(name in SETTINGS_OPTIONS) && !allowed[command].includes(name)) throw new UsageError(`unknown option --${name}`);
   }
 
-  const print = (value: unknown, text: string) => context.stdout(`${values.json ? JSON.stringify(value, null, 2) : text}\n`);
+  const print = (value: unknown, text: string) => context.stdout(`${values.json ? JSON.stringify(value, null, 2) : escapeControls(text)}\n`);
   const connect = () => {
     const url = values.url ?? context.env.WATCHTOWER_URL;
     const password = values.password ?? context.env.WATCHTOWER_PASSWORD;

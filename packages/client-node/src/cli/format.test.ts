@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatEvents, formatRelative, formatTable } from './format.js';
+import { escapeControls, formatDuration, formatEvents, formatRelative, formatTable } from './format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -32,5 +32,19 @@ describe('formatEvents', () => {
     const [first, second] = text.split('\n');
     expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  error  job  failed$/);
     expect(second).toBe(`${' '.repeat((first ?? '').indexOf('failed'))}last line`);
+  });
+});
+
+describe('escapeControls', () => {
+  it('writes escape sequences, C1 controls, DEL and bidi overrides as visible escapes, and keeps newlines, tabs and other text', () => {
+    expect(escapeControls('a\x1b[2J\x1b]0;title\x07\x9b1m\x7f\r\u202egnp.exe\n\tdone é 😀')).toBe(
+      'a\\x1b[2J\\x1b]0;title\\x07\\x9b1m\\x7f\\x0d\\u202egnp.exe\n\tdone é 😀',
+    );
+  });
+});
+
+describe('formatTable with control characters', () => {
+  it('escapes them and pads by what is shown', () => {
+    expect(formatTable([['\x1b[2J', 'x'], ['abcdefg', 'y']])).toBe('\\x1b[2J  x\nabcdefg  y');
   });
 });

@@ -1,6 +1,22 @@
 import type { Event, Heartbeat } from '@watchtower/protocol';
 import { levelName } from '../core/levels.js';
 
+// C0 controls but newline and tab, DEL, C1 (a lone 0x9b starts an escape sequence too),
+// and the bidirectional overrides that reorder what is shown.
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the server as a terminal should show it: control characters written as
+ * `\x1b` or `\u202e` escapes, so that a message cannot clear the screen, set the
+ * window title or rewrite a line.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 const UNITS = [
   ['d', 86_400],
   ['h', 3_600],
@@ -40,7 +56,8 @@ export function formatRelative(unixSeconds: number, now: number): string {
 }
 
 /** Columns padded to their widest cell; the last one is not padded. */
-export function formatTable(rows: string[][]): string {
+export function formatTable(cells: string[][]): string {
+  const rows = cells.map((row) => row.map(escapeControls));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, [...cell].length)));
   return rows
@@ -66,12 +83,12 @@ export function formatHeartbeats(heartbeats: Heartbeat[], now: number): string {
 
 /** One line per event (date, level, service, message); further lines of a message are indented. */
 export function formatEvents(events: Event[]): string {
-  const rows = events.map((event) => [formatDate(event.date), levelName(event.level), event.service]);
+  const rows = events.map((event) => [formatDate(event.date), levelName(event.level), escapeControls(event.service)]);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => [...(row[column] ?? '')].length)));
   return events
     .map((event, index) => {
       const head = (rows[index] ?? []).map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - [...cell].length)).join('  ');
-      const [first = '', ...more] = event.message.split('\n');
+      const [first = '', ...more] = event.message.split('\n').map(escapeControls);
       const indent = ' '.repeat(head.length + 2);
       return [`${head}  ${first}`, ...more.map((line) => indent + line)].join('\n');
     })

@@ -48,4 +48,21 @@ describe('OutputTail', () => {
     tail.end();
     expect(tail.lines()).toEqual([`${'x'.repeat(10)}…`]);
   });
+
+  it('cuts a long line between characters, never inside an emoji', () => {
+    const tail = new OutputTail(1, 10);
+    tail.write('stdout', Buffer.from(`x${'😀'.repeat(20)}\n`));
+    tail.end();
+    expect(tail.lines()).toEqual([`x${'😀'.repeat(4)}…`]);
+  });
+
+  it('keeps the end of a very long unfinished line from a whole character on', () => {
+    const tail = new OutputTail(1, 100_000);
+    tail.write('stdout', Buffer.from(`${'😀'.repeat(5_000)}y`));
+    tail.write('stdout', Buffer.from('\n'));
+    tail.end();
+    const [line = ''] = tail.lines();
+    expect(line).toMatch(/^(😀)+y$/);
+    expect(line.length).toBeLessThanOrEqual(8_192);
+  });
 });

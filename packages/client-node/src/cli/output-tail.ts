@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { keepHead, keepTail } from './cut-text.js';
 
 // Colour codes and other escapes, then control characters but tab.
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]/g;
@@ -25,7 +26,7 @@ export class OutputTail {
       this.#pending.set(stream, state);
     }
     const pieces = (state.text + state.decoder.write(chunk)).split('\n');
-    state.text = (pieces.pop() ?? '').slice(-MAX_PENDING);
+    state.text = keepTail(pieces.pop() ?? '', MAX_PENDING);
     for (const line of pieces) this.#push(line);
   }
 
@@ -52,7 +53,7 @@ export class OutputTail {
     // A line redrawn with \r (a progress bar) shows what follows the last \r.
     const trimmed = raw.replace(/\r+$/, '');
     const shown = trimmed.slice(trimmed.lastIndexOf('\r') + 1).replace(ESCAPES, '').replace(CONTROLS, '');
-    this.#lines.push(shown.length > this.maxLineLength ? `${shown.slice(0, this.maxLineLength)}…` : shown);
+    this.#lines.push(shown.length > this.maxLineLength ? `${keepHead(shown, this.maxLineLength)}…` : shown);
     this.#seen += 1;
     if (this.#lines.length > this.maxLines) this.#lines.shift();
   }
