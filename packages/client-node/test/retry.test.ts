@@ -63,3 +63,31 @@ describe('a server that is briefly down', () => {
     expect((await api(url, '/heartbeat/loop-across')).body.heartBeat.status).toBe('cancelled');
   });
 });
+
+describe('an answer lost on the way back', () => {
+  it('stores an event once when its first answer is lost and the client sends it again', async () => {
+    const keys: Array<string | null> = [];
+    let attempts = 0;
+    const client = new WatchtowerClient({
+      url,
+      password: PASSWORD,
+      retries: 3,
+      retryDelayMs: 50,
+      fetch: async (input, init) => {
+        attempts += 1;
+        keys.push(new Headers(init?.headers).get('idempotency-key'));
+        const response = await fetch(input, init);
+        // The server stored the event, but its answer never reaches the client.
+        if (attempts === 1) throw new TypeError('fetch failed: socket hang up');
+        return response;
+      },
+    });
+    const event = await client.addEvent({ service: 'lost-answer', level: 'error', message: 'backup failed' });
+    expect(attempts).toBe(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const stored = (await api(url, '/events?service=lost-answer')).body.events;
+    expect(stored).toHaveLength(1);
+    expect(stored[0].id).toBe(event.id);
+  });
+});

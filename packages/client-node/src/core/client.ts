@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   AddEventResponse,
   AlertType,
@@ -166,9 +167,16 @@ export class WatchtowerClient {
     return answer.heartBeat;
   }
 
-  /** Records an event. A retried event may, rarely, be stored twice (when only the answer was lost). */
+  /**
+   * Records an event. Every attempt carries one Idempotency-Key, so an event whose answer
+   * was lost and that is sent again is stored once.
+   */
   async addEvent(input: EventInput): Promise<Event> {
-    const answer = await this.#call<AddEventResponse>('POST', EVENT_PATH, { body: input, expect: 'event' });
+    const answer = await this.#call<AddEventResponse>('POST', EVENT_PATH, {
+      body: input,
+      expect: 'event',
+      headers: { 'idempotency-key': randomUUID() },
+    });
     return answer.event;
   }
 
@@ -211,7 +219,7 @@ export class WatchtowerClient {
   async #call<T>(
     method: string,
     path: string,
-    request: { body?: unknown; query?: Query; expect: string },
+    request: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string> },
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -229,7 +237,7 @@ export class WatchtowerClient {
   async #attempt<T>(
     method: string,
     path: string,
-    { body, query, expect }: { body?: unknown; query?: Query; expect: string },
+    { body, query, expect, headers: extra }: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string> },
   ): Promise<T> {
     let target = this.url + path;
     if (query) {
@@ -238,7 +246,7 @@ export class WatchtowerClient {
       const text = search.toString();
       if (text) target += `?${text}`;
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (this.#password !== undefined) headers.password = this.#password;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const fail = (details: Omit<WatchtowerErrorDetails, 'method' | 'path'>) =>
