@@ -78,27 +78,25 @@ export function openGuardedConnections(policy: ConnectionPolicy, timeoutMs: numb
       },
     );
   };
+  // The cast: net's LookupFunction is a set of overloads no single implementation matches.
   const connectChecked = buildConnector({ lookup: lookup as never, timeout: timeoutMs });
-  const dispatcher = new Agent({
-    connect: (options, callback) => {
-      const host = options.hostname;
-      if (isIP(host)) {
-        const checked = resolveTarget(host, policy).then(() => null, (error: Error) => error);
-        checked.then((refused) => {
-          if (!refused) return connectOnce(options, callback);
-          failure = `no connection made: ${refused.message}`;
-          callback(refused, null);
-        });
-        return;
-      }
-      connectOnce(options, callback);
-    },
-  });
   const connectOnce: typeof connectChecked = (options, callback) =>
     connectChecked(options, (...args) => {
       if (args[1]) peer = args[1].remoteAddress;
       callback(...args);
     });
+  const dispatcher = new Agent({
+    connect: (options, callback) => {
+      if (!isIP(options.hostname)) return connectOnce(options, callback);
+      // Sockets look nothing up for an IP literal: it is checked here instead.
+      resolveTarget(options.hostname, policy)
+        .then(() => connectOnce(options, callback))
+        .catch((error: Error) => {
+          failure = `no connection made: ${error.message}`;
+          callback(error, null);
+        });
+    },
+  });
   return {
     dispatcher,
     get peer() {
@@ -118,9 +116,10 @@ async function readStart(body: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of body) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
+    // The cast: with no encoding set, the body yields Buffers.
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
       if (size >= MAX_BODY_BYTES) break;
     }
   } catch {

@@ -62,11 +62,9 @@ export function classifyAddress(address: string): AddressClass {
   } catch {
     return { range: 'invalid', isPublic: false };
   }
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  if (parsed.kind() === 'ipv6') return classifyIpv6(parsed as ipaddr.IPv6);
-  const range = (parsed as ipaddr.IPv4).range();
+  if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) parsed = parsed.toIPv4Address();
+  if (parsed instanceof ipaddr.IPv6) return classifyIpv6(parsed);
+  const range = parsed.range();
   return { range, isPublic: range === 'unicast' };
 }
 
