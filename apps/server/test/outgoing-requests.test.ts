@@ -30,7 +30,7 @@ interface Received {
   headers: IncomingHttpHeaders;
 }
 
-/** A provider on 127.0.0.1: 200 on /ok and /emails, the status in the path on /status/NNN. */
+/** A provider on 127.0.0.1: 200 on /ok and /emails, the status in the path on /status/NNN, late on /slow. */
 function startProvider() {
   const received: Received[] = [];
   const server = createServer((request, response) => {
@@ -39,7 +39,9 @@ function startProvider() {
       const path = request.url ?? '/';
       received.push({ path, headers: request.headers });
       const status = Number(/^\/status\/(\d{3})/.exec(path)?.[1] ?? 200);
-      if (path === '/emails') {
+      if (path === '/slow') {
+        setTimeout(() => response.writeHead(200).end(), 2_000);
+      } else if (path === '/emails') {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"e-1"}');
       } else if (status === 301) {
         response.writeHead(301, { location: '/ok' }).end();
@@ -269,6 +271,11 @@ describe('a delivery over a checked connection', () => {
     await closed.stop();
     const error = await deliverWebhook(`http://hooks.example:${port}/ok`, publicHost);
     expect(error).toMatchObject({ message: `no answer from hooks.example:${port}: ECONNREFUSED`, permanent: false });
+  });
+
+  it('gives up on a provider that does not answer in time, worth a retry', async () => {
+    const error = await deliverWebhook(`http://hooks.example:${provider.port}/slow`, { ...publicHost, timeoutMs: 300 });
+    expect(error).toMatchObject({ message: `hooks.example:${provider.port} did not answer within 300 ms`, permanent: false });
   });
 
   it.each([

@@ -128,12 +128,12 @@ async function readStart(body: Readable): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES));
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
+function describeNetworkError(host: string, error: unknown, timeoutMs: number): string {
   const { name, code, message } = error as { name?: string; code?: string; message?: string };
   if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return `no answer within ${timeoutMs} ms`;
+    return `${host} did not answer within ${timeoutMs} ms`;
   }
-  return code ?? message ?? String(error);
+  return `no answer from ${host}: ${code ?? message ?? String(error)}`;
 }
 
 /**
@@ -160,13 +160,11 @@ export async function postOrThrow(
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      throw createDeliveryError(connections.failure ?? `no answer from ${url.host}: ${describeNetworkError(error, timeoutMs)}`);
+      throw createDeliveryError(connections.failure ?? describeNetworkError(url.host, error, timeoutMs));
     }
     const { statusCode, body } = answer;
-    if (statusCode >= 200 && statusCode < 300) {
-      await body.dump().catch(() => undefined);
-      return;
-    }
+    // A taken alert needs no more of the answer: closing the connections discards it.
+    if (statusCode >= 200 && statusCode < 300) return;
     const excerpt = connections.reachedPublic ? excerptOf(await readStart(body)) : '';
     const redirect = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
     throw createDeliveryError(`${url.host} answered ${statusCode}${redirect}${excerpt ? `: ${excerpt}` : ''}`, {
