@@ -1,5 +1,6 @@
 import type { AlertRow } from '../db/schema.js';
 import type { Logger } from '../lib/logger.js';
+import type { ConnectionPolicy } from './private-address.js';
 import type { RenderedAlert } from './render-alert.js';
 
 /** What a channel needs to deliver, beyond the alert itself. */
@@ -7,8 +8,10 @@ export interface DeliveryContext {
   log: Logger;
   /** Gives up on a provider that does not answer in time. */
   timeoutMs: number;
-  /** Refuses targets that resolve to private addresses, unless allowed by config. */
+  /** Refuses (at pulse time) targets that do not resolve or resolve to private addresses, unless allowed by config. */
   checkAddress: (url: URL) => Promise<void>;
+  /** How deliveries resolve names; each connection's address is checked as it is made. */
+  connections: ConnectionPolicy;
 }
 
 /** One way of telling a person: Pushover, e-mail, a webhook, Slack, a log line. */

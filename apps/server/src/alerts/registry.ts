@@ -7,7 +7,7 @@ import { logChannel } from './channels/log.js';
 import { pushoverChannel } from './channels/pushover.js';
 import { slackChannel } from './channels/slack.js';
 import { webhookChannel } from './channels/webhook.js';
-import { privateAddressesOf } from './private-address.js';
+import { classifyAddress, resolveTarget, resolveWithSystem, UnusableHost, type AddressClass, type ResolveHost } from './private-address.js';
 
 export interface ChannelRegistry {
   get(name: string): Channel | undefined;
@@ -18,31 +18,51 @@ export interface ChannelRegistry {
 
 const ADDRESS_CACHE_MS = 60_000;
 
-export function createChannelRegistry(config: Config, log: Logger, timeoutMs = 10_000): ChannelRegistry {
+export interface ChannelRegistryOptions {
+  /** Gives up on a provider that does not answer in time. */
+  timeoutMs?: number;
+  /** How host names are resolved, at pulse time and for every connection; the system resolver by default. */
+  resolveHost?: ResolveHost;
+  /** Which addresses count as public; classifyAddress by default. */
+  classify?: (address: string) => AddressClass;
+}
+
+export function createChannelRegistry(
+  config: Config,
+  log: Logger,
+  { timeoutMs = 10_000, resolveHost = resolveWithSystem, classify = classifyAddress }: ChannelRegistryOptions = {},
+): ChannelRegistry {
   const channels = new Map<string, Channel>(
     [logChannel, pushoverChannel(config), emailChannel(config), emailChannel(config, 'mail'), webhookChannel(config), slackChannel].map(
       (channel) => [channel.name, channel],
     ),
   );
-  // Pulses repeat the same targets: remember each host's verdict for a minute.
-  const verdicts = new Map<string, { privateAddresses: string[]; until: number }>();
-  const checkAddress = async (url: URL) => {
-    if (config.alerts.allowPrivateTargets) return;
+  const allowPrivateTargets = config.alerts.allowPrivateTargets;
+  // Pulses repeat the same targets: remember each name's addresses for a minute. A failed
+  // look-up is never remembered, and deliveries resolve again as they connect.
+  const resolved = new Map<string, { addresses: string[]; until: number }>();
+  const resolveRemembered: ResolveHost = async (host) => {
     const now = Date.now();
-    let verdict = verdicts.get(url.hostname);
-    if (!verdict || verdict.until < now) {
-      verdict = { privateAddresses: await privateAddressesOf(url), until: now + ADDRESS_CACHE_MS };
-      if (verdicts.size > 10_000) verdicts.clear();
-      verdicts.set(url.hostname, verdict);
-    }
-    if (verdict.privateAddresses.length > 0) {
-      throw new Error(
-        `${url.hostname} is a loopback or private address (${verdict.privateAddresses.join(', ')}); ` +
-          'set WATCHTOWER_ALLOW_PRIVATE_TARGETS=1 to allow such targets',
-      );
+    const known = resolved.get(host);
+    if (known && known.until >= now) return known.addresses;
+    const addresses = await resolveHost(host);
+    if (resolved.size >= 10_000) resolved.clear();
+    resolved.set(host, { addresses, until: now + ADDRESS_CACHE_MS });
+    return addresses;
+  };
+  const checkAddress = async (url: URL) => {
+    if (allowPrivateTargets) return;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    try {
+      await resolveTarget(host, { resolveHost: resolveRemembered, allowPrivateTargets, classify });
+    } catch (error) {
+      if (error instanceof UnusableHost && error.reason === 'private') {
+        throw new Error(`${error.message}; set WATCHTOWER_ALLOW_PRIVATE_TARGETS=1 to allow such targets`);
+      }
+      throw new Error(`${(error as Error).message}: an alert target must be a name that resolves to a public address`);
     }
   };
-  const context: DeliveryContext = { log, timeoutMs, checkAddress };
+  const context: DeliveryContext = { log, timeoutMs, checkAddress, connections: { resolveHost, allowPrivateTargets, classify } };
   return {
     get: (name) => channels.get(name),
     context,

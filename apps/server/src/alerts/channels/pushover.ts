@@ -12,20 +12,23 @@ export function pushoverChannel(config: Config): Channel {
     missingConfig: () => (token ? null : 'the pushover channel needs an app token: set PUSHOVER_TOKEN'),
     checkTarget: async (target) =>
       USER_KEY.test(target) ? null : 'a pushover alertTarget must be a user or group key: 30 letters and digits',
-    deliver: async (alert, message, { timeoutMs }) => {
-      await postOrThrow(new URL('/1/messages.json', apiUrl), {
-        body: JSON.stringify({
-          token,
-          user: alert.target,
-          title: message.title,
-          message: message.text,
-          // A death is urgent; a recovery or an event is not.
-          priority: alert.kind === 'down' ? 1 : 0,
-          timestamp: Math.floor(alert.createdAt.getTime() / 1000),
-        }),
-        headers: { 'content-type': 'application/json' },
-        timeoutMs,
-      });
+    deliver: async (alert, message, context) => {
+      await postOrThrow(
+        new URL('/1/messages.json', apiUrl),
+        {
+          body: JSON.stringify({
+            token,
+            user: alert.target,
+            title: message.title,
+            message: message.text,
+            // A death is urgent; a recovery or an event is not.
+            priority: alert.kind === 'down' ? 1 : 0,
+            timestamp: Math.floor(alert.createdAt.getTime() / 1000),
+          }),
+          headers: { 'content-type': 'application/json' },
+        },
+        context,
+      );
     },
   };
 }

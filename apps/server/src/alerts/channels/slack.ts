@@ -7,13 +7,11 @@ export const slackChannel: Channel = {
   name: 'slack',
   missingConfig: () => null,
   checkTarget: (target, context) => checkWebUrl('slack', target, context),
-  deliver: async (alert, message, { timeoutMs, checkAddress }) => {
-    const url = new URL(alert.target);
-    await checkAddress(url);
-    await postOrThrow(url, {
-      body: JSON.stringify({ text: `*${message.title}*\n${message.text}` }),
-      headers: { 'content-type': 'application/json' },
-      timeoutMs,
-    });
+  deliver: async (alert, message, context) => {
+    await postOrThrow(
+      new URL(alert.target),
+      { body: JSON.stringify({ text: `*${message.title}*\n${message.text}` }), headers: { 'content-type': 'application/json' } },
+      context,
+    );
   },
 };

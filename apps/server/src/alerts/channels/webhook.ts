@@ -25,21 +25,22 @@ export function webhookChannel(config: Config): Channel {
     name: 'webhook',
     missingConfig: () => (key ? null : 'the webhook channel signs every call: set WATCHTOWER_WEBHOOK_SECRET (whsec_…)'),
     checkTarget: (target, context) => checkWebUrl('webhook', target, context),
-    deliver: async (alert, message, { timeoutMs, checkAddress }) => {
-      const url = new URL(alert.target);
-      await checkAddress(url);
+    deliver: async (alert, message, context) => {
       const body = JSON.stringify(message.payload);
       const timestamp = Math.floor(Date.now() / 1000);
-      await postOrThrow(url, {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': alert.id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(key!, alert.id, timestamp, body),
+      await postOrThrow(
+        new URL(alert.target),
+        {
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': alert.id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signWebhook(key!, alert.id, timestamp, body),
+          },
         },
-        timeoutMs,
-      });
+        context,
+      );
     },
   };
 }
