@@ -17,7 +17,7 @@ import { startMaintenance } from './jobs/maintenance.js';
 import { startLoop, type Loop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
-import { systemClock } from './lib/clock.js';
+import { DatabaseClock } from './lib/clock.js';
 import { createLocalChangeFeed } from './lib/change-feed.js';
 import { createLogger } from './lib/logger.js';
 import { storedPassword } from './lib/password.js';
@@ -69,8 +69,10 @@ async function main(): Promise<void> {
     });
     opened = await openStorage({ kind: 'pglite', dataDir });
   }
+  // Deadlines follow the database's clock, carried between readings by a monotonic one.
+  const clock = await DatabaseClock.start({ read: () => opened.readClock(), monotonic: () => performance.now() });
   const outage = createOutageTracker();
-  const storage = watchOutages(opened, outage, () => systemClock.now());
+  const storage = watchOutages(opened, outage, () => clock.now());
   await storage.migrate();
   if (storage.kind === 'pglite') {
     // PGlite has no autovacuum to keep the planner's statistics: gather them at start.
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   const livenessLock = config.database.url ? await holdLivenessLock(config.database.url, instanceId) : undefined;
   const registration = await registerInstance(storage, {
     id: instanceId,
-    now: systemClock.now(),
+    now: clock.now(),
     probe: livenessLock ? { lock: true } : { staleAfterMs: 0 },
   });
   if (registration.downtime) {
@@ -133,29 +135,29 @@ async function main(): Promise<void> {
       'server was down; overdue services get one fresh nextIn',
     );
   }
-  const liveness = startLiveness(storage, instanceId, systemClock, log);
+  const liveness = startLiveness(storage, instanceId, clock, log);
   const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
   const feed = config.database.url ? await createNotifyChangeFeed(config.database.url, log) : createLocalChangeFeed();
   // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
   const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
   const send = createSendStep({
     storage,
-    clock: systemClock,
+    clock,
     log,
     channels,
     feed,
     background: { onSettled: () => sender.wake() },
   });
-  const sender: Loop = startLoop('sender', send, { pollMs, clock: systemClock, log });
+  const sender: Loop = startLoop('sender', send, { pollMs, clock, log });
   const sweeper = startLoop(
     'sweeper',
-    createSweepStep({ storage, clock: systemClock, log, feed, outage, onClaimed: () => sender.wake() }),
-    { pollMs, clock: systemClock, log },
+    createSweepStep({ storage, clock, log, feed, outage, followClock: clock, onClaimed: () => sender.wake() }),
+    { pollMs, clock, log },
   );
 
   const app = createApp({
     db: storage,
-    clock: systemClock,
+    clock,
     config: { ...config, password },
     log,
     channels,
@@ -206,7 +208,7 @@ async function main(): Promise<void> {
     await Promise.all([sweeper.stop(), sender.stop()]);
     // Deliveries under way finish and are recorded, so none is sent twice after a restart.
     await send.drain();
-    await stopInstance(storage, instanceId, systemClock.now()).catch((error: unknown) =>
+    await stopInstance(storage, instanceId, clock.now()).catch((error: unknown) =>
       log.warn({ err: error }, 'could not record the stop'),
     );
     await livenessLock?.release();

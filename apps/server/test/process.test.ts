@@ -42,7 +42,6 @@ const storedHeartbeat = (hb: Heartbeat) => ({
   alertTarget: hb.alertTarget,
   nextIn: hb.nextIn,
   last: hb.last,
-  expected: hb.expected,
   alerted: hb.alerted,
   cancelled: hb.cancelled,
   status: hb.status,
@@ -92,6 +91,18 @@ async function readAll(server: ServerProcess): Promise<{ heartBeats: Heartbeat[]
 }
 
 const byService = (a: { service: string }, b: { service: string }) => (a.service < b.service ? -1 : 1);
+/**
+ * Each deadline is kept, or moved later by the restart's grace (a pulse may have been lost
+ * while no server ran), never to more than one nextIn after the restart.
+ */
+function expectDeadlinesKept(stored: Heartbeat[], written: Heartbeat[], restartedBy: number): void {
+  for (const before of written) {
+    const after = stored.find((hb) => hb.service === before.service)!;
+    expect(after.expected, before.service).toBeGreaterThanOrEqual(before.expected);
+    expect(after.expected, before.service).toBeLessThanOrEqual(restartedBy + before.nextIn);
+  }
+}
+
 const newestFirst = (a: Event, b: Event) => b.date - a.date || b.id - a.id;
 
 describe.each(DATABASE_KINDS)('data on %s', (kind) => {
@@ -119,6 +130,7 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
     expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(
       written.heartBeats.map(storedHeartbeat).sort(byService),
     );
+    expectDeadlinesKept(stored.heartBeats, written.heartBeats, Date.now() / 1000);
     expect(stored.events.map(storedEvent)).toEqual(written.events.sort(newestFirst).map(storedEvent));
   });
 
@@ -146,6 +158,7 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
     const second = await startServer({ env: storageEnv }, 60_000);
     const stored = await readAll(second);
     expect(stored.heartBeats.map(storedHeartbeat)).toEqual(expect.arrayContaining(heartBeats.map(storedHeartbeat)));
+    expectDeadlinesKept(stored.heartBeats, heartBeats, Date.now() / 1000);
     expect(stored.events.map(storedEvent)).toEqual(expect.arrayContaining(events.map(storedEvent)));
   }, 120_000);
 });

@@ -36,6 +36,8 @@ export interface Storage {
    * checked by the database against its own clock.
    */
   databaseTime(localMs: number): Date;
+  /** The database's clock now, epoch ms (taken at the middle of the round trip). */
+  readClock(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         offsetMs = await withTimeout(measureClockOffset(readClock), timeoutMs, 'PostgreSQL');
       },
       databaseTime: (localMs) => new Date(localMs + offsetMs),
+      readClock: async () => {
+        offsetMs = await measureClockOffset(readClock);
+        return Date.now() + offsetMs;
+      },
       close: async () => {
         await client.end({ timeout: 5 });
       },
@@ -139,6 +145,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     },
     // In this process: one clock.
     databaseTime: (localMs) => new Date(localMs),
+    readClock: async () => Number((await client.query<{ ms: string | number }>(CLOCK_QUERY)).rows[0]!.ms),
     close: async () => {
       if (closed) return;
       closed = true;

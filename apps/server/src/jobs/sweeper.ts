@@ -3,11 +3,13 @@ import type { OutageTracker } from '../db/outage.js';
 import { graceUnheardTime } from '../domain/heartbeats/restart-grace.js';
 import { claimOverdueHeartbeats, nextDeadline } from '../domain/alerts/claim-overdue-heartbeats.js';
 import type { ChangeFeed } from '../lib/change-feed.js';
-import type { Clock } from '../lib/clock.js';
+import type { Clock, DatabaseClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
 
 const BATCH = 500;
+/** A difference between the database's clock and this process's larger than this is a leap, not drift. */
+export const CLOCK_LEAP_MS = 2_000;
 
 /** One sweep: claims every overdue heartbeat (a batch at a time) and says when to look again. */
 export function createSweepStep({
@@ -17,6 +19,7 @@ export function createSweepStep({
   feed,
   onClaimed,
   outage,
+  followClock,
 }: {
   storage: Storage;
   clock: Clock;
@@ -25,7 +28,25 @@ export function createSweepStep({
   onClaimed: () => void;
   /** Database outages seen by this process: services get grace for them before any claim. */
   outage?: OutageTracker;
+  /** The database's clock, read again before every sweep; a forward jump is time unheard. */
+  followClock?: DatabaseClock;
 }): () => Promise<StepResult> {
+  /**
+   * Follows the database's clock. When it leapt ahead of this process's monotonic clock,
+   * every deadline came closer by the leap: services get grace for it, as for a downtime.
+   */
+  async function followDatabaseClock(clock: DatabaseClock): Promise<void> {
+    const { before, after, adopt } = await clock.read();
+    const leapMs = after.getTime() - before.getTime();
+    if (leapMs > CLOCK_LEAP_MS) {
+      const graced = await storage.transaction((query) => graceUnheardTime(query, { from: before, to: after, cause: 'clock' }));
+      log.warn({ from: before, to: after, graced: graced.length }, 'clock.leapt');
+    } else if (leapMs < -CLOCK_LEAP_MS) {
+      log.warn({ from: before, to: after }, 'clock.went_back');
+    }
+    adopt();
+  }
+
   /**
    * The database answers again (or this throws and the loop retries): pulses refused
    * meanwhile may have been lost, so grace comes before any death is claimed. The grace
@@ -47,6 +68,7 @@ export function createSweepStep({
   }
 
   return async () => {
+    if (followClock) await followDatabaseClock(followClock);
     const since = outage?.since();
     if (since) await graceOutage(since);
     const now = clock.now();
