@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   AddEventResponse,
   AlertType,
@@ -106,6 +105,12 @@ function describeFailure(error: unknown): string {
  * workers). Every call is retried after a network error, a timeout or a 5xx, with
  * back-off; a 4xx is not, and every failure is a {@link WatchtowerError}.
  */
+/** 128 random bits in hex, from Web Crypto (Node and every browser; randomUUID needs a secure context). */
+function newIdempotencyKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 export class WatchtowerClient {
   /** The base URL, without a trailing slash. */
   readonly url: string;
@@ -175,7 +180,7 @@ export class WatchtowerClient {
     const answer = await this.#call<AddEventResponse>('POST', EVENT_PATH, {
       body: input,
       expect: 'event',
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': newIdempotencyKey() },
     });
     return answer.event;
   }
