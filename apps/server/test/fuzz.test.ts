@@ -14,7 +14,7 @@ const replay = process.env.FUZZ_SEED
   : {};
 const runs = (count: number) => ({ numRuns: count, ...replay });
 
-const API = Object.values(ROUTES).flatMap((route) => route.paths.map((path) => ({ method: route.method, path })));
+const API = Object.entries(ROUTES).flatMap(([name, route]) => route.paths.map((path) => ({ name, method: route.method, path })));
 const STREAM_PATHS: readonly string[] = ROUTES.stream.paths;
 const LIST_PATHS: readonly string[] = [...ROUTES.listEvents.paths, ...ROUTES.listAlerts.paths];
 const SERVICES = ['backup', 'db', 'ünï', '🙂'];
@@ -83,23 +83,46 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const service = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SERVICES) }, { weight: 1, arbitrary: text });
-const nearValidBody = fc.record(
-  {
-    service,
-    alertType: fc.oneof(fc.constantFrom(...ALERT_TYPES), value),
-    alertTarget: fc.oneof(fc.constantFrom('ops', 'http://127.0.0.1:9/hook', 'https://example.com/x', 'not a url'), value),
-    nextIn: fc.oneof(fc.integer({ min: 1, max: 3600 }), value),
-    level: fc.oneof(fc.constantFrom('info', 'error', 'CRITICAL', 30), value),
-    message: fc.oneof(fc.string({ maxLength: 40 }), value),
-    alert: fc.oneof(fc.boolean(), value),
-  },
-  { requiredKeys: [] },
-);
 const fieldName = fc.oneof(
   fc.constantFrom('service', 'alertType', 'alertTarget', 'nextIn', 'level', 'message', 'alert', '__proto__', 'constructor'),
   text,
 );
 const looseBody = fc.dictionary(fieldName, value, { maxKeys: 6 });
+const validPulse = fc.record({
+  service,
+  alertType: fc.oneof({ weight: 4, arbitrary: fc.constant('log') }, fc.constantFrom('slack', 'webhook', 'email')),
+  alertTarget: fc.constantFrom('ops', 'http://127.0.0.1:9/hook', 'https://example.com/x'),
+  nextIn: fc.oneof(fc.integer({ min: 1, max: 3600 }), fc.constantFrom('60', '0.5', '1e3')),
+});
+const validEvent = fc.record(
+  {
+    service,
+    level: fc.constantFrom('info', 'error', 'CRITICAL', 30, '7'),
+    message: fc.string({ maxLength: 40 }),
+    alert: fc.constantFrom(true, false, 'true', '0'),
+  },
+  { requiredKeys: ['service', 'message'] },
+);
+const validCancel = fc.record({ service });
+const VALID_BODIES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
+  pulse: validPulse,
+  cancel: validCancel,
+  addEvent: validEvent,
+};
+/** Valid bodies (of the route's call, when it takes one), and such bodies with a few fields replaced, added or broken. */
+const nearValidBodyFor = (call: string) => {
+  const valid = VALID_BODIES[call] ?? fc.oneof(validPulse, validEvent, validCancel);
+  return fc.oneof(
+    { weight: 2, arbitrary: valid },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(valid, fc.dictionary(fieldName, value, { minKeys: 1, maxKeys: 2 }))
+        .map(([body, changes]): Record<string, unknown> => ({ ...body, ...changes })),
+    },
+  );
+};
+const nearValidBody = nearValidBodyFor('');
 
 // Number literals JSON.stringify never writes.
 const HUGE_LITERALS = ['1e400', '-1e400', '123456789012345678901234567890', `0.${'0'.repeat(400)}1`, `1${'0'.repeat(400)}`, '-0'];
@@ -119,9 +142,10 @@ const brokenJson = jsonText.chain((json) =>
     fc.tuple(fc.nat(json.length), fc.constantFrom(',', '}', '"', '\\', '\u0000', '{', 'NaN')).map(([at, junk]) => json.slice(0, at) + junk + json.slice(at)),
   ),
 );
-const formBody = fc
-  .oneof(nearValidBody, looseBody)
-  .map((body) => Object.entries(body).map(([key, field]) => `${percentEncode(key)}=${percentEncode(String(field))}`).join('&'));
+const formBody = (call: string) =>
+  fc
+    .oneof(nearValidBodyFor(call), looseBody)
+    .map((body) => Object.entries(body).map(([key, field]) => `${percentEncode(key)}=${percentEncode(String(field))}`).join('&'));
 const nested = fc.integer({ min: 100, max: 20_000 }).chain((depth) =>
   fc.constantFrom(`${'['.repeat(depth)}${']'.repeat(depth)}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, '['.repeat(depth)),
 );
@@ -130,18 +154,19 @@ const oversized = fc.constantFrom(
   JSON.stringify({ service: 'backup', message: 'm'.repeat(LIMITS.bodyMaxBytes) }),
 );
 
-const body: fc.Arbitrary<string | Uint8Array> = fc.oneof(
-  { weight: 6, arbitrary: nearValidBody.map((b) => JSON.stringify(b)) },
-  { weight: 2, arbitrary: jsonText },
-  { weight: 2, arbitrary: brokenJson },
-  { weight: 1, arbitrary: hugeNumberJson },
-  { weight: 1, arbitrary: escapedSurrogateJson },
-  { weight: 2, arbitrary: formBody },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 120 }) },
-  { weight: 1, arbitrary: nested },
-  { weight: 1, arbitrary: oversized },
-);
+const bodyFor = (call: string): fc.Arbitrary<string | Uint8Array> =>
+  fc.oneof(
+    { weight: 16, arbitrary: nearValidBodyFor(call).map((b) => JSON.stringify(b)) },
+    { weight: 2, arbitrary: jsonText },
+    { weight: 2, arbitrary: brokenJson },
+    { weight: 1, arbitrary: hugeNumberJson },
+    { weight: 1, arbitrary: escapedSurrogateJson },
+    { weight: 3, arbitrary: formBody(call) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 120 }) },
+    { weight: 1, arbitrary: nested },
+    { weight: 1, arbitrary: oversized },
+  );
 
 // ---- headers -------------------------------------------------------------------------
 
@@ -156,9 +181,9 @@ const headerValue = fc.string({
 });
 
 const credentials: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
-  { weight: 8, arbitrary: fc.constant([['password', PASSWORD]]) },
-  { weight: 2, arbitrary: fc.constant([['authorization', `Bearer ${PASSWORD}`]]) },
-  { weight: 2, arbitrary: fc.constant([]) },
+  { weight: 16, arbitrary: fc.constant<Array<[string, string]>>([['password', PASSWORD]]) },
+  { weight: 2, arbitrary: fc.constant<Array<[string, string]>>([['authorization', `Bearer ${PASSWORD}`]]) },
+  { weight: 2, arbitrary: fc.constant<Array<[string, string]>>([]) },
   { weight: 2, arbitrary: headerValue.map((v): Array<[string, string]> => [['password', v]]) },
   {
     weight: 2,
@@ -189,6 +214,7 @@ const credentials: fc.Arbitrary<Array<[string, string]>> = fc.oneof(
 
 const contentType = fc.option(
   fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('application/json', 'application/x-www-form-urlencoded') },
     fc.constantFrom(
       'application/json',
       'application/json; charset=utf-8',
@@ -263,6 +289,7 @@ const query = fc.oneof(
 const routePath = fc.constantFrom(...API).chain((route) =>
   fc.record({
     method: fc.oneof({ weight: 3, arbitrary: fc.constant<string>(route.method) }, fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'HEAD', 'OPTIONS', 'get', 'Post', 'PROPFIND', 'FOO')),
+    body: fc.option(bodyFor(route.name), { freq: 8 }),
     path: fc.tuple(segment, fc.option(query, { freq: LIST_PATHS.includes(route.path) ? 1 : 4 })).map(
       ([param, search]) => route.path.replace(/:[a-z]+/g, param) + (search === null ? '' : `?${search}`),
     ),
@@ -270,6 +297,7 @@ const routePath = fc.constantFrom(...API).chain((route) =>
 );
 const strayPath = fc.record({
   method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'HEAD', 'OPTIONS'),
+  body: fc.option(bodyFor(''), { freq: 8 }),
   path: fc
     .tuple(fc.constantFrom('', '/heartbeat', '/get', '/events', '/alerts', '/gui', '/healthz', '/stream', '/api'), fc.array(segment, { minLength: 1, maxLength: 5 }), fc.option(query))
     .map(([prefix, segments, search]) => `${prefix}/${segments.join('/')}${search === null ? '' : `?${search}`}`),
@@ -288,13 +316,12 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
     credentials,
     contentType,
     others: fc.array(otherHeader, { maxLength: 3 }),
-    body: fc.option(body, { freq: 8 }),
   })
-  .map(({ target, credentials, contentType, others, body }) => ({
+  .map(({ target, credentials, contentType, others }) => ({
     method: target.method,
     path: target.path,
     headers: [...credentials, ...(contentType === null ? [] : [['content-type', contentType] as [string, string]]), ...others],
-    body: body ?? undefined,
+    body: target.body ?? undefined,
   }));
 
 // ---- the checks ----------------------------------------------------------------------
@@ -394,7 +421,7 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
         const response = await t.app.request(request!);
         await checkAnswer(request!, response, before, await countRows(t));
       }),
-      runs(800),
+      runs(1000),
     );
   });
 
