@@ -1,10 +1,14 @@
 import { ALERT_TYPES, ERROR_CODES, LIMITS, MAX_LEVEL, ROUTES } from '@watchtower/protocol';
 import { sql } from 'drizzle-orm';
+import { serve } from '@hono/node-server';
 import fc from 'fast-check';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { STATUS_OF } from '../src/http/errors.js';
 import { presentedSecret } from '../src/http/auth.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { freePort } from './support/server-process.js';
 import { PASSWORD, useTestApp, type TestApp } from './support/test-app.js';
 
 // Property-based fuzzing of every route of ROUTES (and of paths near them). A failure
@@ -474,5 +478,320 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
       }),
       runs(800),
     );
+  });
+});
+
+// ---- raw bytes over HTTP -------------------------------------------------------------
+
+const bytesOf = (value: string) => Buffer.from(value, 'latin1');
+
+/** Bytes no Fetch client sends: NUL, lone CR or LF, high bytes (invalid UTF-8 on their own). */
+const rawText = (maxLength: number) =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0x80, max: 0xff }) },
+        { weight: 1, arbitrary: fc.constantFrom(0x00, 0x09, 0x0a, 0x0d, 0x7f) },
+      ),
+      { maxLength },
+    )
+    .map((codes) => String.fromCharCode(...codes));
+
+const rawTarget = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...API).chain((route) => segment.map((param) => route.path.replace(/:[a-z]+/g, param))) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...API.map((route) => route.path.replace(/:[a-z]+/g, ''))), rawText(12)).map(([path, junk]) => path + junk) },
+  { weight: 1, arbitrary: fc.constantFrom('*', '', '//', 'http://evil.example/heartbeats', 'heartbeats', '/\\heartbeats', '/heartbeats\\x', '/%', `/${'x'.repeat(20_000)}`) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...LIST_PATHS), query).map(([path, search]) => `${path}?${search}`) },
+);
+
+const rawCredentials = fc.oneof(
+  { weight: 14, arbitrary: fc.constant(`password: ${PASSWORD}\r\n`) },
+  { weight: 1, arbitrary: fc.constant('') },
+  { weight: 2, arbitrary: rawText(30).map((v) => `password: ${v}\r\n`) },
+  { weight: 1, arbitrary: rawText(30).map((v) => `authorization: Bearer ${v}\r\n`) },
+  { weight: 1, arbitrary: fc.constant(`password: ${PASSWORD}\r\npassword: wrong\r\n`) },
+  { weight: 1, arbitrary: fc.constant(`password:\r\n ${PASSWORD}\r\n`) },
+);
+
+const rawHeaderLine = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('content-type: application/json\r\n', 'content-type: application/x-www-form-urlencoded\r\n', 'accept: text/html\r\n') },
+  fc.tuple(fc.constantFrom('x-request-id', 'accept', 'content-type', 'host', 'upgrade', 'connection', 'expect', 'x-forwarded-host'), rawText(30)).map(([name, v]) => `${name}: ${v}\r\n`),
+  fc.constantFrom(
+    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n',
+    'Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n',
+    'Expect: 100-continue\r\n',
+    'content-type: application/json\r\n',
+    'content-type: application/x-www-form-urlencoded\r\n',
+    'Host: evil.example\r\n',
+    'X-Fold: a\r\n b\r\n',
+    ' leading-space: x\r\n',
+    'no-colon\r\n',
+    'bad name: x\r\n',
+  ),
+  rawText(40).map((line) => `${line}\r\n`),
+);
+
+const rawBody = fc.oneof(
+  { weight: 3, arbitrary: fc.oneof(validPulse, validEvent, validCancel).map((body) => Buffer.from(JSON.stringify(body))) },
+  {
+    weight: 2,
+    // Valid JSON whose strings hold bytes that are not UTF-8.
+    arbitrary: fc
+      .tuple(fc.oneof(validPulse, validEvent, validCancel), fc.uint8Array({ minLength: 1, maxLength: 6, min: 0x80, max: 0xff }))
+      .map(([body, junk]) => {
+        const json = Buffer.from(JSON.stringify(body));
+        const at = json.indexOf('"', json.indexOf(':')) + 1;
+        return Buffer.concat([json.subarray(0, at), Buffer.from(junk), json.subarray(at)]);
+      }),
+  },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)) },
+  { weight: 1, arbitrary: bodyFor('').map((body) => Buffer.from(body)) },
+);
+
+/** How the body is framed: honestly, or in the ways request smuggling is tried. */
+const framing = fc.oneof(
+  { weight: 10, arbitrary: fc.constant({ kind: 'length' as const }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('chunked' as const), pieces: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('lying' as const),
+      headers: fc.constantFrom(
+        'content-length: 5\r\n',
+        'content-length: 100000\r\n',
+        'content-length: -1\r\n',
+        'content-length: abc\r\n',
+        'content-length: 1, 2\r\n',
+        'content-length: 5\r\ncontent-length: 6\r\n',
+        'content-length: 99999999999999999999\r\n',
+        'content-length: 4\r\ntransfer-encoding: chunked\r\n',
+        'transfer-encoding: chunked\r\ncontent-length: 4\r\n',
+        'transfer-encoding: chunked, identity\r\n',
+        'transfer-encoding: identity, chunked\r\n',
+        'transfer-encoding: xchunked\r\n',
+        'transfer-encoding : chunked\r\n',
+        'transfer-encoding:\tchunked\r\n',
+        'transfer-encoding: chunked\r\ntransfer-encoding: identity\r\n',
+        'Transfer-Encoding: CHUNKED\r\n',
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('bad-chunks' as const),
+      chunks: fc.constantFrom(
+        'zz\r\nabc\r\n0\r\n\r\n',
+        'ffffffffffffffffff\r\nabc\r\n0\r\n\r\n',
+        '-1\r\nabc\r\n0\r\n\r\n',
+        '3;ext=1\r\nabc\r\n0\r\n\r\n',
+        '3\r\nabcdef\r\n0\r\n\r\n',
+        '3\nabc\n0\n\n',
+        '3\r\nabc',
+        '0\r\nX-Trailer: 1\r\n\r\n',
+        '2\r\n{}\r\n0\r\n\r\nGET /heartbeats HTTP/1.1\r\nHost: x\r\n\r\n',
+        ' 3\r\nabc\r\n0\r\n\r\n',
+        '3 \r\nabc\r\n0\r\n\r\n',
+      ),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
+);
+
+/** A second request on the same connection, as a smuggling attempt would leave behind. */
+const smuggled = fc.option(
+  fc.constantFrom(
+    'GET /heartbeats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    `POST /event HTTP/1.1\r\nHost: 127.0.0.1\r\npassword: wrong\r\ncontent-type: application/json\r\ncontent-length: 32\r\n\r\n{"service":"smug","message":"x"}`,
+    'G',
+    '\r\n\r\n',
+  ),
+  { freq: 8 },
+);
+
+const rawRequest = fc
+  .record({
+    method: fc.oneof(
+      { weight: 20, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE', 'HEAD', 'PUT', 'OPTIONS') },
+      { weight: 1, arbitrary: fc.constantFrom('TRACE', 'CONNECT', 'PRI', 'get', 'M-SEARCH', 'G\u0000T', 'POST\tX', '') },
+      { weight: 1, arbitrary: rawText(8) },
+    ),
+    target: rawTarget,
+    version: fc.oneof({ weight: 40, arbitrary: fc.constant('HTTP/1.1') }, fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'http/1.1', 'HTTP/1.1 x', '')),
+    host: fc.oneof({ weight: 30, arbitrary: fc.constant('Host: 127.0.0.1\r\n') }, fc.constantFrom('', 'Host: \r\n', 'Host: a b\r\n', 'Host: 127.0.0.1\r\nHost: evil\r\n', 'Host: [::1\r\n')),
+    credentials: rawCredentials,
+    others: fc.array(rawHeaderLine, { maxLength: 2 }),
+    body: fc.option(rawBody, { freq: 3 }),
+    framing,
+    smuggled,
+  })
+  .map((r) => {
+    let head = `${r.method} ${r.target} ${r.version}`.trimEnd() + `\r\n${r.host}${r.credentials}${r.others.join('')}`;
+    const body = r.body ?? Buffer.alloc(0);
+    let payload: Buffer;
+    switch (r.framing.kind) {
+      case 'length':
+        head += `content-length: ${body.length}\r\n`;
+        payload = body;
+        break;
+      case 'chunked': {
+        head += 'transfer-encoding: chunked\r\n';
+        const size = Math.ceil(body.length / r.framing.pieces) || 1;
+        const chunks: Buffer[] = [];
+        for (let at = 0; at < body.length; at += size) {
+          const piece = body.subarray(at, at + size);
+          chunks.push(bytesOf(`${piece.length.toString(16)}\r\n`), piece, bytesOf('\r\n'));
+        }
+        payload = Buffer.concat([...chunks, bytesOf('0\r\n\r\n')]);
+        break;
+      }
+      case 'lying':
+        head += r.framing.headers;
+        payload = body;
+        break;
+      case 'bad-chunks':
+        head += 'transfer-encoding: chunked\r\n';
+        payload = bytesOf(r.framing.chunks);
+        break;
+      case 'none':
+        payload = body;
+        break;
+    }
+    return {
+      method: r.method,
+      target: r.target,
+      bytes: Buffer.concat([bytesOf(`${head}\r\n`), payload, bytesOf(r.smuggled ?? '')]),
+    };
+  });
+
+interface RawAnswer {
+  status: number;
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+/** Sends bytes on a fresh connection, closes its sending side, and reads until the server closes. */
+function exchange(port: number, bytes: Buffer): Promise<Buffer> {
+  return new Promise((done, failed) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      failed(new Error('the server neither answered nor closed the connection within 10 s'));
+    }, 10_000);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    // A reset after the server refused the request is an answer too.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      done(Buffer.concat(chunks));
+    });
+  });
+}
+
+/** Splits what came back into answers (the first may be to a HEAD, so without a body). */
+function parseAnswers(raw: Buffer, firstIsHead: boolean): RawAnswer[] {
+  const answers: RawAnswer[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const end = raw.indexOf('\r\n\r\n', at);
+    if (end < 0) throw new Error(`an answer was cut short: ${JSON.stringify(raw.subarray(at).toString('latin1'))}`);
+    const [statusLine = '', ...lines] = raw.subarray(at, end).toString('latin1').split('\r\n');
+    const status = /^HTTP\/1\.1 (\d{3}) /.exec(statusLine);
+    if (!status) throw new Error(`not an HTTP answer: ${JSON.stringify(statusLine)}`);
+    const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    at = end + 4;
+    let body: Buffer = Buffer.alloc(0);
+    const code = Number(status[1]);
+    const bodyless = (firstIsHead && answers.every((a) => a.status < 200)) || code === 204 || code === 304 || (code >= 100 && code < 200);
+    if (!bodyless && headers.has('content-length')) {
+      const length = Number(headers.get('content-length'));
+      body = raw.subarray(at, at + length);
+      at += length;
+    } else if (!bodyless && headers.get('transfer-encoding') === 'chunked') {
+      const pieces: Buffer[] = [];
+      for (;;) {
+        const lineEnd = raw.indexOf('\r\n', at);
+        const size = Number.parseInt(raw.subarray(at, lineEnd).toString('latin1'), 16);
+        at = lineEnd + 2;
+        if (size === 0) break;
+        pieces.push(raw.subarray(at, at + size));
+        at += size + 2;
+      }
+      at += 2;
+      body = Buffer.concat(pieces);
+    }
+    answers.push({ status: code, headers, body });
+  }
+  return answers;
+}
+
+/**
+ * Node's HTTP parser and the Hono adapter refuse some requests before the application sees
+ * them (malformed framing, bytes not allowed in a header, a missing Host, an unknown
+ * Expect): a bare 4xx.
+ */
+const BARE_REFUSALS = [400, 413, 414, 417, 431, 505];
+
+function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean): void {
+  expect(answer.status, context).toBeLessThan(500);
+  if (answer.status < 300 || answer.status === 100 || answer.status === 101) return;
+  if (answer.body.length === 0 && !answer.headers.has('x-request-id')) {
+    expect(BARE_REFUSALS, context).toContain(answer.status);
+    return;
+  }
+  if (answer.status >= 300 && answer.status < 400) {
+    expect(answer.headers.get('location'), context).toBe('/gui/');
+    return;
+  }
+  if (isHead) {
+    expect(answer.headers.get('x-request-id'), context).toBeTruthy();
+    return;
+  }
+  const json = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+  expect(json, context).toEqual({
+    result: answer.status,
+    hint: expect.stringMatching(/\S/),
+    code: expect.stringMatching(new RegExp(`^(${ERROR_CODES.join('|')})$`)),
+    requestId: answer.headers.get('x-request-id'),
+  });
+}
+
+/** An authorised GET or HEAD of the live stream never ends: it is fuzzed apart. */
+function opensRawStream(method: string, target: string): boolean {
+  const path = safeDecode(target.split('?')[0]!).replace(/\/+$/, '');
+  return /^(GET|HEAD)$/i.test(method) && STREAM_PATHS.some((stream) => stream.toLowerCase() === path.toLowerCase());
+}
+
+describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
+  const t = useTestApp(kind, {
+    configure: (config) => {
+      config.alerts.allowPrivateTargets = true;
+    },
+  });
+
+  it('no bytes on the wire make the server answer 5xx, crash, or store a refused request', { timeout: 180_000 }, async () => {
+    const port = await freePort();
+    const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
+    await once(server, 'listening');
+    try {
+      await fc.assert(
+        fc.asyncProperty(rawRequest, async (request) => {
+          fc.pre(!opensRawStream(request.method, request.target));
+          const context = JSON.stringify(request.bytes.toString('latin1').slice(0, 400));
+          const before = await countRows(t);
+          const answers = parseAnswers(await exchange(port, request.bytes), request.method === 'HEAD');
+          for (const answer of answers) checkRawAnswer(answer, context, request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200));
+          if (answers.every((answer) => answer.status >= 300)) expect(await countRows(t), context).toEqual(before);
+        }),
+        runs(400),
+      );
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      server.close();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }
   });
 });
