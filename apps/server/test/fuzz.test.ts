@@ -2,6 +2,7 @@ import { ALERT_TYPES, ERROR_CODES, LIMITS, MAX_LEVEL, ROUTES } from '@watchtower
 import { sql } from 'drizzle-orm';
 import { serve } from '@hono/node-server';
 import fc from 'fast-check';
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +159,14 @@ const oversized = fc.constantFrom(
   JSON.stringify({ service: 'backup', message: 'm'.repeat(LIMITS.bodyMaxBytes) }),
 );
 
+/** A valid body whose first string value holds bytes that are not UTF-8. */
+const notUtf8Body = (call: string) =>
+  fc.tuple(VALID_BODIES[call] ?? fc.oneof(validPulse, validEvent, validCancel), fc.uint8Array({ minLength: 1, maxLength: 6, min: 0x80, max: 0xff })).map(([valid, junk]) => {
+    const json = Buffer.from(JSON.stringify(valid));
+    const at = json.indexOf('"', json.indexOf(':')) + 1;
+    return Buffer.concat([json.subarray(0, at), Buffer.from(junk), json.subarray(at)]);
+  });
+
 const bodyFor = (call: string): fc.Arbitrary<string | Uint8Array> =>
   fc.oneof(
     { weight: 16, arbitrary: nearValidBodyFor(call).map((b) => JSON.stringify(b)) },
@@ -168,6 +177,7 @@ const bodyFor = (call: string): fc.Arbitrary<string | Uint8Array> =>
     { weight: 3, arbitrary: formBody(call) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 120 }) },
+    { weight: 2, arbitrary: notUtf8Body(call) },
     { weight: 1, arbitrary: nested },
     { weight: 1, arbitrary: oversized },
   );
@@ -423,6 +433,7 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
         fc.pre(request !== null && !opensStream(request));
         const before = await countRows(t);
         const response = await t.app.request(request!);
+        if (request!.body !== null && given.body instanceof Uint8Array && !isUtf8(given.body)) expect(response.status, 'a body that is not UTF-8 was accepted').toBeGreaterThanOrEqual(400);
         await checkAnswer(request!, response, before, await countRows(t));
       }),
       runs(1000),
@@ -447,6 +458,25 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
       }),
       runs(200),
     );
+  });
+
+  it('refuses a body that is not UTF-8 with 400, storing nothing', async () => {
+    // Found over raw HTTP: the bytes were read as U+FFFD and a service named "\uFFFD\uFFFD" was stored.
+    for (const [path, json] of [
+      ['/event', '{"service":"\xff\xfe","message":"x"}'],
+      ['/heartbeat', '{"service":"a","alertType":"log","alertTarget":"ops\xc3","nextIn":60}'],
+    ] as const) {
+      for (const type of ['application/json', 'application/x-www-form-urlencoded', '']) {
+        const response = await t.app.request(path, {
+          method: 'POST',
+          headers: { password: PASSWORD, ...(type ? { 'content-type': type } : {}) },
+          body: Buffer.from(json, 'latin1'),
+        });
+        expect(response.status, `${path} ${type}`).toBe(400);
+        expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', hint: 'the body is not valid UTF-8' });
+      }
+    }
+    expect(await countRows(t)).toEqual({ heartbeats: 0, events: 0, alerts: 0 });
   });
 
   it('refuses a cursor dated before the year 1 or after the year 9999 with 400 naming before', async () => {
@@ -534,17 +564,7 @@ const rawHeaderLine = fc.oneof(
 
 const rawBody = fc.oneof(
   { weight: 3, arbitrary: fc.oneof(validPulse, validEvent, validCancel).map((body) => Buffer.from(JSON.stringify(body))) },
-  {
-    weight: 2,
-    // Valid JSON whose strings hold bytes that are not UTF-8.
-    arbitrary: fc
-      .tuple(fc.oneof(validPulse, validEvent, validCancel), fc.uint8Array({ minLength: 1, maxLength: 6, min: 0x80, max: 0xff }))
-      .map(([body, junk]) => {
-        const json = Buffer.from(JSON.stringify(body));
-        const at = json.indexOf('"', json.indexOf(':')) + 1;
-        return Buffer.concat([json.subarray(0, at), Buffer.from(junk), json.subarray(at)]);
-      }),
-  },
+  { weight: 2, arbitrary: notUtf8Body('') },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)) },
   { weight: 1, arbitrary: bodyFor('').map((body) => Buffer.from(body)) },
 );
@@ -764,6 +784,41 @@ function opensRawStream(method: string, target: string): boolean {
   return /^(GET|HEAD)$/i.test(method) && STREAM_PATHS.some((stream) => stream.toLowerCase() === path.toLowerCase());
 }
 
+/**
+ * Serves the app on loopback and records what the application answered to each request it
+ * was handed, including answers lost when Node's parser closed the connection over garbage
+ * that followed a valid request, or when the client hung up.
+ */
+async function serveRecording(t: TestApp) {
+  const handled: number[] = [];
+  let inFlight = 0;
+  const port = await freePort();
+  const server = serve({
+    fetch: async (request, env) => {
+      inFlight++;
+      try {
+        const response = await t.app.fetch(request, env);
+        handled.push(response.status);
+        return response;
+      } finally {
+        inFlight--;
+      }
+    },
+    port,
+    hostname: '127.0.0.1',
+  });
+  await once(server, 'listening');
+  return {
+    port,
+    handled,
+    settled: () => expect.poll(() => inFlight, { timeout: 10_000 }).toBe(0),
+    close: () => {
+      server.close();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    },
+  };
+}
+
 describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
   const t = useTestApp(kind, {
     configure: (config) => {
@@ -772,26 +827,43 @@ describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
   });
 
   it('no bytes on the wire make the server answer 5xx, crash, or store a refused request', { timeout: 180_000 }, async () => {
-    const port = await freePort();
-    const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
-    await once(server, 'listening');
+    const served = await serveRecording(t);
     try {
       await fc.assert(
         fc.asyncProperty(rawRequest, async (request) => {
           fc.pre(!opensRawStream(request.method, request.target));
           const context = JSON.stringify(request.bytes.toString('latin1').slice(0, 400));
+          served.handled.length = 0;
           const before = await countRows(t);
-          const answers = parseAnswers(await exchange(port, request.bytes), request.method === 'HEAD');
-          for (const answer of answers) checkRawAnswer(answer, context, request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200));
-          if (answers.every((answer) => answer.status >= 300)) expect(await countRows(t), context).toEqual(before);
+          const answers = parseAnswers(await exchange(served.port, request.bytes), request.method === 'HEAD');
+          for (const answer of answers) {
+            checkRawAnswer(answer, context, request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200));
+          }
+          await served.settled();
+          expect(served.handled.filter((status) => status >= 500), context).toEqual([]);
+          if (served.handled.every((status) => status >= 300)) expect(await countRows(t), context).toEqual(before);
         }),
         runs(400),
       );
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const health = await fetch(`http://127.0.0.1:${served.port}/healthz`);
       expect(health.status).toBe(200);
     } finally {
-      server.close();
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      served.close();
+    }
+  });
+
+  it('answers a request whose body the client cut short as a bad request, not as a database outage', async () => {
+    // Found over raw HTTP: the read failed with ECONNRESET, which the error handler took for the database's.
+    const served = await serveRecording(t);
+    try {
+      const head = `POST /event HTTP/1.1\r\nHost: 127.0.0.1\r\npassword: ${PASSWORD}\r\ncontent-type: application/json\r\n`;
+      await exchange(served.port, bytesOf(`${head}content-length: 100\r\n\r\n{"service":"a"`));
+      await exchange(served.port, bytesOf(`${head}transfer-encoding: chunked\r\n\r\n5\r\n{"ser\r\nzz\r\n`));
+      await served.settled();
+      expect(served.handled).toEqual([400, 400]);
+      expect(await countRows(t)).toEqual({ heartbeats: 0, events: 0, alerts: 0 });
+    } finally {
+      served.close();
     }
   });
 });
