@@ -54,7 +54,7 @@ function numeric(field: string, expectation: string) {
   });
 }
 
-/** A service name: 1 to 200 characters, any Unicode but control characters. */
+/** A service name: 1 to 200 characters, any Unicode but control characters (and not starting with U+FEFF). */
 export const ServiceName = z.unknown().transform((value, ctx) => {
   if (typeof value !== 'string') {
     ctx.addIssue({
@@ -80,6 +80,11 @@ export const ServiceName = z.unknown().transform((value, ctx) => {
   }
   if (CONTROL.test(value) || UNSTORABLE.test(value)) {
     ctx.addIssue({ code: 'custom', message: 'service must not contain control characters or broken UTF-16' });
+    return z.NEVER;
+  }
+  // The embedded database drops a leading U+FEFF from the text it returns: the name would change.
+  if (value.startsWith('\uFEFF')) {
+    ctx.addIssue({ code: 'custom', message: 'service must not start with U+FEFF (a byte-order mark)' });
     return z.NEVER;
   }
   return value;

@@ -43,6 +43,11 @@ export function createErrorHandler({ outage, now }: { outage: OutageTracker; now
       return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
     }
     if (isDatabaseUnavailable(error)) {
+      // A client that hung up mid-body fails the read with ECONNRESET too: not the database's fault.
+      if (c.req.raw.signal.aborted) {
+        c.get('log')?.info({ err: error }, 'request.aborted');
+        return errorAnswer(c, 'VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
+      }
       outage.noteUnavailable(now());
       c.get('log')?.error({ err: error }, 'database unavailable');
       const why = error instanceof WriteTimeoutError ? 'did not answer in time' : 'is unavailable';

@@ -9,6 +9,17 @@ function parseJson(text: string): unknown {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Read leniently, bytes that are not UTF-8 would be stored as U+FFFD in place of what was meant.
+function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'the body is not valid UTF-8');
+  }
+}
+
 function parseForm(text: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(text));
 }
@@ -19,13 +30,14 @@ function parseForm(text: string): Record<string, string> {
  */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = await c.req.text();
+  const bytes = await c.req.arrayBuffer();
   let body: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
+    const text = decodeUtf8(bytes);
     body = text.trim() === '' ? {} : parseJson(text);
   } else if (type === 'application/x-www-form-urlencoded' || type === '' || type === 'text/plain') {
     // `curl -d '{"service":…}'` labels JSON as a form; no real form starts with "{".
-    const trimmed = text.trim();
+    const trimmed = decodeUtf8(bytes).trim();
     body = trimmed.startsWith('{') ? parseJson(trimmed) : parseForm(trimmed);
   } else {
     throw new DomainError(
