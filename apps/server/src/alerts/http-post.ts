@@ -20,7 +20,7 @@ export async function postOrThrow(
   }
   if (!response.ok) {
     const text = (await response.text().catch(() => '')).slice(0, 300);
-    throw new DeliveryError(`${new URL(url).host} answered ${response.status}${text ? `: ${text}` : ''}`);
+    throw new DeliveryError(`${new URL(url).host} answered ${response.status}${text ? `: ${text}` : ''}`, { permanent: response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429 });
   }
   // Drain the body so the connection can be reused.
   await response.arrayBuffer().catch(() => undefined);

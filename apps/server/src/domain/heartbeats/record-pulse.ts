@@ -54,12 +54,40 @@ recovered as (
   from previous p join incoming i on i.service = p.service
   where p.alerted and not p.cancelled
 ),
+-- A down of this silence that has not gone out is never sent: the recovery says both. One
+-- being delivered right now (claimed, its lease running) is left to finish, and the
+-- recovery waits for it. The lookup reaches the downs by alerts_pending_service_idx and
+-- locks them; the update goes to the locked rows by ctid, so even a plan made on an empty
+-- table scans nothing when nothing recovered. Should a sender change a down between this
+-- statement's snapshot and the lock, the down is left pending: it goes out, then the recovery.
+superseded as (
+  update alerts a set status = 'superseded', claim_token = null
+  from (
+    select o.ctid as row_id from recovered r cross join lateral (
+      select ctid from alerts
+      where service = r.service and status = 'pending' and created_at >= r.last_at and kind = 'down'
+        and (claim_token is null or next_attempt_at <= r.back)
+      for update
+    ) o
+  ) d
+  where a.ctid = d.row_id
+  returning a.id, a.service, a.created_at
+),
 recovery_alerts as (
   insert into alerts (kind, service, channel, target, details, next_attempt_at, created_at)
   select 'recovered', r.service, r.alert_type, r.alert_target,
     jsonb_build_object('last', extract(epoch from r.last_at), 'expected', extract(epoch from r.expected_at),
-      'back', extract(epoch from r.back)),
-    r.back, r.back
+      'back', extract(epoch from r.back))
+    || coalesce(
+      (select jsonb_build_object('downNotSent', true, 'downAlertId', s.id, 'downRaised', extract(epoch from s.created_at))
+       from superseded s where s.service = r.service order by s.created_at desc limit 1),
+      '{}'::jsonb),
+    r.back,
+    -- A sweep may raise the down a moment after this pulse was received: the recovery
+    -- still comes after it in its service's line.
+    greatest(r.back, (
+      select max(a.created_at) + interval '1 microsecond' from alerts a
+      where a.service = r.service and a.status = 'pending' and a.kind = 'down'))
   from recovered r
 ),
 recovery_events as (
