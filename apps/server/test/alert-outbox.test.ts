@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PulseRequest } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRegistry } from '../src/alerts/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { claimOverdueHeartbeats } from '../src/domain/alerts/claim-overdue-heartbeats.js';
 import { countFailedAlerts, listRecentAlerts } from '../src/domain/alerts/delivery-queue.js';
 import { enqueueAlerts } from '../src/domain/alerts/enqueue-alerts.js';
+import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
 import { createSendStep } from '../src/jobs/sender.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -173,6 +175,27 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
         ['recovered', 'sent', 1],
         ['down', 'superseded', 0],
       ]);
+    });
+
+    it('keeps a recovery behind a down that a sweep raised just after the pulse was received', async () => {
+      hook.reset();
+      await pulse('disk', 10);
+      t.clock.advance(10.5);
+      const received = t.clock.now();
+      t.clock.advance(0.5);
+      await sweep();
+      hook.script('/disk', { status: 200, delayMs: 500 });
+      const first = sender()();
+      await waitUntil('the down to reach the provider', () => hook.to('/disk').length === 1);
+      // The pulse was received before the sweep, and written after it.
+      await createPulseRecorder(t.storage)(
+        PulseRequest.parse({ service: 'disk', alertType: 'webhook', alertTarget: hook.url('/disk'), nextIn: 3600 }),
+        received,
+      );
+      expect((await sender()()).didWork).toBe(false);
+      await first;
+      await sender()();
+      expect(hook.to('/disk').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.recovered']);
     });
   });
 

@@ -144,7 +144,8 @@ export function createSendStep({
           announce(row);
           log.info(fields, 'alert.sent');
         } else {
-          log.warn(fields, 'alert.claim_lost: delivered, but another sender holds the alert now');
+          // Delivered, but the lease ran out and another sender holds the alert now.
+          log.warn({ ...fields, outcome: 'sent' }, 'alert.claim_lost');
         }
         return;
       } catch (error) {
@@ -167,7 +168,7 @@ export function createSendStep({
     try {
       const outcome = await recordAlertFailure(storage, claim, reason, retryAt, now);
       if (!outcome) {
-        log.warn({ ...fields, error: reason }, 'alert.claim_lost: failed, but another sender holds the alert now');
+        log.warn({ ...fields, outcome: 'failed', error: reason }, 'alert.claim_lost');
         return;
       }
       announce(outcome.alert);
@@ -204,7 +205,7 @@ export function createSendStep({
       const until = eventWindow.freeAt(channel, now.getTime());
       try {
         const deferred = await deferEventAlerts(storage, channel, over, now, until);
-        log.warn({ channel, deferred, until, limit: eventRate.limit }, 'alert.deferred: event alerts over the rate of their channel');
+        log.warn({ channel, deferred, until, limit: eventRate.limit, window_ms: eventRate.windowMs }, 'alert.deferred');
       } catch (error) {
         // Still claimed: they come back when their lease runs out.
         log.error({ channel, err: error }, 'could not defer event alerts over the rate');
