@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PulseRequest } from '@watchtower/protocol';
+import { ListAlertsResponse, PulseRequest } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRegistry } from '../src/alerts/registry.js';
 import { ConfigSchema } from '../src/config.js';
@@ -174,6 +174,11 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       expect((await alerts()).map((a) => [a.kind, a.status, a.attempts])).toEqual([
         ['recovered', 'sent', 1],
         ['down', 'superseded', 0],
+      ]);
+      const listed = ListAlertsResponse.parse(await (await t.call('GET', '/alerts?service=queue')).json());
+      expect(listed.alerts.map((a) => [a.kind, a.status, a.nextAttempt])).toEqual([
+        ['recovered', 'sent', null],
+        ['down', 'superseded', null],
       ]);
     });
 

@@ -57,7 +57,7 @@ const SAME_LINE = `(o.kind = 'event') = (c.kind = 'event')`;
 // (a claimed alert stays pending until its outcome). alerts_pending_service_idx serves it.
 const HEAD_OF_LINE = `not exists (
     select 1 from alerts o
-    where o.service = c.service and o.status = 'pending' and ${SAME_LINE}
+    where o.service = c.service and o.status = 'pending' and o.created_at <= c.created_at and ${SAME_LINE}
       and (o.created_at, o.id) < (c.created_at, c.id)
   )`;
 
@@ -155,7 +155,7 @@ export async function recordAlertFailure(
   });
 }
 
-export function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
+function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
   return `The ${alert.kind} alert of ${alert.service} through ${alert.channel} failed: ${alert.lastError ?? 'no reason given'}`;
 }
 
