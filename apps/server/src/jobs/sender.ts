@@ -42,12 +42,12 @@ export function retryTime(alert: Pick<AlertRow, 'attempts' | 'createdAt'>, now: 
   return new Date(now.getTime() + base * (0.8 + 0.4 * random()));
 }
 
-/** Why a failed delivery is given up, or null when it is to be retried at `retryAt`. */
-function givingUpReason(error: unknown, alert: AlertRow, retryAt: Date | null): string | null {
+/** What a failed attempt leaves as the alert's last error, saying so when it is the last. */
+function failureReason(error: unknown, alert: AlertRow, retryAt: Date | null): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof DeliveryError && error.permanent) return `gave up: the provider refused permanently: ${message}`;
   if (!retryAt) return `gave up after ${alert.attempts} attempt(s) in ${formatDuration(RETRY_FOR_MS / 1000)}: ${message}`;
-  return null;
+  return message;
 }
 
 /** Starts of event deliveries per channel in a sliding window. */
@@ -164,7 +164,7 @@ export function createSendStep({
     const now = clock.now();
     const permanent = error instanceof DeliveryError && error.permanent;
     const retryAt = permanent ? null : retryTime(claim.alert, now);
-    const reason = givingUpReason(error, claim.alert, retryAt) ?? (error as Error).message;
+    const reason = failureReason(error, claim.alert, retryAt);
     try {
       const outcome = await recordAlertFailure(storage, claim, reason, retryAt, now);
       if (!outcome) {
@@ -231,9 +231,9 @@ export function createSendStep({
     // Deaths and recoveries first; event alerts only with the room they leave.
     const urgent = await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, room, { events: false, exclude });
     const eventsInFlight = [...inFlight.values()].filter((entry) => entry.event).length;
+    const deliveries = urgent.map(start);
     const eventRoom = Math.min(room - urgent.length, MAX_EVENTS_IN_FLIGHT - eventsInFlight);
     const events = eventRoom > 0 ? await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, eventRoom, { events: true, exclude }) : [];
-    const deliveries = urgent.map(start);
     deliveries.push(...(await admitEvents(events, now)).map(start));
     if (urgent.length === 0 && events.length === 0) {
       // With no room for event alerts, their due times are no reason to wake: a settled one wakes the loop.
