@@ -114,7 +114,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
     it('holds a recovery back while the down raised before it is being delivered', async () => {
       hook.reset();
       await kill('db');
-      hook.script('/db', { status: 500, delayMs: 800 });
+      hook.script('/db', { status: 200, delayMs: 800 });
       const first = sender()();
       await waitUntil('the down to reach the provider', () => hook.to('/db').length === 1);
       t.clock.advance(1);
@@ -122,16 +122,30 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       // Another process finds the recovery due, but the down before it is still out.
       expect((await sender()()).didWork).toBe(false);
       await first;
-      expect(await alertOf('db', 'down')).toMatchObject({ status: 'pending', attempts: 1 });
-      expect((await sender()()).didWork).toBe(false);
-      t.clock.advance(2);
       const send = sender();
       while ((await send()).didWork);
-      expect(hook.to('/db').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.down', 'heartbeat.recovered']);
+      expect(hook.to('/db').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.recovered']);
+      expect(String(hook.to('/db')[1]!.body.text)).toMatch(/^db pulsed again at /);
       expect((await alerts()).map((a) => [a.kind, a.status])).toEqual([
         ['recovered', 'sent'],
         ['down', 'sent'],
       ]);
+    });
+
+    it('delivers the alerts of a service in the order they were raised while an older one waits in back-off', async () => {
+      hook.reset();
+      await t.call('POST', '/event', { service: 'app', level: 'error', message: 'first', alert: true });
+      t.clock.advance(1);
+      await t.call('POST', '/event', { service: 'app', level: 'error', message: 'second', alert: true });
+      const target = hook.url('/app-events');
+      await t.storage.query(`update alerts set channel = 'webhook', target = $1`, [target]);
+      hook.script('/app-events', { status: 500 });
+      const send = sender();
+      while ((await send()).didWork);
+      expect(hook.to('/app-events').map((r) => r.body.message)).toEqual(['first']);
+      t.clock.advance(2);
+      while ((await send()).didWork);
+      expect(hook.to('/app-events').map((r) => r.body.message)).toEqual(['first', 'first', 'second']);
     });
 
     it('sends one message saying both when a service recovers while its down waits in back-off', async () => {
@@ -160,6 +174,25 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       expect(message.downNotSent).toBe(true);
       expect(await alertOf('cache', 'down')).toMatchObject({ status: 'superseded', attempts: 1 });
       expect(await alertOf('cache', 'recovered')).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
+    it('sends one message saying both when the down fails after the service came back during its attempt', async () => {
+      hook.reset();
+      await kill('auth');
+      hook.script('/auth', { status: 503, delayMs: 500 });
+      const first = sender()();
+      await waitUntil('the down to reach the provider', () => hook.to('/auth').length === 1);
+      t.clock.advance(0.2);
+      await pulse('auth', 3600);
+      expect(await alertOf('auth', 'down')).toMatchObject({ status: 'pending' });
+      await first;
+      const down = await alertOf('auth', 'down');
+      expect(down).toMatchObject({ status: 'superseded', attempts: 1, lastError: expect.stringContaining('answered 503') });
+      const send = sender();
+      while ((await send()).didWork);
+      expect(hook.to('/auth').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.recovered']);
+      expect(String(hook.to('/auth')[1]!.body.text)).toMatch(/^auth was down from .* and is pulsing again since /);
+      expect(hook.to('/auth')[1]!.body).toMatchObject({ downNotSent: true, downAlertId: down.id });
     });
 
     it('sends only the combined message when a service recovers before its down was tried', async () => {

@@ -1,5 +1,5 @@
 import { LEVELS, type AlertDelivery, type Event } from '@watchtower/protocol';
-import type { Storage } from '../../db/client.js';
+import type { Query, Storage } from '../../db/client.js';
 import type { AlertRow } from '../../db/schema.js';
 import { recordServerEvents } from '../events/insert-events.js';
 
@@ -145,7 +145,9 @@ export async function recordAlertFailure(
     );
     if (!row) return null;
     const alert = toAlertRow(row);
-    if (alert.status !== 'failed') return { alert, event: null };
+    if (alert.status === 'pending') {
+      return { alert: (alert.kind === 'down' && (await supersedeByRecovery(query, alert))) || alert, event: null };
+    }
     const [event] = await recordServerEvents(
       query,
       [{ service: alert.service, level: LEVELS.error, message: describeFailedAlert(alert) }],
@@ -153,6 +155,34 @@ export async function recordAlertFailure(
     );
     return { alert, event: event! };
   });
+}
+
+// The service came back while this down was being tried, so its recovery is queued behind
+// it: the down is not retried, and the recovery (not claimed before the down's outcome) says both.
+const SUPERSEDE_BY_RECOVERY = `
+with recovery as (
+  update alerts set details = details || jsonb_build_object('downNotSent', true, 'downAlertId', $1::text, 'downRaised', $4::float8)
+  where id = (
+    select id from alerts
+    where service = $2 and status = 'pending' and kind = 'recovered' and created_at >= $3
+    order by created_at, id
+    limit 1
+    for update
+  )
+  returning id
+)
+update alerts set status = 'superseded'
+where id = $1 and status = 'pending' and exists (select 1 from recovery)
+returning ${COLUMNS}`;
+
+async function supersedeByRecovery(query: Query, down: AlertRow): Promise<AlertRow | null> {
+  const [row] = await query<AlertRecord>(SUPERSEDE_BY_RECOVERY, [
+    down.id,
+    down.service,
+    down.createdAt.toISOString(),
+    down.createdAt.getTime() / 1000,
+  ]);
+  return row ? toAlertRow(row) : null;
 }
 
 function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
