@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
 import { ListAlertsResponse, PulseRequest } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRegistry } from '../src/alerts/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { claimOverdueHeartbeats } from '../src/domain/alerts/claim-overdue-heartbeats.js';
-import { countFailedAlerts, listRecentAlerts } from '../src/domain/alerts/delivery-queue.js';
+import { claimDueAlerts, countFailedAlerts, listRecentAlerts, recordAlertFailure } from '../src/domain/alerts/delivery-queue.js';
 import { enqueueAlerts } from '../src/domain/alerts/enqueue-alerts.js';
 import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
 import { createSendStep } from '../src/jobs/sender.js';
@@ -79,6 +80,17 @@ async function waitUntil(what: string, predicate: () => boolean, ms = 5_000): Pr
 }
 
 const kindOf = (r: Received) => String(r.body.type);
+
+/** Until a statement of the database waits for a row lock. */
+async function waitForLockWait(sql: postgres.Sql): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const [row] = await sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
+    if (row!.n > 0) return;
+    if (Date.now() > deadline) throw new Error('no statement waited for a lock');
+    await sleep(20);
+  }
+}
 
 describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
   const hook = provider();
@@ -193,6 +205,39 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       expect(hook.to('/auth').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.recovered']);
       expect(String(hook.to('/auth')[1]!.body.text)).toMatch(/^auth was down from .* and is pulsing again since /);
       expect(hook.to('/auth')[1]!.body).toMatchObject({ downNotSent: true, downAlertId: down.id });
+    });
+
+    // Only PostgreSQL runs a pulse and a sender's outcome at the same time.
+    it.runIf(kind === 'postgres')('supersedes a down whose failure is recorded while the recovering pulse runs', async () => {
+      await kill('pay');
+      const [claim] = await claimDueAlerts(t.storage, t.clock.now(), 30_000);
+      // A third session holds the heartbeat: the pulse has read the down as claimed, and
+      // waits, while the failure is recorded.
+      const blocker = postgres(t.storage.url!, { max: 2, onnotice: () => {} });
+      let letGo!: () => void;
+      const released = new Promise<void>((go) => (letGo = go));
+      let held!: () => void;
+      const holding = new Promise<void>((yes) => (held = yes));
+      const hold = blocker.begin(async (tx) => {
+        await tx`select 1 from heartbeats where service = 'pay' for update`;
+        held();
+        await released;
+      });
+      try {
+        await holding;
+        t.clock.advance(1);
+        const back = pulse('pay', 3600);
+        await waitForLockWait(blocker);
+        await recordAlertFailure(t.storage, claim!, 'refused', new Date(t.clock.now().getTime() + 2_000), t.clock.now());
+        letGo();
+        expect((await back).status).toBe(200);
+      } finally {
+        letGo();
+        await hold;
+        await blocker.end();
+      }
+      expect(await alertOf('pay', 'down')).toMatchObject({ status: 'superseded', lastError: 'refused' });
+      expect((await alertOf('pay', 'recovered')).details).toMatchObject({ downNotSent: true });
     });
 
     it('sends only the combined message when a service recovers before its down was tried', async () => {

@@ -56,21 +56,22 @@ recovered as (
 ),
 -- A down of this silence that has not gone out is never sent: the recovery says both. One
 -- being delivered right now (claimed, its lease running) is left to finish, and the
--- recovery waits for it. The lookup reaches the downs by alerts_pending_service_idx and
--- locks them; the update goes to the locked rows by ctid, so even a plan made on an empty
--- table scans nothing when nothing recovered. Should a sender change a down between this
--- statement's snapshot and the lock, the down is left pending: it goes out, then the recovery.
+-- recovery waits for it. The downs are found by alerts_pending_service_idx and locked
+-- first, and only then judged idle, on their latest state: a failure recorded while this
+-- statement ran is seen. The update joins them by primary key and names no status, so no
+-- plan of it scans a pending index or the table.
 superseded as (
   update alerts a set status = 'superseded', claim_token = null
   from (
-    select o.ctid as row_id from recovered r cross join lateral (
-      select ctid from alerts
+    select o.id, o.idle from recovered r cross join lateral (
+      select id, claim_token is null or next_attempt_at <= r.back as idle from alerts
       where service = r.service and status = 'pending' and created_at >= r.last_at and kind = 'down'
-        and (claim_token is null or next_attempt_at <= r.back)
+      -- OFFSET 0 keeps the planner from judging "idle" on the stale row, before the lock.
+      offset 0
       for update
     ) o
   ) d
-  where a.ctid = d.row_id
+  where a.id = d.id and d.idle
   returning a.id, a.service, a.created_at
 ),
 recovery_alerts as (
