@@ -373,6 +373,30 @@ describe.each(DATABASE_KINDS)('alert delivery with data on %s', (kind: DatabaseK
     expect([...ids]).toEqual([alert!.id]);
   });
 
+  it('sends one webhook saying both when the service pulses again while its down waits to be retried', async () => {
+    const p = probe('webhook', uniqueName(`${kind}-flap`));
+    // The receiver refuses the down, so it waits in back-off when the service comes back.
+    fake.failNext((r) => r.path === `/hooks/${p.service}` && p.kindOf(r) === 'down', 3, 500);
+    await pulse(server, p.service, 'webhook', p.target, 1);
+    await fake.waitFor('the first attempt of the down alert', () => p.requests().length >= 1, 5_000);
+    await pulse(server, p.service, 'webhook', p.target, 3600);
+    await fake.waitFor('the recovery', () => delivered(p, 'recovered').length >= 1, 5_000);
+    await sleep(2_500);
+
+    expect(p.requests().map((r) => [r.answer, p.kindOf(r)])).toEqual([
+      [500, 'down'],
+      [200, 'recovered'],
+    ]);
+    const body = bodyOf(delivered(p, 'recovered')[0]!);
+    expect(body.text).toMatch(new RegExp(`^${p.service} was down from \\S+ \\(not pulsing since \\S+\\) and is pulsing again since `));
+    expect(body.downNotSent).toBe(true);
+    const alerts = await alertsOf(server, p.service);
+    expect(alerts.map((a) => [a.kind, a.status])).toEqual([
+      ['recovered', 'sent'],
+      ['down', 'superseded'],
+    ]);
+  });
+
   it('delivers an e-mail once, under one Idempotency-Key, after Resend dropped the connection twice', async () => {
     const p = probe('email', uniqueName(`${kind}-dropped`));
     fake.failNext((r) => r.path === '/emails' && JSON.stringify(bodyOf(r).to) === JSON.stringify([p.target]), 2, 'drop');

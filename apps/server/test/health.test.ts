@@ -59,6 +59,7 @@ describe('the health probe and failing loops', () => {
   it('answers 503 for a loop whose step hangs', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
     const storage = await openStorage({ kind: 'pglite', memory: true });
+    await storage.migrate();
     let release: () => void = () => {};
     const loop = startLoop('sender', () => new Promise((done) => (release = () => done({ didWork: false }))), {
       pollMs: 1_000,

@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('HTTP behaviour on %s', (kind) => {
     it('answers the health probe without credentials', async () => {
       const response = await t.app.request('/healthz');
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ result: 200, status: 'ok' });
+      expect(await response.json()).toEqual({ result: 200, status: 'ok', failedAlerts24h: 0 });
     });
 
     it('serves the dashboard without credentials', async () => {

@@ -252,6 +252,6 @@ describe('TLS', () => {
     expect(server.url).toMatch(/^https:/);
     const answer = await httpsGet(`${server.url}/healthz`);
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual({ result: 200, status: 'ok' });
+    expect(JSON.parse(answer.body)).toEqual({ result: 200, status: 'ok', failedAlerts24h: 0 });
   });
 });

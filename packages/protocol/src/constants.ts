@@ -23,8 +23,12 @@ export type AlertType = (typeof ALERT_TYPES)[number];
 export const ALERT_KINDS = ['down', 'recovered', 'event'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** Where an alert's delivery stands: waiting (or retrying), delivered, or given up after the retry window. */
-export const ALERT_STATUSES = ['pending', 'sent', 'failed'] as const;
+/**
+ * Where an alert's delivery stands: waiting (or retrying), delivered, given up (after the
+ * retry window, or at once when the provider refused for good), or not sent because the
+ * service recovered first and the recovery alert said both.
+ */
+export const ALERT_STATUSES = ['pending', 'sent', 'failed', 'superseded'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** What the server reports about a heartbeat. */

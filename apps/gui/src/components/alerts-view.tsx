@@ -103,6 +103,7 @@ export function AlertsView({ search }: { search: string }) {
                   <AlertStatusBadge status={alert.status} />
                   <span className="muted small">
                     {alert.status === 'sent' && alert.sent !== null && ` ${formatAgo(now - alert.sent)}`}
+                    {alert.status === 'superseded' && ' recovered first'}
                     {alert.status === 'pending' &&
                       alert.nextAttempt !== null &&
                       ` next try ${alert.nextAttempt > now ? `in ${formatDuration(alert.nextAttempt - now)}` : 'now'}`}

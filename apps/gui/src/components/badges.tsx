@@ -25,6 +25,11 @@ export function LevelBadge({ level }: { level: number }) {
 }
 
 export function AlertStatusBadge({ status }: { status: AlertStatus }) {
-  const words: Record<AlertStatus, string> = { pending: 'pending', sent: 'sent', failed: 'failed' };
-  return <span className={`badge alert-${status}`}>{words[status]}</span>;
+  const words: Record<AlertStatus, string> = { pending: 'pending', sent: 'sent', failed: 'failed', superseded: 'not sent' };
+  const why = status === 'superseded' ? 'The service recovered first; its recovery alert said both.' : undefined;
+  return (
+    <span className={`badge alert-${status}`} title={why}>
+      {words[status]}
+    </span>
+  );
 }

@@ -59,6 +59,15 @@ export function renderAlert(alert: AlertRow): RenderedAlert {
       `It promised to pulse again within ${formatDuration(Number(details.nextIn))}, by ${iso(expected)}; it is ${formatDuration(late)} late.`,
     ];
     if (details.message) lines.push(`Its last message: ${details.message}`);
+  } else if (alert.kind === 'recovered' && details.downNotSent) {
+    // The down alert was never delivered: this one message tells both.
+    type = 'heartbeat.recovered';
+    status = 'alive';
+    title = `${service} was down and is pulsing again`;
+    lines = [
+      `${service} was down from ${iso(Number(details.expected))} (not pulsing since ${iso(Number(details.last))}) and is pulsing again since ${iso(Number(details.back))}.`,
+      `It came back before the alert that it was down could be delivered, so that alert was not sent.`,
+    ];
   } else if (alert.kind === 'recovered') {
     const silentFor = Number(details.back) - Number(details.last);
     type = 'heartbeat.recovered';

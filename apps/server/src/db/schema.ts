@@ -97,6 +97,8 @@ export const alerts = pgTable(
   (table) => [
     // The sender's claim: pending rows by due time.
     index('alerts_pending_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    // Alerts given up, by when (a failed alert keeps that time in next_attempt_at): /healthz counts them.
+    index('alerts_failed_at_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'failed'`),
     // One service's pending alerts in creation order: an alert waits for the older ones.
     index('alerts_pending_service_idx').on(table.service, table.createdAt).where(sql`${table.status} = 'pending'`),
     // The deliveries list, newest first.

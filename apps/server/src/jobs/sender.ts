@@ -1,27 +1,39 @@
+import { DeliveryError } from '../alerts/channel.js';
 import type { ChannelRegistry } from '../alerts/registry.js';
-import { renderAlert } from '../alerts/render-alert.js';
+import { formatDuration, renderAlert } from '../alerts/render-alert.js';
 import type { Storage } from '../db/client.js';
 import type { AlertRow } from '../db/schema.js';
 import {
   claimDueAlerts,
+  deferEventAlerts,
   markAlertSent,
   nextAlertDue,
   recordAlertFailure,
   toAlertDelivery,
+  type ClaimedAlert,
 } from '../domain/alerts/delivery-queue.js';
 import type { ChangeFeed } from '../lib/change-feed.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
 
-/** How long a claimed alert stays with its sender; well beyond a delivery's 10 s time-out. */
+/** How long a claimed alert stays with its sender: its delivery's deadline, then time to record the outcome. */
 export const DELIVERY_LEASE_MS = 30_000;
+/** A delivery (address check and provider call together) that has no outcome by then is a failed attempt. */
+export const DELIVERY_DEADLINE_MS = 20_000;
 /** Deliveries under way at once in one process. */
 const MAX_IN_FLIGHT = 32;
+/** Event alerts may take this many of them at most: the others stay free for deaths and recoveries. */
+const MAX_EVENTS_IN_FLIGHT = 24;
+/** Event alerts one process starts per channel in a window; the rest wait for the next. */
+export const EVENT_ALERT_RATE = { limit: 30, windowMs: 60_000 };
 /** Failed deliveries are retried for this long before the alert is marked failed. */
 export const RETRY_FOR_MS = 24 * 3600 * 1000;
 const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 15 * 60 * 1000;
+// Waits between tries of writing a sent status. The first five fit in the lease that the
+// deadline leaves; a later one still wins if no other sender has claimed the alert since.
+const RECORD_RETRY_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000];
 
 /** When to try again after `attempts` failures: doubling, capped, with ±20 % jitter; null past the retry window. */
 export function retryTime(alert: Pick<AlertRow, 'attempts' | 'createdAt'>, now: Date, random = Math.random): Date | null {
@@ -29,6 +41,39 @@ export function retryTime(alert: Pick<AlertRow, 'attempts' | 'createdAt'>, now: 
   const base = Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, alert.attempts - 1), LONGEST_RETRY_MS);
   return new Date(now.getTime() + base * (0.8 + 0.4 * random()));
 }
+
+/** What a failed attempt leaves as the alert's last error, saying so when it is the last. */
+function failureReason(error: unknown, alert: AlertRow, retryAt: Date | null): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof DeliveryError && error.permanent) return `gave up: the provider refused permanently: ${message}`;
+  if (!retryAt) return `gave up after ${alert.attempts} attempt(s) in ${formatDuration(RETRY_FOR_MS / 1000)}: ${message}`;
+  return message;
+}
+
+/** Starts of event deliveries per channel in a sliding window. */
+function createRateWindow({ limit, windowMs }: { limit: number; windowMs: number }) {
+  const starts = new Map<string, number[]>();
+  const recent = (channel: string, now: number) => {
+    const kept = (starts.get(channel) ?? []).filter((at) => at > now - windowMs);
+    starts.set(channel, kept);
+    return kept;
+  };
+  return {
+    /** Counts a start when the channel has room for one; false when it has none. */
+    take(channel: string, now: number): boolean {
+      const kept = recent(channel, now);
+      if (kept.length >= limit) return false;
+      kept.push(now);
+      return true;
+    },
+    /** When the channel has room again. */
+    freeAt(channel: string, now: number): Date {
+      return new Date((recent(channel, now)[0] ?? now) + windowMs);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
 export type SendStep = (() => Promise<StepResult>) & {
   /** Waits for the deliveries under way. */
@@ -47,6 +92,8 @@ export function createSendStep({
   channels,
   feed,
   background,
+  deliveryDeadlineMs = DELIVERY_DEADLINE_MS,
+  eventRate = EVENT_ALERT_RATE,
 }: {
   storage: Storage;
   clock: Clock;
@@ -54,54 +101,151 @@ export function createSendStep({
   channels: ChannelRegistry;
   feed?: ChangeFeed;
   background?: { onSettled: () => void };
+  deliveryDeadlineMs?: number;
+  eventRate?: { limit: number; windowMs: number };
 }): SendStep {
-  const announce = (row: AlertRow | null) => {
-    if (row) feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
-  };
-  const inFlight = new Set<Promise<void>>();
+  const announce = (row: AlertRow) => feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
+  // By alert id: an alert stays here until its outcome is written, and is not claimed again meanwhile.
+  const inFlight = new Map<string, { event: boolean; done: Promise<void> }>();
+  const eventWindow = createRateWindow(eventRate);
 
-  async function deliver(alert: AlertRow): Promise<void> {
+  /** Delivers within one deadline; the channel's own time-out never runs past it. */
+  async function send(alert: AlertRow): Promise<void> {
+    const channel = channels.get(alert.channel);
+    if (!channel) throw new Error(`no channel named ${alert.channel}`);
+    const missing = channel.missingConfig();
+    if (missing) throw new Error(missing);
+    const context = { ...channels.context, timeoutMs: Math.min(channels.context.timeoutMs, deliveryDeadlineMs) };
+    const delivery = channel.deliver(alert, renderAlert(alert), context);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DeliveryError(`no outcome within ${deliveryDeadlineMs / 1000} s`)),
+        deliveryDeadlineMs,
+      );
+    });
+    try {
+      await Promise.race([delivery, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // An outcome after the deadline changes nothing: the attempt already counts as failed.
+      delivery.catch((error: unknown) => log.debug({ alert_id: alert.id, err: error }, 'alert.late_outcome'));
+    }
+  }
+
+  type Fields = Record<string, unknown>;
+
+  /** The provider took it: only the record is retried, never the delivery. */
+  async function recordSent(claim: ClaimedAlert, at: Date, fields: Fields): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const row = await markAlertSent(storage, claim, at);
+        if (row) {
+          announce(row);
+          log.info(fields, 'alert.sent');
+        } else {
+          // Delivered, but the lease ran out and another sender holds the alert now.
+          log.warn({ ...fields, outcome: 'sent' }, 'alert.claim_lost');
+        }
+        return;
+      } catch (error) {
+        const wait = RECORD_RETRY_MS[attempt];
+        if (wait === undefined) {
+          log.error({ ...fields, err: error }, 'could not record a delivered alert; it is delivered again when its lease runs out');
+          return;
+        }
+        log.warn({ ...fields, err: error, retry_in_ms: wait }, 'alert.record_retry');
+        await sleep(wait);
+      }
+    }
+  }
+
+  async function recordFailure(claim: ClaimedAlert, error: unknown, fields: Fields): Promise<void> {
+    const now = clock.now();
+    const permanent = error instanceof DeliveryError && error.permanent;
+    const retryAt = permanent ? null : retryTime(claim.alert, now);
+    const reason = failureReason(error, claim.alert, retryAt);
+    try {
+      const outcome = await recordAlertFailure(storage, claim, reason, retryAt, now);
+      if (!outcome) {
+        log.warn({ ...fields, outcome: 'failed', error: reason }, 'alert.claim_lost');
+        return;
+      }
+      announce(outcome.alert);
+      if (outcome.event) feed?.publish([{ type: 'event', event: outcome.event }]);
+    } catch (recordError) {
+      // The lease runs out and the alert is claimed again: nothing is lost.
+      log.error({ ...fields, err: recordError }, 'could not record a failed delivery');
+    }
+    log[retryAt ? 'warn' : 'error']({ ...fields, error: reason, retry_at: retryAt }, retryAt ? 'alert.retry' : 'alert.failed');
+  }
+
+  async function deliver(claim: ClaimedAlert): Promise<void> {
+    const { alert } = claim;
     const fields = { alert_id: alert.id, kind: alert.kind, service: alert.service, channel: alert.channel, attempt: alert.attempts };
     try {
-      const channel = channels.get(alert.channel);
-      if (!channel) throw new Error(`no channel named ${alert.channel}`);
-      const missing = channel.missingConfig();
-      if (missing) throw new Error(missing);
-      await channel.deliver(alert, renderAlert(alert), channels.context);
-      announce(await markAlertSent(storage, alert.id, clock.now()));
-      log.info(fields, 'alert.sent');
+      await send(alert);
     } catch (error) {
-      const message = (error as Error).message;
-      const retryAt = retryTime(alert, clock.now());
-      try {
-        announce(await recordAlertFailure(storage, alert.id, message, retryAt));
-      } catch (recordError) {
-        // The lease runs out and the alert is claimed again: nothing is lost.
-        log.error({ ...fields, err: recordError }, 'could not record a failed delivery');
-      }
-      log[retryAt ? 'warn' : 'error']({ ...fields, error: message, retry_at: retryAt }, retryAt ? 'alert.retry' : 'alert.failed');
+      await recordFailure(claim, error, fields);
+      return;
     }
+    await recordSent(claim, clock.now(), fields);
+  }
+
+  /** Event alerts within their channel's rate; the others go back to the queue, due when it has room. */
+  async function admitEvents(claims: ClaimedAlert[], now: Date): Promise<ClaimedAlert[]> {
+    const admitted: ClaimedAlert[] = [];
+    const held = new Map<string, ClaimedAlert[]>();
+    for (const claim of claims) {
+      const channel = claim.alert.channel;
+      if (eventWindow.take(channel, now.getTime())) admitted.push(claim);
+      else held.set(channel, [...(held.get(channel) ?? []), claim]);
+    }
+    for (const [channel, over] of held) {
+      const until = eventWindow.freeAt(channel, now.getTime());
+      try {
+        const deferred = await deferEventAlerts(storage, channel, over, now, until);
+        log.warn({ channel, deferred, until, limit: eventRate.limit, window_ms: eventRate.windowMs }, 'alert.deferred');
+      } catch (error) {
+        // Still claimed: they come back when their lease runs out.
+        log.error({ channel, err: error }, 'could not defer event alerts over the rate');
+      }
+    }
+    return admitted;
+  }
+
+  function start(claim: ClaimedAlert): Promise<void> {
+    const done = deliver(claim).finally(() => {
+      inFlight.delete(claim.alert.id);
+      background?.onSettled();
+    });
+    inFlight.set(claim.alert.id, { event: claim.alert.kind === 'event', done });
+    return done;
   }
 
   const step = async (): Promise<StepResult> => {
     const room = background ? MAX_IN_FLIGHT - inFlight.size : MAX_IN_FLIGHT;
     if (room <= 0) return { didWork: false };
-    const claimed = await claimDueAlerts(storage, clock.now(), DELIVERY_LEASE_MS, room);
-    if (claimed.length === 0) return { didWork: false, wakeAt: await nextAlertDue(storage) };
-    const deliveries = claimed.map((alert) => {
-      const delivery = deliver(alert).finally(() => {
-        inFlight.delete(delivery);
-        background?.onSettled();
-      });
-      inFlight.add(delivery);
-      return delivery;
-    });
+    const now = clock.now();
+    const exclude = [...inFlight.keys()];
+    // Deaths and recoveries first; event alerts only with the room they leave.
+    const urgent = await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, room, { events: false, exclude });
+    const eventsInFlight = [...inFlight.values()].filter((entry) => entry.event).length;
+    const deliveries = urgent.map(start);
+    const eventRoom = Math.min(room - urgent.length, MAX_EVENTS_IN_FLIGHT - eventsInFlight);
+    const events = eventRoom > 0 ? await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, eventRoom, { events: true, exclude }) : [];
+    deliveries.push(...(await admitEvents(events, now)).map(start));
+    if (urgent.length === 0 && events.length === 0) {
+      // With no room for event alerts, their due times are no reason to wake: a settled one wakes the loop.
+      const wakeAt = await nextAlertDue(storage, { events: eventRoom > 0 ? undefined : false, exclude: [...inFlight.keys()] });
+      return { didWork: false, wakeAt };
+    }
     if (!background) await Promise.all(deliveries);
     return { didWork: true };
   };
   return Object.assign(step, {
     drain: async () => {
-      await Promise.all([...inFlight]);
+      await Promise.all([...inFlight.values()].map((entry) => entry.done));
     },
   });
 }

@@ -2,10 +2,12 @@ import type { HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
+import { countFailedAlerts } from '../domain/alerts/delivery-queue.js';
 import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
 /** Seconds a client or a load balancer should wait before asking again. */
 const RETRY_AFTER_S = 5;
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * `GET /healthz`: 200 while the database answers and every loop works; 503 naming each
@@ -19,12 +21,16 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
       (loops ?? []).map((loop) => loop.health()),
       now,
     );
+    let failedAlerts24h: number | undefined;
     try {
       await db.ping();
+      failedAlerts24h = await countFailedAlerts(db, new Date(now.getTime() - DAY_MS));
     } catch (error) {
       problems.unshift({ part: 'database', since: outage.since() ?? now, error: (error as Error).message });
     }
-    if (problems.length === 0) return c.json({ result: 200, status: 'ok' } satisfies HealthResponse);
+    if (problems.length === 0) {
+      return c.json({ result: 200, status: 'ok', failedAlerts24h } satisfies HealthResponse);
+    }
     c.get('log').warn({ failing: problems }, 'health check failed');
     c.header('retry-after', String(RETRY_AFTER_S));
     return c.json(
@@ -33,6 +39,7 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
         status: 'unavailable',
         hint: problems.map((problem) => `${problem.part} failing since ${problem.since.toISOString()}: ${problem.error}`).join('; '),
         failing: problems.map((problem) => ({ ...problem, since: problem.since.getTime() / 1000 })),
+        failedAlerts24h,
       } satisfies HealthResponse,
       503,
     );

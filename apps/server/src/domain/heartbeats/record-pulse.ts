@@ -60,12 +60,41 @@ recovered as (
   from previous p join incoming i on i.service = p.service
   where p.alerted and not p.cancelled
 ),
+-- A down of this silence that has not gone out is never sent: the recovery says both. One
+-- being delivered right now (claimed, its lease running) is left to finish, and the
+-- recovery waits for it. The downs are found by alerts_pending_service_idx and locked
+-- first, and only then judged idle, on their latest state: a failure recorded while this
+-- statement ran is seen. The update joins them by primary key and names no status, so no
+-- plan of it scans a pending index or the table.
+superseded as (
+  update alerts a set status = 'superseded', claim_token = null
+  from (
+    select o.id, o.idle from recovered r cross join lateral (
+      select id, claim_token is null or next_attempt_at <= r.back as idle from alerts
+      where service = r.service and status = 'pending' and created_at >= r.last_at and kind = 'down'
+      -- OFFSET 0 keeps the planner from judging "idle" on the stale row, before the lock.
+      offset 0
+      for update
+    ) o
+  ) d
+  where a.id = d.id and d.idle
+  returning a.id, a.service, a.created_at
+),
 recovery_alerts as (
   insert into alerts (kind, service, channel, target, details, next_attempt_at, created_at)
   select 'recovered', r.service, r.alert_type, r.alert_target,
     jsonb_build_object('last', extract(epoch from r.last_at), 'expected', extract(epoch from r.expected_at),
-      'back', extract(epoch from r.back)),
-    r.back, r.back
+      'back', extract(epoch from r.back))
+    || coalesce(
+      (select jsonb_build_object('downNotSent', true, 'downAlertId', s.id, 'downRaised', extract(epoch from s.created_at))
+       from superseded s where s.service = r.service order by s.created_at desc limit 1),
+      '{}'::jsonb),
+    r.back,
+    -- A sweep may raise the down a moment after this pulse was received: the recovery
+    -- still comes after it in its service's line.
+    greatest(r.back, (
+      select max(a.created_at) + interval '1 microsecond' from alerts a
+      where a.service = r.service and a.status = 'pending' and a.kind = 'down'))
   from recovered r
 ),
 recovery_events as (

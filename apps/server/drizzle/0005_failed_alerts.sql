@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_failed_at_idx" ON "alerts" USING btree ("next_attempt_at") WHERE "alerts"."status" = 'failed';
