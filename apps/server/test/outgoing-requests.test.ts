@@ -196,7 +196,8 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     expect((await pulse('backup', `http://hooks.example:${provider.port}/status/404`)).status).toBe(200);
     const alert = await dieAndDeliver('backup');
     expect(provider.received.map((r) => r.path)).toEqual(['/status/404']);
-    const prefix = `hooks.example:${provider.port} answered 404: `;
+    // A 404 will never succeed: the sender gives up at once and says so.
+    const prefix = `gave up: the provider refused permanently: hooks.example:${provider.port} answered 404: `;
     expect(alert.lastError!.startsWith(`${prefix}not found x`)).toBe(true);
     expect(Array.from(alert.lastError!.slice(prefix.length))).toHaveLength(200);
     expect(alert.lastError).not.toMatch(/[\u0000-\u001f]/);
@@ -207,7 +208,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     expect((await pulse('backup', `http://127.0.0.1:${provider.port}/status/404`)).status).toBe(200);
     const alert = await dieAndDeliver('backup');
     expect(provider.received.map((r) => r.path)).toEqual(['/status/404']);
-    expect(alert.lastError).toBe(`127.0.0.1:${provider.port} answered 404`);
+    expect(alert.lastError).toBe(`gave up: the provider refused permanently: 127.0.0.1:${provider.port} answered 404`);
   });
 });
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { href, followLink, type Page } from '../lib/router.js';
 import { formatTime } from '../lib/durations.js';
 import { useSession } from '../live.js';
+import { HealthBanner } from './health-banner.js';
 import { ThemeToggle } from './theme-toggle.js';
 
 const PAGES: ReadonlyArray<readonly [Page, string]> = [
@@ -34,6 +35,7 @@ export function Header({ page, onSignOut }: { page: Page; onSignOut: () => void 
         </div>
       </div>
       <OfflineBanner />
+      <HealthBanner />
     </header>
   );
 }

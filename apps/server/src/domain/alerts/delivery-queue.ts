@@ -141,7 +141,7 @@ export async function recordAlertFailure(
          next_attempt_at = coalesce($4::timestamptz, $5::timestamptz)
        where ${OWNED}
        returning ${COLUMNS}`,
-      [claim.alert.id, claim.claimToken, error.slice(0, 1000), retryAt?.toISOString() ?? null, now.toISOString()],
+      [claim.alert.id, claim.claimToken, Array.from(error).slice(0, 1000).join(''), retryAt?.toISOString() ?? null, now.toISOString()],
     );
     if (!row) return null;
     const alert = toAlertRow(row);
