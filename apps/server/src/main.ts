@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { serve, type ServerType } from '@hono/node-server';
 import { createChannelRegistry } from './alerts/registry.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
         ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
       },
       (info) => {
+        answerClientErrors(instance);
         log.info({ port: info.port, host: config.server.host, tls: Boolean(tls) }, 'listening');
         started(instance);
       },

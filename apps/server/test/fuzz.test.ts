@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { presentedSecret } from '../src/http/auth.js';
 import { STATUS_OF } from '../src/http/errors.js';
+import { answerClientErrors } from '../src/http/client-errors.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import {
   buildRequest,
@@ -199,7 +200,8 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
 /**
  * Node's HTTP parser and the Hono adapter refuse some requests before the application sees
  * them (malformed framing, bytes not allowed in a header, a missing Host, an unknown
- * Expect): a bare 4xx.
+ * Expect): a bare 4xx. The server itself answers the parser's refusals with the protocol's
+ * JSON error (see answerClientErrors, tested below); this harness serves the bare app.
  */
 const BARE_REFUSALS = [400, 413, 414, 417, 431, 505];
 
@@ -307,6 +309,30 @@ describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
       expect(await countRows(t)).toEqual({ heartbeats: 0, events: 0, alerts: 0 });
     } finally {
       served.close();
+    }
+  });
+});
+
+describe('bytes that are not HTTP', () => {
+  it("answers them with the protocol's JSON error, not a bare status line", async () => {
+    const port = await freePort();
+    const server = serve({ fetch: () => new Response('unreachable'), port, hostname: '127.0.0.1' });
+    answerClientErrors(server);
+    await once(server, 'listening');
+    try {
+      const { connect } = await import('node:net');
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end('GET / HTTP/1.1\r\nHost: x\r\nBad\u0000Header: 1\r\n\r\n'));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(body).toMatchObject({ result: 400, code: 'VALIDATION_FAILED', hint: expect.stringContaining('not valid HTTP') });
+    } finally {
+      server.close();
     }
   });
 });
