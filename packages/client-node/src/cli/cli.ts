@@ -55,7 +55,6 @@ function explainError(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error);
 }
 
-
 /** Runs the `watchtower` command line and answers its exit code. */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   let line: CommandLine;
