@@ -112,6 +112,16 @@ describe('watchtower event, events and list', () => {
     expect(shown.stdout).toMatch(/^cli-hostile-list +alive +.* log:ok\\x1b\[2J/m);
   });
 
+  it('takes the settings after the command name and before it', async () => {
+    await watchtower(['event', 'cli-settings', 'placed anywhere']);
+    const nowhere = { WATCHTOWER_URL: '', WATCHTOWER_PASSWORD: '' };
+    const after = await watchtower(['events', '--service', 'cli-settings', '--url', server.url, '--password', PASSWORD, '--json'], nowhere);
+    const before = await watchtower(['--url', server.url, '--json', 'events', '--password', PASSWORD, '--service', 'cli-settings'], nowhere);
+    expect(after).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(after.stdout)).toMatchObject([{ service: 'cli-settings', message: 'placed anywhere' }]);
+    expect(before).toEqual(after);
+  });
+
   it('lists heartbeats with their status', async () => {
     await watchtower(['pulse', 'cli-list', '--next-in', '1d', '--alert', 'log:ops']);
     const result = await watchtower(['list']);
@@ -195,5 +205,11 @@ describe('watchtower run', () => {
     const result = await watchtower(['run', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: watchtower run <service> --next-in DURATION --alert TYPE:TARGET/);
+  });
+
+  it('names run in the error of an unknown option, before the job', async () => {
+    const result = await watchtower(['run', 'cli-run-typo', '--next-in', '1d', '--alert', 'log:ops', '--tial', '5', '--', 'true']);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'watchtower run: unknown option --tial; see watchtower run --help\n' });
+    expect(await eventsOf('cli-run-typo')).toEqual([]);
   });
 });

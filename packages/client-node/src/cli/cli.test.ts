@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFailure, runCli } from './cli.js';
+import { COMMANDS } from './commands/index.js';
 import { OutputTail } from './output-tail.js';
 
 function job(lines: string[], code = 1) {
@@ -89,5 +90,58 @@ describe('runCli', () => {
 
   it('prints its version', async () => {
     expect(await run('--version')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
+  });
+
+  it('reads the settings before the command name as after it', async () => {
+    const after = await run('list', '--url', 'ftp://watchtower.example', '--password', 'x');
+    const before = await run('--url', 'ftp://watchtower.example', '--password', 'x', 'list');
+    expect(after).toMatchObject({ code: 2, stderr: expect.stringMatching(/^watchtower list: url must be the server's http\(s\) address.*"ftp:/) });
+    expect(before).toEqual(after);
+  });
+
+  it('names the command in the error of an option it does not know', async () => {
+    const result = await run('pulse', 'backup', '--nex-in', '1h', '--alert', 'log:ops');
+    expect(result).toMatchObject({ code: 2, stderr: 'watchtower pulse: unknown option --nex-in; see watchtower pulse --help\n' });
+  });
+
+  it("refuses a command's option before the command name, saying where it goes", async () => {
+    const result = await run('--next-in', '1h', 'pulse', 'backup', '--alert', 'log:ops');
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: 'watchtower: unknown option --next-in before the command; the options of a command go after its name; see watchtower --help\n',
+    });
+  });
+
+  it('asks for a command when only settings are given', async () => {
+    const result = await run('--json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^watchtower: no command; the commands are pulse, cancel, event, events, list, run/);
+  });
+
+  it.each(COMMANDS.map((command) => command.name))('prints the same help of %s for help <command>, <command> --help and -h <command>', async (name) => {
+    const asked = await run(name, '--help');
+    expect(await run('help', name)).toEqual(asked);
+    expect(await run('-h', name)).toEqual(asked);
+  });
+
+  it.each(COMMANDS.map((command) => [command.name, command] as const))('shows in the help of %s its arguments and every option it declares', async (name, command) => {
+    const { stdout } = await run(name, '--help');
+    const usage = stdout.split('\n')[0];
+    for (const argument of command.arguments) expect(usage).toContain(`<${argument}>`);
+    for (const option of Object.keys(command.options)) {
+      expect(usage).toContain(`--${option}`);
+      expect(stdout).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
+    }
+    expect(stdout).toMatch(/^ {2}--url URL +the server/m);
+  });
+
+  it('lists every command of the table in its help', async () => {
+    const { stdout } = await run('--help');
+    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`^  ${command.name} .*${command.summary.slice(0, 20)}`, 'm'));
+    expect(await run()).toMatchObject({ code: 0, stdout });
+  });
+
+  it('prints its version for -v', async () => {
+    expect(await run('-v')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
   });
 });

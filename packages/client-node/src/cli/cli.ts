@@ -1,34 +1,22 @@
-import { hostname } from 'node:os';
-import type { LIMITS } from '@watchtower/protocol';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { LevelName } from '@watchtower/protocol';
 import { WatchtowerClient } from '../client.js';
+import type { Level } from '../core/client.js';
 import { WatchtowerError } from '../core/errors.js';
 import { LEVELS } from '../core/levels.js';
-import { keepHead, keepTail } from './cut-text.js';
-import { escapeControls, formatDate, formatDuration, formatEvents, formatHeartbeats, formatRelative } from './format.js';
-import { HELP, type CommandName } from './help.js';
-import { parseArgs } from 'node:util';
+import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type CommandIo, type OptionSpecs, type OptionValues } from './command.js';
+import { COMMANDS, findCommand } from './commands/index.js';
+import { escapeControls } from './format.js';
+import { formatCommandHelp, formatMainHelp } from './help.js';
 import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
-import { runJob, type JobResult } from './run-job.js';
+
+export { describeFailure } from './commands/run.js';
 
 export interface CliContext {
   env: Record<string, string | undefined>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   version: string;
-}
-
-const MAX_MESSAGE = 10_000 satisfies (typeof LIMITS)['eventMessageMaxLength'];
-const MAX_COMMAND = 1_000;
-
-const SETTINGS_OPTIONS = {
-  url: { type: 'string' },
-  password: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function isCommand(name: string | undefined): name is CommandName {
-  return name !== undefined && name !== 'main' && Object.hasOwn(HELP, name);
 }
 
 function expectPositionals(positionals: string[], names: string[]): string[] {
@@ -67,187 +55,170 @@ function explainError(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error);
 }
 
-/** The event message of a failed job: what ran, where, how it ended, how long, and its last lines. */
-export function describeFailure(commandLine: string[], job: JobResult, host: string): string {
-  const quoted = commandLine.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-  // A command line can be longer than a whole message (xargs): its start says what ran.
-  const shown = quoted.length > MAX_COMMAND ? `${keepHead(quoted, MAX_COMMAND)}…` : quoted;
-  const head = `\`${shown}\` failed on ${host}: ${job.outcome} after ${formatDuration(job.durationMs / 1000)}`;
-  const lines = job.tail.lines();
-  if (lines.length === 0) return `${head}\n(no output)`;
-  const counted =
-    job.tail.total > lines.length ? `last ${lines.length} of ${job.tail.total} lines` : `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
-  let body = lines.join('\n');
-  const intro = `${head}\n${counted} of output:\n`;
-  // Oldest lines go first when the message would be too long for the server.
-  if (intro.length + body.length > MAX_MESSAGE) body = `…${keepTail(body, MAX_MESSAGE - intro.length - 1)}`;
-  return intro + body;
-}
-
 /** Runs the `watchtower` command line and answers its exit code. */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? rest[0] : undefined;
-    context.stdout(`${isCommand(topic) ? HELP[topic] : HELP.main}\n`);
-    return 0;
+  let line: CommandLine;
+  try {
+    line = readCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    context.stderr(`watchtower: ${escapeControls(error.message)}; see watchtower --help\n`);
+    return 2;
   }
-  if (first === '--version' || first === '-v') {
+  const { leading, name, rest } = line;
+  if (leading.version) {
     context.stdout(`${context.version}\n`);
     return 0;
   }
-  if (!isCommand(first)) {
-    context.stderr(`watchtower: unknown command ${JSON.stringify(first)}; the commands are ${Object.keys(HELP).filter((name) => name !== 'main').join(', ')} (see watchtower --help)\n`);
+  const command = findCommand(name);
+  if (name === 'help' || leading.help || argv.length === 0) {
+    const topic = name === 'help' ? findCommand(rest[0]) : command;
+    context.stdout(`${topic ? formatCommandHelp(topic) : formatMainHelp()}\n`);
+    return 0;
+  }
+  if (!command) {
+    const known = COMMANDS.map((each) => each.name).join(', ');
+    const what = name === undefined ? 'no command' : `unknown command ${JSON.stringify(name)}`;
+    context.stderr(`watchtower: ${what}; the commands are ${known} (see watchtower --help)\n`);
     return 2;
   }
   try {
-    return await runCommand(first, rest, context);
+    return await runCommand(command, leading, rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
-      context.stderr(`watchtower ${first}: ${escapeControls(error.message)}; see watchtower ${first} --help\n`);
+      context.stderr(`watchtower ${command.name}: ${escapeControls(error.message)}; see watchtower ${command.name} --help\n`);
       return 2;
     }
-    context.stderr(`watchtower ${first}: ${describeError(error)}\n`);
+    context.stderr(`watchtower ${command.name}: ${describeError(error)}\n`);
     return 1;
   }
 }
 
-function parseOwnArguments(command: CommandName, args: string[]) {
+type RawValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+interface CommandLine {
+  /** The settings given before the command's name. */
+  leading: RawValues;
+  name: string | undefined;
+  /** What follows the command's name. */
+  rest: string[];
+}
+
+const LEADING_OPTIONS = { ...GLOBAL_OPTIONS, ...MAIN_OPTIONS };
+
+/** Splits the command line at the command's name: settings before it, its own arguments after. */
+function readCommandLine(argv: string[]): CommandLine {
+  const options = parseConfigOf(LEADING_OPTIONS);
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  let end = argv.length;
+  for (const token of tokens) {
+    if (token.kind !== 'option') {
+      end = token.index;
+      break;
+    }
+    if (!Object.hasOwn(options, token.name)) {
+      throw new UsageError(`unknown option ${token.rawName} before the command; the options of a command go after its name`);
+    }
+  }
   try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...SETTINGS_OPTIONS,
-        'next-in': { type: 'string' },
-        // A flag for events (the protocol's `alert: true`), a channel for pulses.
-        alert: { type: command === 'event' ? 'boolean' : 'string' },
-        level: { type: 'string' },
-        service: { type: 'string' },
-        since: { type: 'string' },
-        message: { type: 'string' },
-        limit: { type: 'string' },
-        tail: { type: 'string' },
-      },
-    });
+    const { values } = parseArgs({ args: argv.slice(0, end), options, strict: true });
+    return { leading: values, name: argv[end], rest: argv.slice(end + 1) };
   } catch (error) {
     throw usageErrorOf(error);
   }
 }
 
-async function runCommand(command: CommandName, args: string[], context: CliContext): Promise<number> {
-  // `run` takes its job after the first `--`; every other argument is its own.
-  const split = command === 'run' ? args.indexOf('--') : -1;
+function parseConfigOf(specs: OptionSpecs): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      { type: spec.type === 'boolean' ? 'boolean' : 'string', ...('short' in spec && spec.short ? { short: spec.short } : {}) },
+    ]),
+  );
+}
+
+async function runCommand(command: Command, leading: RawValues, args: string[], context: CliContext): Promise<number> {
+  // A job's command line starts after the first `--`; every argument before it is the command's own.
+  const split = command.job ? args.indexOf('--') : -1;
   const own = split < 0 ? args : args.slice(0, split);
   const job = split < 0 ? [] : args.slice(split + 1);
 
-  const { values, positionals } = parseOwnArguments(command, own);
+  const parsed = parseOwnArguments(command, own);
+  const values = { ...leading, ...parsed.values };
   if (values.help) {
-    context.stdout(`${HELP[command]}\n`);
+    context.stdout(`${formatCommandHelp(command)}\n`);
     return 0;
   }
-  const allowed: Record<CommandName, string[]> = {
-    pulse: ['next-in', 'alert'],
-    cancel: [],
-    event: ['level', 'alert'],
-    events: ['service', 'level', 'since', 'message', 'limit'],
-    list: [],
-    run: ['next-in', 'alert', 'tail'],
-  };
-  for (const name of Object.keys(values)) {
-    if (!(name in SETTINGS_OPTIONS) && !allowed[command].includes(name)) throw new UsageError(`unknown option --${name}`);
+  expectPositionals(parsed.positionals, [...command.arguments]);
+  const named = Object.fromEntries(command.arguments.map((name, index) => [name, parsed.positionals[index] ?? '']));
+  const options = readOptions(command.options, values, context.env);
+  const settings = readOptions(GLOBAL_OPTIONS, values, context.env);
+  return command.run({ args: named, options, job, io: createIo(settings, context) });
+}
+
+function parseOwnArguments(command: Command, args: string[]): { values: RawValues; positionals: string[] } {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: parseConfigOf({ ...GLOBAL_OPTIONS, ...command.options }) });
+  } catch (error) {
+    // Help asked for next to a mistake is still help.
+    if (args.includes('--help') || args.includes('-h')) return { values: { help: true }, positionals: [] };
+    throw usageErrorOf(error);
   }
+}
 
-  const print = (value: unknown, text: string) => context.stdout(`${values.json ? JSON.stringify(value, null, 2) : escapeControls(text)}\n`);
-  const connect = () => {
-    const url = values.url ?? context.env.WATCHTOWER_URL;
-    const password = values.password ?? context.env.WATCHTOWER_PASSWORD;
-    if (!url) throw new UsageError('no server: set WATCHTOWER_URL (or pass --url), such as WATCHTOWER_URL=https://watchtower.example:4443');
-    if (!password) throw new UsageError("no password: set WATCHTOWER_PASSWORD (or pass --password) to the server's password");
-    try {
-      return new WatchtowerClient({ url, password });
-    } catch (error) {
-      throw new UsageError(describeError(error).replace(/^watchtower: /, ''));
+/** The options of `specs` read from the command line (or their variables), checked and typed. */
+function readOptions<O extends OptionSpecs>(specs: O, values: RawValues, env: CliContext['env']): OptionValues<O> {
+  const read: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = values[name];
+    const text = typeof raw === 'string' ? raw : undefined;
+    switch (spec.type) {
+      case 'string':
+        read[name] = text ?? (spec.env === undefined ? undefined : env[spec.env]);
+        break;
+      case 'boolean':
+        read[name] = raw === true;
+        break;
+      case 'duration':
+        read[name] = text === undefined && !spec.required ? undefined : parseDurationOption(name, text, spec.example);
+        break;
+      case 'count':
+        read[name] = parseCount(name, text, spec.default, spec.max);
+        break;
+      case 'level':
+        read[name] = readLevel(text) ?? spec.default;
+        break;
+      case 'alert':
+        read[name] = parseAlert(text);
+        break;
     }
+  }
+  // Each value was read by the reader of its spec's type, as OptionValues maps it.
+  return read as OptionValues<O>;
+}
+
+function readLevel(value: string | undefined): Level | undefined {
+  const level = checkLevel(value);
+  if (level === undefined) return undefined;
+  return /^\d+$/.test(level) ? Number(level) : (level.toLowerCase() as LevelName);
+}
+
+function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, context: CliContext): CommandIo {
+  return {
+    connect: () => connectTo(settings),
+    print: (value, text) => context.stdout(`${settings.json ? JSON.stringify(value, null, 2) : escapeControls(text)}\n`),
+    stderr: context.stderr,
+    now: () => Date.now() / 1000,
+    describeError,
   };
-  const now = () => Date.now() / 1000;
+}
 
-  switch (command) {
-    case 'pulse': {
-      const [service] = expectPositionals(positionals, ['service']) as [string];
-      const nextIn = parseDurationOption('next-in', values['next-in'], '1h');
-      const alert = parseAlert(values.alert as string | undefined);
-      const beat = await connect().pulse({ service, nextIn, ...alert });
-      print(
-        beat,
-        `pulsed ${service}: ${beat.alertType}:${beat.alertTarget} is alerted if it is silent past ${formatDate(beat.expected)} (${formatRelative(beat.expected, now())})`,
-      );
-      return 0;
-    }
-    case 'cancel': {
-      const [service] = expectPositionals(positionals, ['service']) as [string];
-      const beat = await connect().cancel(service);
-      print(beat, beat ? `cancelled ${service}: its silence is no longer alerted` : `${service} is not known to the server: nothing to cancel`);
-      return 0;
-    }
-    case 'event': {
-      const [service, message] = expectPositionals(positionals, ['service', 'message']) as [string, string];
-      const level = checkLevel(values.level) ?? 'info';
-      const event = await connect().addEvent({ service, message, level: /^\d+$/.test(level) ? Number(level) : level.toLowerCase() as keyof typeof LEVELS, alert: values.alert === true });
-      print(event, `recorded event ${event.id} of ${service}`);
-      return 0;
-    }
-    case 'events': {
-      expectPositionals(positionals, []);
-      const limit = parseCount('limit', values.limit, 100, 100_000);
-      const level = checkLevel(values.level);
-      const since = values.since === undefined ? undefined : parseDurationOption('since', values.since, '2h');
-      const events = [];
-      const pages = connect().allEvents({
-        service: values.service,
-        level: level !== undefined && /^\d+$/.test(level) ? Number(level) : (level?.toLowerCase() as keyof typeof LEVELS | undefined),
-        message: values.message,
-        from: since === undefined ? undefined : now() - since,
-        limit: Math.min(limit, 1_000),
-      });
-      for await (const event of pages) {
-        events.push(event);
-        if (events.length >= limit) break;
-      }
-      print(events, events.length ? formatEvents(events) : 'no events match');
-      return 0;
-    }
-    case 'list': {
-      expectPositionals(positionals, []);
-      const beats = await connect().heartbeats();
-      print(beats, beats.length ? formatHeartbeats(beats, now()) : 'no heartbeats yet');
-      return 0;
-    }
-    case 'run': {
-      const [service] = expectPositionals(positionals, ['service']) as [string];
-      const nextIn = parseDurationOption('next-in', values['next-in'], '1d');
-      const alert = parseAlert(values.alert as string | undefined);
-      const tail = parseCount('tail', values.tail, 20, 1_000);
-      const [program, ...programArgs] = job;
-      if (program === undefined) {
-        throw new UsageError('the job to run goes after --, such as watchtower run nightly --next-in 1d --alert log:ops -- /usr/local/bin/backup');
-      }
-      const client = connect();
-      const result = await runJob(program, programArgs, tail);
-      try {
-        if (result.code === 0) {
-          await client.pulse({ service, nextIn, ...alert });
-        } else {
-          const message = describeFailure(job, result, hostname());
-          await client.addEvent({ service, level: 'error', message });
-          context.stderr(`watchtower run: ${service} failed (${result.outcome}); recorded as an error event\n`);
-        }
-      } catch (error) {
-        // The job's own outcome is the exit code; a report that did not arrive is said on stderr.
-        context.stderr(`watchtower run: could not report ${service} to the server: ${describeError(error)}\n`);
-      }
-      return result.code;
-    }
+function connectTo({ url, password }: OptionValues<typeof GLOBAL_OPTIONS>): WatchtowerClient {
+  if (!url) throw new UsageError('no server: set WATCHTOWER_URL (or pass --url), such as WATCHTOWER_URL=https://watchtower.example:4443');
+  if (!password) throw new UsageError("no password: set WATCHTOWER_PASSWORD (or pass --password) to the server's password");
+  try {
+    return new WatchtowerClient({ url, password });
+  } catch (error) {
+    throw new UsageError(describeError(error).replace(/^watchtower: /, ''));
   }
 }

@@ -1,105 +1,100 @@
-const SETTINGS = `Settings (every command):
-  --url URL           the server, such as https://watchtower.example:4443 (default: $WATCHTOWER_URL)
-  --password SECRET   its password (default: $WATCHTOWER_PASSWORD; prefer the variable, arguments show in ps)
-  --json              print the answer as JSON
-  -h, --help          this help`;
+import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type OptionSpec, type OptionSpecs } from './command.js';
+import { COMMANDS } from './commands/index.js';
 
-export const HELP = {
-  main: `watchtower: heartbeats and events of a watchtower server, from a shell or from cron
+// Where the description of an option or a command starts.
+const OPTION_COLUMN = 20;
+const COMMAND_COLUMN = 28;
+
+/** What the option takes, as its help and its usage show it. */
+function valueName(spec: OptionSpec): string | undefined {
+  switch (spec.type) {
+    case 'string':
+      return spec.value;
+    case 'boolean':
+      return undefined;
+    case 'duration':
+      return 'DURATION';
+    case 'count':
+      return 'N';
+    case 'level':
+      return 'LEVEL';
+    case 'alert':
+      return 'TYPE:TARGET';
+  }
+}
+
+function defaultOf(spec: OptionSpec): string | undefined {
+  if (spec.type === 'string' && spec.env) return spec.note ? `$${spec.env}; ${spec.note}` : `$${spec.env}`;
+  if ((spec.type === 'count' || spec.type === 'level') && spec.default !== undefined) return String(spec.default);
+  return undefined;
+}
+
+function isRequired(spec: OptionSpec): boolean {
+  return spec.type === 'alert' || (spec.type === 'duration' && spec.required);
+}
+
+/** Labels padded to `column`, then their text; further lines of a text line up under the first. */
+function formatColumns(rows: [label: string, text: string][], column: number): string {
+  return rows
+    .map(([label, text]) => {
+      const [first, ...more] = text.split('\n');
+      return [`  ${label.padEnd(column - 1)} ${first}`, ...more.map((line) => ' '.repeat(column + 2) + line)].join('\n');
+    })
+    .join('\n');
+}
+
+function formatOptions(specs: OptionSpecs): string {
+  const rows = Object.entries(specs).map(([name, spec]): [string, string] => {
+    const value = valueName(spec);
+    const label = `${'short' in spec && spec.short ? `-${spec.short}, ` : ''}--${name}${value ? ` ${value}` : ''}`;
+    const fallback = defaultOf(spec);
+    return [label, fallback === undefined ? spec.help : `${spec.help} (default: ${fallback})`];
+  });
+  return formatColumns(rows, OPTION_COLUMN);
+}
+
+function formatSynopsis(command: Command): string {
+  const words = [command.name, ...command.arguments.map((name) => `<${name}>`)];
+  for (const [name, spec] of Object.entries(command.options)) {
+    const value = valueName(spec);
+    const word = `--${name}${value ? ` ${value}` : ''}`;
+    words.push(isRequired(spec) ? word : `[${word}]`);
+  }
+  if (command.job) words.push('-- <command> [args…]');
+  return words.join(' ');
+}
+
+const SETTINGS = `Settings (every command, before or after its name):\n${formatOptions(GLOBAL_OPTIONS)}`;
+
+/** The help of `watchtower` itself: its commands and settings. */
+export function formatMainHelp(): string {
+  const commands = COMMANDS.map((command): [string, string] => [
+    [command.name, ...command.arguments.map((name) => `<${name}>`), ...(command.job ? ['-- <command>'] : [])].join(' '),
+    command.summary,
+  ]);
+  return `watchtower: heartbeats and events of a watchtower server, from a shell or from cron
 
 Usage: watchtower <command> [options]
 
 Commands:
-  pulse <service>             record a pulse: the service is alive and pulses again within --next-in
-  cancel <service>            stop watching a service; no alert follows
-  event <service> <message>   record an event
-  events                      list events, newest first
-  list                        list the heartbeats and their status
-  run <service> -- <command>  run a job: pulse when it succeeds, record an error event when it fails
+${formatColumns(commands, COMMAND_COLUMN)}
 
 ${SETTINGS}
-  --version           the version of this command
+${formatOptions(MAIN_OPTIONS)}
 
 Durations: 90 or 90s (seconds), 15m, 1h, 1d.
-Help of a command: watchtower <command> --help`,
+Help of a command: watchtower <command> --help, or watchtower help <command>`;
+}
 
-  pulse: `Usage: watchtower pulse <service> --next-in DURATION --alert TYPE:TARGET
-
-Records a pulse: <service> is alive and pulses again within --next-in. If it does not,
-the server alerts TARGET through TYPE.
-
-Options:
-  --next-in DURATION  the longest silence before an alert: 90, 90s, 15m, 1h, 1d
-  --alert TYPE:TARGET where the alert goes: pushover:USER_KEY, email:ops@example.com,
-                      webhook:https://…, slack:https://hooks.slack.com/…, log:LABEL
-
-${SETTINGS}
-
-Example:
-  watchtower pulse backup --next-in 1h --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG`,
-
-  cancel: `Usage: watchtower cancel <service>
-
-Stops watching <service>: no alert follows its silence. A later pulse watches it again.
-
-${SETTINGS}
-
-Example:
-  watchtower cancel backup`,
-
-  event: `Usage: watchtower event <service> <message> [--level LEVEL] [--alert]
-
-Records an event of <service>.
-
-Options:
-  --level LEVEL       debug, info, warning, error, critical, or a number (default: info)
-  --alert             also alert the server's default channel (it must have one)
-
-${SETTINGS}
-
-Example:
-  watchtower event backup "disk 91% full" --level warning`,
-
-  events: `Usage: watchtower events [--service NAME] [--level LEVEL] [--since DURATION] [--message TEXT] [--limit N]
-
-Lists events, newest first.
-
-Options:
-  --service NAME      only this service
-  --level LEVEL       this level or above: debug, info, warning, error, critical, or a number
-  --since DURATION    only the last DURATION: 90s, 15m, 2h, 1d
-  --message TEXT      only messages containing TEXT (case-insensitive)
-  --limit N           at most N events (default 100)
-
-${SETTINGS}
-
-Example:
-  watchtower events --service backup --level error --since 1d`,
-
-  list: `Usage: watchtower list
-
-Lists the heartbeats: status (alive, dead, cancelled), last pulse, deadline, alert.
-
-${SETTINGS}`,
-
-  run: `Usage: watchtower run <service> --next-in DURATION --alert TYPE:TARGET [--tail N] -- <command> [args…]
-
-Runs <command> (without a shell), passing its output through. When it succeeds, pulses
-<service>. When it fails, records an error event with its exit code, how long it ran
-and the last lines of its output, and does not pulse. Exits with the command's code.
-
-Options:
-  --next-in DURATION  the longest silence before an alert: the job's period plus a margin
-  --alert TYPE:TARGET where the alert goes, as for watchtower pulse
-  --tail N            lines of output kept for the error event (default 20)
-
-${SETTINGS}
-
-Examples (crontab):
-  WATCHTOWER_URL=https://watchtower.example:4443
-  WATCHTOWER_PASSWORD=change-me-please
-  15 3 * * * watchtower run nightly-backup --next-in 1d --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG -- /usr/local/bin/backup
-  */5 * * * * watchtower run sync --next-in 15m --alert log:ops -- sh -c 'sync-once && tidy-up'`,
-} as const;
-
-export type CommandName = Exclude<keyof typeof HELP, 'main'>;
+/** The help of one command: its usage, what it does, its options, the settings and examples. */
+export function formatCommandHelp(command: Command): string {
+  const parts = [`Usage: watchtower ${formatSynopsis(command)}`, command.description];
+  if (Object.keys(command.options).length > 0) parts.push(`Options:\n${formatOptions(command.options)}`);
+  parts.push(SETTINGS);
+  const examples = command.examples ?? [];
+  if (examples.length > 0) {
+    const title = command.examplesTitle ?? (examples.length === 1 ? 'Example' : 'Examples');
+    parts.push(`${title}:\n${examples.map((line) => `  ${line}`).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}

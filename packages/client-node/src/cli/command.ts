@@ -1,0 +1,103 @@
+import type { AlertType, LevelName } from '@watchtower/protocol';
+import type { WatchtowerClient } from '../client.js';
+import type { Level } from '../core/client.js';
+
+/**
+ * An option as a command declares it: its type says how its text is read (and checked),
+ * `help` is its line in the help, where a second line starts after `\n`.
+ */
+export type OptionSpec =
+  /** Text as given; `env` names the variable read when the option is absent, `note` follows it in the help. */
+  | { type: 'string'; value: string; help: string; env?: string; note?: string; short?: string }
+  | { type: 'boolean'; help: string; short?: string }
+  /** Seconds, from `90`, `15m`, `1h`…; `example` shows a value in the error of a missing one. */
+  | { type: 'duration'; help: string; required: boolean; example: string }
+  /** A whole number from 1 to `max`. */
+  | { type: 'count'; help: string; default: number; max: number }
+  /** A level name or number. */
+  | { type: 'level'; help: string; default?: LevelName }
+  /** `TYPE:TARGET`, always required. */
+  | { type: 'alert'; help: string };
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
+  ? string | undefined
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'duration'; required: true }
+      ? number
+      : S extends { type: 'duration' }
+        ? number | undefined
+        : S extends { type: 'count' }
+          ? number
+          : S extends { type: 'level'; default: string }
+            ? Level
+            : S extends { type: 'level' }
+              ? Level | undefined
+              : { alertType: AlertType; alertTarget: string };
+
+/** The options of a command once read: seconds for a duration, a number for a count… */
+export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: OptionValue<O[K]> };
+
+/** What a command may do besides reading its input: talk to the server, print, warn. */
+export interface CommandIo {
+  /** A client for the server of --url and --password (or their variables). */
+  connect(): WatchtowerClient;
+  /** Prints `value` as JSON under --json, else `text` with its control characters escaped. */
+  print(value: unknown, text: string): void;
+  stderr(text: string): void;
+  /** Unix seconds. */
+  now(): number;
+  /** One line that says what went wrong and what to do, safe to print. */
+  describeError(error: unknown): string;
+}
+
+export interface CommandInput<A extends readonly string[], O extends OptionSpecs> {
+  args: Record<A[number], string>;
+  options: OptionValues<O>;
+  /** The command line after `--`, for a command that runs a job. */
+  job: string[];
+  io: CommandIo;
+}
+
+export interface Command<A extends readonly string[] = readonly string[], O extends OptionSpecs = OptionSpecs> {
+  name: string;
+  /** Its line in the list of commands. */
+  summary: string;
+  /** Its positional arguments, in order, all required. */
+  arguments: A;
+  /** Whether it takes a command line to run after `--`. */
+  job?: boolean;
+  description: string;
+  options: O;
+  examples?: readonly string[];
+  /** The heading of the examples, when not `Example` or `Examples`. */
+  examplesTitle?: string;
+  /** Runs it with its input read and checked; answers the exit code. */
+  run(input: CommandInput<A, O>): Promise<number>;
+}
+
+/** A command of the table, its input typed from its declaration. */
+export function defineCommand<const A extends readonly string[], const O extends OptionSpecs>(command: Command<A, O>): Command<A, O> {
+  return command;
+}
+
+/** The settings every command takes, before or after its name. */
+export const GLOBAL_OPTIONS = {
+  url: { type: 'string', value: 'URL', help: 'the server, such as https://watchtower.example:4443', env: 'WATCHTOWER_URL' },
+  password: {
+    type: 'string',
+    value: 'SECRET',
+    help: 'its password',
+    env: 'WATCHTOWER_PASSWORD',
+    note: 'prefer the variable, arguments show in ps',
+  },
+  json: { type: 'boolean', help: 'print the answer as JSON' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies OptionSpecs;
+
+/** The options of `watchtower` itself, before any command. */
+export const MAIN_OPTIONS = {
+  version: { type: 'boolean', short: 'v', help: 'the version of this command' },
+} as const satisfies OptionSpecs;

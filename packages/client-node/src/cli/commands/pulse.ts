@@ -1,0 +1,26 @@
+import { defineCommand } from '../command.js';
+import { formatDate, formatRelative } from '../format.js';
+
+export const pulse = defineCommand({
+  name: 'pulse',
+  summary: 'record a pulse: the service is alive and pulses again within --next-in',
+  arguments: ['service'],
+  description: `Records a pulse: <service> is alive and pulses again within --next-in. If it does not,
+the server alerts TARGET through TYPE.`,
+  options: {
+    'next-in': { type: 'duration', required: true, example: '1h', help: 'the longest silence before an alert: 90, 90s, 15m, 1h, 1d' },
+    alert: {
+      type: 'alert',
+      help: 'where the alert goes: pushover:USER_KEY, email:ops@example.com,\nwebhook:https://…, slack:https://hooks.slack.com/…, log:LABEL',
+    },
+  },
+  examples: ['watchtower pulse backup --next-in 1h --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG'],
+  async run({ args: { service }, options, io }) {
+    const beat = await io.connect().pulse({ service, nextIn: options['next-in'], ...options.alert });
+    io.print(
+      beat,
+      `pulsed ${service}: ${beat.alertType}:${beat.alertTarget} is alerted if it is silent past ${formatDate(beat.expected)} (${formatRelative(beat.expected, io.now())})`,
+    );
+    return 0;
+  },
+});
