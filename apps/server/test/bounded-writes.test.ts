@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { ConfigSchema } from '../src/config.js';
 import type { Storage } from '../src/db/client.js';
+import { createOutageTracker, type OutageTracker } from '../src/db/outage.js';
 import { systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestStorage } from './support/databases.js';
@@ -14,6 +15,7 @@ describe('writes that wait on the database (PostgreSQL)', () => {
   let storage: Storage & { url?: string };
   let other: postgres.Sql;
   let app: ReturnType<typeof createApp>;
+  let outage: OutageTracker;
 
   beforeAll(async () => {
     storage = await createTestStorage('postgres');
@@ -25,7 +27,8 @@ describe('writes that wait on the database (PostgreSQL)', () => {
   });
   beforeEach(async () => {
     await other`truncate heartbeats, events, alerts`;
-    app = createApp({ db: storage, clock: systemClock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger });
+    outage = createOutageTracker();
+    app = createApp({ db: storage, clock: systemClock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, outage });
   });
 
   const post = (path: string, body: unknown) =>
@@ -54,6 +57,9 @@ describe('writes that wait on the database (PostgreSQL)', () => {
     expect((await response.json()).hint).toMatch(/did not answer in time; nothing was stored/);
     expect(waited).toBeGreaterThanOrEqual(3_500);
     expect(waited).toBeLessThan(6_500);
+    // The outage dates from when the refused pulse arrived: a pulse lost then gets grace.
+    expect(outage.since()!.getTime()).toBeGreaterThanOrEqual(sent - 50);
+    expect(outage.since()!.getTime()).toBeLessThanOrEqual(sent + 500);
     // The lock goes; the statement that waited for it runs now, past its deadline.
     await new Promise((done) => setTimeout(done, 7_000 - waited + 1_000));
     expect(await other`select service from heartbeats`).toEqual([]);

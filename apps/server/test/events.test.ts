@@ -245,6 +245,15 @@ describe.each(DATABASE_KINDS)('events on %s', (kind) => {
       expect(others.map((event) => event.message)).toEqual(Array.from({ length: 20 }, (_, j) => `m${(Math.floor(j / 2) * 3 + (j % 2) + 1) % 3}`));
     });
 
+    it('refuses a key already used for another event, and keeps the first', async () => {
+      await t.call('POST', '/event', { service: 'svc', message: 'first' }, { 'idempotency-key': 'k1' });
+      const other = await t.call('POST', '/event', { service: 'svc', message: 'second' }, { 'idempotency-key': 'k1' });
+      expect(other.status).toBe(400);
+      expect((await other.json()).hint).toMatch(/Idempotency-Key was used for another event/);
+      const { events } = await (await t.call('GET', '/events?service=svc')).json();
+      expect(events.map((e: Ev) => e.message)).toEqual(['first']);
+    });
+
     it('queues the alert of an alert: true event once', async () => {
       const body = { service: 'backup', level: 'critical', message: 'restore failed', alert: true };
       for (let i = 0; i < 3; i += 1) {

@@ -25,7 +25,7 @@ describe('the health probe and failing loops', () => {
     const loop = startLoop(
       'sweeper',
       async () => {
-        if (fail) throw new Error('no space left on device');
+        if (fail) throw Object.assign(new Error('could not extend file "base/16384/2619": No space left on device'), { code: '53100' });
         return { didWork: false };
       },
       { pollMs: 1_000, clock, log: silentLogger },
@@ -43,9 +43,11 @@ describe('the health probe and failing loops', () => {
       expect(body).toMatchObject({
         result: 503,
         status: 'unavailable',
-        failing: [{ part: 'sweeper', since: Date.UTC(2026, 0, 1, 12) / 1000, error: 'no space left on device' }],
+        failing: [{ part: 'sweeper', since: Date.UTC(2026, 0, 1, 12) / 1000, error: 'the database disk is full' }],
       });
-      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00.000Z: no space left on device');
+      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00.000Z: the database disk is full');
+      // Public: no path, host or SQL of the error itself.
+      expect(JSON.stringify(body)).not.toContain('base/16384');
 
       fail = false;
       loop.wake();
@@ -147,7 +149,7 @@ describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', (
       .toBe(503);
     const body = await (await app.request('/healthz')).json();
     expect(body.failing.map((problem: { part: string }) => problem.part).sort()).toEqual(['sender', 'sweeper']);
-    expect(body.failing[0].error).toMatch(/read-only/);
+    expect(body.failing[0].error).toBe('the database is read-only');
 
     const [counts] = await admin<{ heartbeats: number; events: number }[]>`
       select (select count(*)::int from heartbeats) as heartbeats, (select count(*)::int from events) as events`;

@@ -161,13 +161,20 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     expect(((await (await call('GET', '/heartbeats')).json()) as { heartBeats: unknown[] }).heartBeats).toEqual([]);
   });
 
-  it('does not remember a failed look-up: the same target is accepted once its name resolves', async () => {
-    const dns = scriptedResolver({ 'flaky.example': [dnsError('EAI_AGAIN'), [PUBLIC_ADDRESS]] });
+  it('does not remember a failed look-up: a name that did not resolve is accepted once it does', async () => {
+    const dns = scriptedResolver({ 'late.example': [dnsError('ENOTFOUND'), [PUBLIC_ADDRESS]] });
     const { pulse } = build(false, { resolveHost: dns.resolve });
-    const first = await pulse('backup', 'https://flaky.example/hook');
+    const first = await pulse('backup', 'https://late.example/hook');
     expect(first.status).toBe(400);
-    expect((await first.json()).hint).toMatch(/^alertTarget: flaky\.example does not resolve \(EAI_AGAIN\)/);
+    expect((await first.json()).hint).toMatch(/^alertTarget: late\.example does not resolve \(ENOTFOUND\)/);
+    expect((await pulse('backup', 'https://late.example/hook')).status).toBe(200);
+  });
+
+  it('takes a pulse whose target cannot be looked up for now (a DNS server not answering): a 4xx would lose it', async () => {
+    const dns = scriptedResolver({ 'flaky.example': [dnsError('EAI_AGAIN')] });
+    const { pulse, call } = build(false, { resolveHost: dns.resolve });
     expect((await pulse('backup', 'https://flaky.example/hook')).status).toBe(200);
+    expect(((await (await call('GET', '/heartbeats')).json()) as { heartBeats: unknown[] }).heartBeats).toHaveLength(1);
   });
 
   it('refuses at pulse time a name that resolves to a private address, and says how to allow it', async () => {

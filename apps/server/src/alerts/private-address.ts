@@ -95,20 +95,23 @@ export interface ConnectionPolicy {
   classify: (address: string) => AddressClass;
 }
 
-/** Why no connection to a host may be made: it does not resolve, or it is private. */
+/**
+ * Why no connection to a host may be made: it does not resolve, its look-up failed for now
+ * (a DNS server that did not answer), or it is private.
+ */
 export class UnusableHost extends Error {
   override name = 'UnusableHost';
 
   constructor(
     message: string,
-    readonly reason: 'unresolvable' | 'private',
+    readonly reason: 'unresolvable' | 'lookup-failed' | 'private',
   ) {
     super(message);
   }
 
   /** Node's lookup callers look for a code. */
   get code(): string {
-    return this.reason === 'unresolvable' ? 'ENOTFOUND' : 'EACCES';
+    return this.reason === 'private' ? 'EACCES' : this.reason === 'unresolvable' ? 'ENOTFOUND' : 'EAI_AGAIN';
   }
 }
 
@@ -131,7 +134,10 @@ export async function resolveTarget(
   try {
     addresses = isIP(host) ? [host] : await resolveHost(host);
   } catch (error) {
-    throw new UnusableHost(`${host} does not resolve (${codeOf(error)})`, 'unresolvable');
+    const code = codeOf(error);
+    // Only "no such name" is an answer; anything else may pass.
+    const reason = code === 'ENOTFOUND' || code === 'ENODATA' ? 'unresolvable' : 'lookup-failed';
+    throw new UnusableHost(`${host} does not resolve (${code})`, reason);
   }
   if (addresses.length === 0) throw new UnusableHost(`${host} resolves to no address`, 'unresolvable');
   const refusal = allowPrivateTargets ? null : refusalOf(host, addresses, classify);

@@ -27,6 +27,26 @@ export interface ChannelRegistryOptions {
   classify?: (address: string) => AddressClass;
 }
 
+/** How long a pulse waits for the look-up of its alert target. */
+const LOOKUP_TIME_MS = 2_000;
+
+function withinLookupTime(resolve: ResolveHost): ResolveHost {
+  return (host) =>
+    new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(Object.assign(new Error('the look-up timed out'), { code: 'ETIMEOUT' })), LOOKUP_TIME_MS);
+      resolve(host).then(
+        (addresses) => {
+          clearTimeout(timer);
+          done(addresses);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          fail(error);
+        },
+      );
+    });
+}
+
 export function createChannelRegistry(
   config: Config,
   log: Logger,
@@ -54,8 +74,11 @@ export function createChannelRegistry(
     if (allowPrivateTargets) return;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     try {
-      await resolveTarget(host, { resolveHost: resolveRemembered, allowPrivateTargets, classify });
+      await resolveTarget(host, { resolveHost: withinLookupTime(resolveRemembered), allowPrivateTargets, classify });
     } catch (error) {
+      // A DNS server that does not answer now must not cost a pulse (a 4xx is never
+      // retried): the target is taken, and each delivery checks the address it connects to.
+      if (error instanceof UnusableHost && error.reason === 'lookup-failed') return;
       if (error instanceof UnusableHost && error.reason === 'private') {
         throw new Error(`${error.message}; set WATCHTOWER_ALLOW_PRIVATE_TARGETS=1 to allow such targets`);
       }

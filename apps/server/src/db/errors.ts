@@ -36,10 +36,39 @@ const UNAVAILABLE_CLASSES = ['08', '53'];
 export class WriteTimeoutError extends Error {
   override name = 'WriteTimeoutError';
   readonly code = 'WRITE_TIMEOUT';
+
+  constructor(
+    message: string,
+    /** How long the write had waited when it was given up. */
+    readonly waitedMs = 0,
+  ) {
+    super(message);
+  }
 }
+
+// Refusals of one statement (a conflict, a lock, a grant) that do not stop pulses from
+// being heard: they answer 503, but open no outage.
+const STATEMENT_REFUSALS = new Set(['40001', '40P01', '42501', '55P03']);
 
 function isUnavailableCode(code: string): boolean {
   return UNAVAILABLE_CODES.has(code) || (code.length === 5 && UNAVAILABLE_CLASSES.includes(code.slice(0, 2)));
+}
+
+/** The first error code in an error's chain of causes. */
+function codeOf(error: unknown): string | undefined {
+  for (let cause: unknown = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/**
+ * True when the database could not hear writes at all (down, cut off, read-only, full, too
+ * slow): pulses refused then may have been lost, so services get grace for that time.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return isDatabaseUnavailable(error) && !STATEMENT_REFUSALS.has(codeOf(error) ?? '');
 }
 
 /** True when an error (or one of its causes) says the database is out of reach, not that the data was wrong. */
@@ -50,4 +79,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (cause instanceof Error && /PGlite is closed/i.test(cause.message)) return true;
   }
   return false;
+}
+
+/**
+ * What a failure means, in words safe to show without credentials (on /healthz and the
+ * dashboard): never the error's own text, which may name hosts, paths or SQL.
+ */
+export function describeFailure(error: unknown): string {
+  const code = codeOf(error) ?? '';
+  if (code === '25006') return 'the database is read-only';
+  if (code === '53100' || code === 'ENOSPC') return 'the database disk is full';
+  if (code.startsWith('53')) return 'the database is out of resources';
+  if (code === '42501') return 'the database refused a permission';
+  if (code === 'WRITE_TIMEOUT' || code === '57014' || code === 'CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return 'the database did not answer in time';
+  }
+  if (isDatabaseUnavailable(error)) return 'the database cannot be reached';
+  return 'an internal error (the server log has the details)';
 }

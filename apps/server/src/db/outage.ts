@@ -1,5 +1,5 @@
 import type { Storage } from './client.js';
-import { isDatabaseUnavailable } from './errors.js';
+import { isDatabaseUnreachable } from './errors.js';
 
 /**
  * The time the database could not be used from this process. Pulses refused meanwhile
@@ -42,7 +42,7 @@ export function watchOutages(storage: Storage, outage: OutageTracker, now: () =>
     try {
       return await work();
     } catch (error) {
-      if (isDatabaseUnavailable(error)) outage.noteUnavailable(began);
+      if (isDatabaseUnreachable(error)) outage.noteUnavailable(began);
       throw error;
     }
   };

@@ -1,7 +1,7 @@
 import type { ErrorCode, ErrorResponse } from '@watchtower/protocol';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable, WriteTimeoutError } from '../db/errors.js';
+import { isDatabaseUnavailable, isDatabaseUnreachable, WriteTimeoutError } from '../db/errors.js';
 import type { OutageTracker } from '../db/outage.js';
 import { DomainError } from '../domain/errors.js';
 import { GroupCommitFullError } from '../lib/group-commit.js';
@@ -21,9 +21,10 @@ export const STATUS_OF = {
 /** Seconds a client should wait before it retries a request answered 503. */
 export const RETRY_AFTER_S = 2;
 
-export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string): Response {
+/** The protocol's error answer; a 503 says when to retry (`retryAfterS`, or RETRY_AFTER_S). */
+export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string, retryAfterS = RETRY_AFTER_S): Response {
   const status = STATUS_OF[code];
-  if (status === 503) c.header('retry-after', String(RETRY_AFTER_S));
+  if (status === 503) c.header('retry-after', String(retryAfterS));
   const body: ErrorResponse = { result: status, hint, code, requestId: c.get('requestId') ?? '' };
   return c.json(body, status);
 }
@@ -43,12 +44,11 @@ export function createErrorHandler({ outage, now }: { outage: OutageTracker; now
       return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
     }
     if (isDatabaseUnavailable(error)) {
-      // A client that hung up mid-body fails the read with ECONNRESET too: not the database's fault.
-      if (c.req.raw.signal.aborted) {
-        c.get('log')?.info({ err: error }, 'request.aborted');
-        return errorAnswer(c, 'VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
+      if (isDatabaseUnreachable(error)) {
+        // Dated when the refused write arrived: a pulse lost then may need grace.
+        const waitedMs = error instanceof WriteTimeoutError ? error.waitedMs : 0;
+        outage.noteUnavailable(new Date(now().getTime() - waitedMs));
       }
-      outage.noteUnavailable(now());
       c.get('log')?.error({ err: error }, 'database unavailable');
       const why = error instanceof WriteTimeoutError ? 'did not answer in time' : 'is unavailable';
       return errorAnswer(c, 'SERVICE_UNAVAILABLE', `the database ${why}; nothing was stored, try again`);

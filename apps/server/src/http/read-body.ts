@@ -30,7 +30,16 @@ function parseForm(text: string): Record<string, string> {
  */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const bytes = await c.req.arrayBuffer();
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await c.req.arrayBuffer();
+  } catch (error) {
+    // A client that hung up mid-body fails the read (ECONNRESET): its request, not the server, is at fault.
+    if (c.req.raw.signal.aborted) {
+      throw new DomainError('VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
+    }
+    throw error;
+  }
   let body: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
     const text = decodeUtf8(bytes);

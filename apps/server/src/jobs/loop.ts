@@ -1,3 +1,4 @@
+import { describeFailure } from '../db/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -67,18 +68,19 @@ export function startLoop(
       for (let steps = 0; steps < MAX_STEPS_IN_A_ROW && !stopped; steps += 1) {
         again = false;
         const result = await step();
+        // Each step that ends well counts: a long run of steps is busy, not stuck.
+        state.lastSuccessAt = clock.now();
+        state.failingSince = null;
+        state.lastError = null;
         if (result.didWork) continue;
         if (result.wakeAt) {
           delay = Math.min(delay, result.wakeAt.getTime() - clock.now().getTime() + TIMER_SLACK_MS);
         }
         if (!again) break;
       }
-      state.lastSuccessAt = clock.now();
-      state.failingSince = null;
-      state.lastError = null;
     } catch (error) {
       state.failingSince ??= clock.now();
-      state.lastError = (error as Error).message ?? String(error);
+      state.lastError = describeFailure(error);
       log.error({ err: error, loop: name, failing_since: state.failingSince }, `${name} step failed`);
       delay = Math.min(delay, RETRY_AFTER_ERROR_MS);
     }

@@ -49,28 +49,25 @@ export function createSweepStep({
 
   /**
    * The database answers again (or this throws and the loop retries): pulses refused
-   * meanwhile may have been lost, so grace comes before any death is claimed. The grace
-   * must commit within a second of the time it names as the outage's end, and no failure
-   * may be seen meanwhile, or the outage is not over: the next step tries again.
+   * meanwhile may have been lost, so grace comes before any death is claimed. The outage's
+   * end is taken once the database answers a ping at once; if a failure is seen while the
+   * grace is written, the outage is not over, and the next step gives grace again.
    */
-  async function graceOutage(since: Date): Promise<void> {
+  async function graceOutage(since: Date): Promise<boolean> {
     const seen = outage!.failures();
     await storage.ping();
     const to = clock.now();
-    const deadline = storage.databaseTime(Date.now() + 1_000).toISOString();
-    const graced = await storage.transaction(async (query) => {
-      const services = await graceUnheardTime(query, { from: since, to, cause: 'outage' });
-      await query('select watchtower_write_deadline($1::timestamptz)', [deadline]);
-      return services;
-    });
-    outage!.end(seen);
+    const graced = await storage.transaction((query) => graceUnheardTime(query, { from: since, to, cause: 'outage' }));
     log.warn({ from: since, to, graced: graced.length }, 'database.recovered');
+    outage!.end(seen);
+    return outage!.since() === null;
   }
 
   return async () => {
     if (followClock) await followDatabaseClock(followClock);
     const since = outage?.since();
-    if (since) await graceOutage(since);
+    // Not over yet: no claim until a grace covers the whole outage.
+    if (since && !(await graceOutage(since))) return { didWork: true };
     const now = clock.now();
     const claims = await claimOverdueHeartbeats(storage, now, BATCH);
     if (claims.length > 0) {

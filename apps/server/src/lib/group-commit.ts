@@ -47,7 +47,7 @@ export function groupCommit<In, Out>(
   const slack = options.answerSlackMs ?? 1_000;
 
   const timedOut = (waited: number) =>
-    new WriteTimeoutError(`the database did not commit the write within ${Math.round(waited / 1000)} s`);
+    new WriteTimeoutError(`the database did not commit the write within ${Math.round(waited / 1000)} s`, waited);
 
   /** Resolves when the write settles, or when its deadline (plus slack) has passed. */
   async function writeWithin(items: In[], deadline: number): Promise<Out[]> {
@@ -55,7 +55,7 @@ export function groupCommit<In, Out>(
     if (!Number.isFinite(deadline)) return writing;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timedOut(maxWait)), Math.max(0, deadline + slack - Date.now()));
+      timer = setTimeout(() => reject(timedOut(maxWait + slack)), Math.max(0, deadline + slack - Date.now()));
     });
     // The abandoned write may still settle; its outcome is ignored (past its deadline it
     // cannot apply).
@@ -96,7 +96,7 @@ export function groupCommit<In, Out>(
         // Items that waited out their time behind a slow batch fail without a try.
         const batch = pending.splice(0, options.maxBatch).filter((waiter) => {
           if (waiter.deadline > now) return true;
-          waiter.reject(timedOut(maxWait));
+          waiter.reject(timedOut(now - (waiter.deadline - maxWait)));
           return false;
         });
         if (batch.length > 0) await writeBatch(batch);

@@ -46,6 +46,12 @@ export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps):
       }
       const key = idempotencyKey(c.req.header('idempotency-key'));
       const { row, created } = await addEvent(event, event.alert ? defaultRoute : null, key);
+      if (!created && (row.service !== event.service || row.level !== event.level || row.message !== event.message)) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'this Idempotency-Key was used for another event (a different service, level or message); send a new key for a new event',
+        );
+      }
       const added = toEvent(row);
       if (created) {
         if (event.alert) signals.alertQueued();

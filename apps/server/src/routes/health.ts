@@ -2,6 +2,7 @@ import type { HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
+import { describeFailure } from '../db/errors.js';
 import { countFailedAlerts } from '../domain/alerts/delivery-queue.js';
 import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
@@ -26,7 +27,8 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
       await db.ping();
       failedAlerts24h = await countFailedAlerts(db, new Date(now.getTime() - DAY_MS));
     } catch (error) {
-      problems.unshift({ part: 'database', since: outage.since() ?? now, error: (error as Error).message });
+      c.get('log').warn({ err: error }, 'health check: the database failed');
+      problems.unshift({ part: 'database', since: outage.since() ?? now, error: describeFailure(error) });
     }
     if (problems.length === 0) {
       return c.json({ result: 200, status: 'ok', failedAlerts24h } satisfies HealthResponse);

@@ -81,11 +81,11 @@ export function streamRoutes({ feed, config }: ResolvedDeps): Hono<AppEnv> {
   for (const path of ROUTES.stream.paths) {
     app.get(path, (c) => {
       if (streams >= maxStreams) {
-        c.header('Retry-After', String(RETRY_AFTER_S));
         return errorAnswer(
           c,
           'SERVICE_UNAVAILABLE',
           `this server process already holds ${maxStreams} live streams (server.maxStreams, WATCHTOWER_MAX_STREAMS); try again in ${RETRY_AFTER_S} s`,
+          RETRY_AFTER_S,
         );
       }
       // Hono answers HEAD through this handler and drops the body unread: a stream begun

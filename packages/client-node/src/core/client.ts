@@ -101,16 +101,22 @@ function describeFailure(error: unknown): string {
 }
 
 /**
+ * 128 random bits in hex for an Idempotency-Key: from Web Crypto where there is one (Node
+ * 19+, every browser: randomUUID needs a secure context, getRandomValues does not), else
+ * (Node 18 without the flag) from Math.random, which is enough to tell retries apart.
+ */
+function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
  * A watchtower client for any runtime with `fetch` (Node.js 18+, browsers, Deno, Bun,
  * workers). Every call is retried after a network error, a timeout or a 5xx, with
  * back-off; a 4xx is not, and every failure is a {@link WatchtowerError}.
  */
-/** 128 random bits in hex, from Web Crypto (Node and every browser; randomUUID needs a secure context). */
-function newIdempotencyKey(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 export class WatchtowerClient {
   /** The base URL, without a trailing slash. */
   readonly url: string;
