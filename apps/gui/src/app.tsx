@@ -1,8 +1,5 @@
 import type { DashboardSettingsResponse } from '@watchtower/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { AlertsView } from './components/alerts-view.js';
-import { Board } from './components/board.js';
-import { EventsExplorer } from './components/events-explorer.js';
 import { Header } from './components/header.js';
 import { SignIn } from './components/sign-in.js';
 import { Api, ApiError } from './lib/api.js';
@@ -10,6 +7,9 @@ import { openLiveStream, type LiveState } from './lib/live-stream.js';
 import { useLocation } from './lib/router.js';
 import { storePassword, storedPassword } from './lib/session.js';
 import { LiveHub, SessionContext, type Session } from './live.js';
+import { AlertsPage } from './pages/alerts.js';
+import { BoardPage } from './pages/board.js';
+import { EventsPage } from './pages/events.js';
 
 type Auth =
   | { step: 'signed-out'; notice?: string }
@@ -101,9 +101,9 @@ function SignedIn({
       </a>
       <Header page={location.page} onSignOut={() => signOut()} />
       <main id="main" tabIndex={-1}>
-        {location.page === 'board' && <Board search={location.search} />}
-        {location.page === 'events' && <EventsExplorer search={location.search} />}
-        {location.page === 'alerts' && <AlertsView search={location.search} />}
+        {location.page === 'board' && <BoardPage search={location.search} />}
+        {location.page === 'events' && <EventsPage search={location.search} />}
+        {location.page === 'alerts' && <AlertsPage search={location.search} />}
       </main>
     </SessionContext.Provider>
   );

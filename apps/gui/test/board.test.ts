@@ -84,6 +84,22 @@ describe('the heartbeats board', () => {
     expect(stored.heartBeat.status).toBe('cancelled');
   });
 
+  it('says why the heartbeats cannot be loaded and loads them again on request', async () => {
+    const other = await openPage(browser);
+    await other.route('**/heartbeats', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ result: 503, hint: 'the database is busy' }) }),
+    );
+    await signIn(other, server);
+    const error = other.getByRole('alert').filter({ hasText: 'Could not load the heartbeats: the database is busy.' });
+    await error.waitFor();
+    expect(await other.locator('table.board').count()).toBe(0);
+    await other.unroute('**/heartbeats');
+    await error.getByRole('button', { name: 'Try again' }).click();
+    await row(other, 'web-1').waitFor();
+    expect(await other.getByRole('alert').filter({ hasText: 'Could not load' }).count()).toBe(0);
+    await other.context().close();
+  });
+
   it('lists the alert of a death with its channel, target and delivery', async () => {
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.waitForURL(/\/gui\/alerts$/);

@@ -106,6 +106,41 @@ describe('the events explorer', () => {
     await page.getByTestId('no-events').waitFor();
   });
 
+  it('shows the events of the last search when an earlier search answers later', async () => {
+    await page.goto(`${server.url}/gui/events`);
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    const held: Promise<void>[] = [];
+    // The server's real answers, held back: the first search's answers arrive after the second's.
+    await page.route(/\/events\?.*service=backup/, (route) => {
+      const answered = (async () => {
+        try {
+          const response = await route.fetch();
+          await new Promise((wait) => setTimeout(wait, 1_500));
+          await route.fulfill({ response });
+        } catch {
+          // The page gave up on this request: that is the point.
+        }
+      })();
+      held.push(answered);
+      return answered;
+    });
+    await search(page, { service: 'backup' });
+    await page.waitForURL(/service=backup/);
+    await search(page, { service: 'web' });
+    await page.waitForURL(/service=web/);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('table.events tbody tr')];
+      return rows.length > 0 && rows.every((row) => row.getAttribute('data-service') === 'web');
+    });
+    await page.waitForFunction(() => document.querySelector('.chart-legend') !== null);
+    await Promise.all(held);
+    await new Promise((wait) => setTimeout(wait, 300));
+    await page.unroute(/\/events\?.*service=backup/);
+    expect(await shownRows(page)).toEqual(['web:10', 'web:40']);
+    expect(await page.locator('.chart-legend').innerText()).toMatch(/error\s*1/);
+    expect(await page.locator('.chart-legend').innerText()).not.toMatch(/critical/);
+  });
+
   it('shows new matching events at once in live tail, and only those', async () => {
     await page.goto(`${server.url}/gui/events?service=web&level=warning&live=1`);
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();

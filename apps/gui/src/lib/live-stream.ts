@@ -1,6 +1,6 @@
 import type { StreamChange } from '@watchtower/protocol';
 import { noteServerDate } from './api.js';
-import { SseParser } from './sse.js';
+import { SseParser, type SseMessage } from './sse.js';
 
 export type LiveState =
   | { status: 'connecting' }
@@ -36,6 +36,33 @@ export function retryDelay(attempt: number, base: number, random = Math.random):
 }
 
 /**
+ * Hands each message of an open stream to `onMessage`, with the server's latest `retry`,
+ * until the stream ends (the reason is returned); aborts it when it stays silent too long.
+ */
+async function readMessages(
+  body: NonNullable<Response['body']>,
+  controller: AbortController,
+  onMessage: (message: SseMessage, reconnectDelay: number | undefined) => void,
+): Promise<string> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const parser = new SseParser();
+  let heardAt = Date.now();
+  const watchdog = setInterval(() => {
+    if (Date.now() - heardAt > SILENCE_MS) controller.abort();
+  }, 5_000);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return 'the server closed the stream';
+      heardAt = Date.now();
+      for (const message of parser.push(value)) onMessage(message, parser.reconnectDelay);
+    }
+  } finally {
+    clearInterval(watchdog);
+  }
+}
+
+/**
  * Reads `GET /stream` with fetch (it needs the password header) and keeps it open:
  * reconnects by itself with back-off, at once when the browser comes back online, and
  * says so through `state`.
@@ -61,11 +88,12 @@ export function openLiveStream(password: string, handlers: LiveHandlers): LiveSt
   window.addEventListener('online', retryNow);
 
   async function readOnce(): Promise<string> {
-    controller = new AbortController();
+    const current = new AbortController();
+    controller = current;
     const response = await fetch('/stream', {
       headers: { password, accept: 'text/event-stream' },
       cache: 'no-store',
-      signal: controller.signal,
+      signal: current.signal,
     });
     noteServerDate(response.headers.get('date'));
     if (response.status === 401) {
@@ -74,33 +102,18 @@ export function openLiveStream(password: string, handlers: LiveHandlers): LiveSt
       return 'the password was refused';
     }
     if (!response.ok || !response.body) return `the server answered ${response.status}`;
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    const parser = new SseParser();
-    let heardAt = Date.now();
-    const watchdog = setInterval(() => {
-      if (Date.now() - heardAt > SILENCE_MS) controller?.abort();
-    }, 5_000);
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return 'the server closed the stream';
-        heardAt = Date.now();
-        for (const message of parser.push(value)) {
-          if (parser.reconnectDelay !== undefined) baseDelay = parser.reconnectDelay;
-          if (message.event === 'ready') {
-            attempt = 0;
-            handlers.state({ status: 'live', since: Date.now() });
-            handlers.reload();
-          } else if (message.event === 'resync') {
-            handlers.reload();
-          } else if (CHANGE_TYPES.has(message.event)) {
-            handlers.change(JSON.parse(message.data) as StreamChange);
-          }
-        }
+    return readMessages(response.body, current, (message, reconnectDelay) => {
+      if (reconnectDelay !== undefined) baseDelay = reconnectDelay;
+      if (message.event === 'ready') {
+        attempt = 0;
+        handlers.state({ status: 'live', since: Date.now() });
+        handlers.reload();
+      } else if (message.event === 'resync') {
+        handlers.reload();
+      } else if (CHANGE_TYPES.has(message.event)) {
+        handlers.change(JSON.parse(message.data) as StreamChange);
       }
-    } finally {
-      clearInterval(watchdog);
-    }
+    });
   }
 
   let attempt = 0;

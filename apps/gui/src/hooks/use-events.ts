@@ -1,0 +1,95 @@
+import type { Event } from '@watchtower/protocol';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { serverNow, type Api } from '../lib/api.js';
+import { eventsQuery, filtersFromSearch, matchesFilters, type EventFilters } from '../lib/event-filters.js';
+import { addLiveEvent, appendPage, type ChartSource, type EventsView } from '../lib/event-listing.js';
+import { useChanges, useReloads, useSession } from '../live.js';
+import { useResource } from './use-resource.js';
+
+const PAGE = 100;
+/** The chart counts the newest matching events, up to this many (two pages of the API's maximum). */
+const CHART_PAGE = 1_000;
+const CHART_PAGES = 2;
+
+async function loadChart(api: Api, filters: EventFilters, at: number, signal: AbortSignal): Promise<ChartSource> {
+  const collected: Event[] = [];
+  let before: string | null = null;
+  for (let page = 0; page < CHART_PAGES; page += 1) {
+    const answer = await api.events(eventsQuery(filters, at, { limit: CHART_PAGE, before }), signal);
+    collected.push(...answer.events);
+    before = answer.next;
+    if (!before) break;
+  }
+  return { events: collected, truncated: before !== null, loadedAt: at };
+}
+
+async function loadEvents(api: Api, filters: EventFilters, signal: AbortSignal): Promise<EventsView> {
+  const at = serverNow();
+  const [first, chart] = await Promise.all([
+    api.events(eventsQuery(filters, at, { limit: PAGE }), signal),
+    loadChart(api, filters, at, signal),
+  ]);
+  return { listing: { events: first.events, next: first.next }, chart };
+}
+
+/**
+ * The events of a search (`key`: its query string) and their chart. A live tail adds the
+ * matching events as they arrive; otherwise `unseen` counts them until `reload`.
+ */
+export function useEvents(key: string) {
+  const { api } = useSession();
+  const filters = useMemo(() => filtersFromSearch(key), [key]);
+  const resource = useResource((signal) => loadEvents(api, filters, signal), [api, key]);
+  const { update, extend } = resource;
+  const [unseen, setUnseen] = useState(0);
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  useEffect(() => setUnseen(0), [key]);
+  const reload = useCallback(() => {
+    setUnseen(0);
+    resource.reload();
+  }, [resource.reload]);
+  useReloads(reload);
+
+  // Events that the server records itself (a recovery's notice) are not all on the stream:
+  // after a recovery, a live view asks for the newest page again and keeps what is new.
+  useChanges((change) => {
+    if (change.type !== 'event' || !matchesFilters(change.event, filters, serverNow())) return;
+    if (filters.live) update((view) => addLiveEvent(view, change.event));
+    else setUnseen((count) => count + 1);
+  });
+
+  const data = resource.data;
+  const loadMore = useCallback(async () => {
+    const before = data?.listing.next;
+    if (!data || !before) return;
+    setLoadingMore(true);
+    try {
+      await extend(async (signal) => {
+        const page = await api.events(eventsQuery(filters, data.chart.loadedAt, { limit: PAGE, before }), signal);
+        return (view) => appendPage(view, page);
+      });
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [api, data, extend, filters]);
+
+  return { filters, listing: data?.listing, chart: data?.chart, error: resource.error, reload, loadMore, loadingMore, unseen };
+}
+
+/** The names of the services, for the service field's suggestions; events seen live add theirs. */
+export function useKnownServices(filters: EventFilters): string[] {
+  const { api } = useSession();
+  const resource = useResource(
+    // Only the suggestions depend on it: without an answer there are none.
+    (signal) => api.heartbeats(signal).then((answer) => answer.heartBeats.map((hb) => hb.service).sort(), (): string[] => []),
+    [api],
+  );
+  const { update } = resource;
+  useChanges((change) => {
+    if (change.type !== 'event' || !change.event.service || !matchesFilters(change.event, filters, serverNow())) return;
+    const { service } = change.event;
+    update((known) => (known.includes(service) ? known : [...known, service].sort()));
+  });
+  return resource.data ?? [];
+}
