@@ -90,11 +90,10 @@ recovery_alerts as (
        from superseded s where s.service = r.service order by s.created_at desc limit 1),
       '{}'::jsonb),
     r.back,
-    -- A sweep may raise the down a moment after this pulse was received: the recovery
-    -- still comes after it in its service's line.
-    greatest(r.back, (
-      select max(a.created_at) + interval '1 microsecond' from alerts a
-      where a.service = r.service and a.status = 'pending' and a.kind = 'down'))
+    -- A sweep may raise the down a moment after this pulse was received, and commit it
+    -- while this statement waits for the row: the recovery still comes after it in its
+    -- service's line (the function sees that down, which this statement's snapshot does not).
+    greatest(r.back, watchtower_latest_pending_down(r.service) + interval '1 microsecond')
   from recovered r
 ),
 recovery_events as (
