@@ -44,6 +44,12 @@ export function createErrorHandler({ outage, now }: { outage: OutageTracker; now
       return errorAnswer(c, 'SERVICE_UNAVAILABLE', 'the server has too many writes waiting; nothing was stored, try again shortly');
     }
     if (isDatabaseUnavailable(error)) {
+      // A client that hung up mid-body fails the body's read with ECONNRESET too (in the
+      // body limit, before any route): its request, not the database, is at fault.
+      if (c.req.raw.signal.aborted && !(error instanceof WriteTimeoutError)) {
+        c.get('log')?.info({ err: error }, 'request.aborted');
+        return errorAnswer(c, 'VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
+      }
       if (isDatabaseUnreachable(error)) {
         // Dated when the refused write arrived: a pulse lost then may need grace.
         const waitedMs = error instanceof WriteTimeoutError ? error.waitedMs : 0;

@@ -33,12 +33,10 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   let bytes: ArrayBuffer;
   try {
     bytes = await c.req.arrayBuffer();
-  } catch (error) {
-    // A client that hung up mid-body fails the read (ECONNRESET): its request, not the server, is at fault.
-    if (c.req.raw.signal.aborted) {
-      throw new DomainError('VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
-    }
-    throw error;
+  } catch {
+    // The body comes from the client alone: a read that fails (a hang-up mid-body, broken
+    // chunked framing) is its request's fault, never the database's.
+    throw new DomainError('VALIDATION_FAILED', 'the request ended before it was complete; nothing was stored');
   }
   let body: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
