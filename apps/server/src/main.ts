@@ -12,7 +12,7 @@ import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createNotifyChangeFeed } from './feed/notify-feed.js';
 import { createOutageTracker, watchOutages } from './db/outage.js';
-import { holdLivenessLock, registerInstance, stopInstance } from './domain/heartbeats/restart-grace.js';
+import { holdLivenessLock, registerInstance, stopInstance } from './domain/instances/process-registry.js';
 import { startLiveness } from './jobs/liveness.js';
 import { startMaintenance } from './jobs/maintenance.js';
 import { startLoop, type Loop } from './jobs/loop.js';
