@@ -1,7 +1,7 @@
-import type { ChannelRegistry } from './alerts/registry.js';
+import type { ChannelRegistry } from './channels/registry.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/client.js';
-import type { ChangeFeed } from './lib/change-feed.js';
+import type { ChangeFeed } from './feed/change-feed.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { LoopHealth } from './jobs/loop.js';

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannelRegistry } from '../src/alerts/registry.js';
+import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
-import { claimOverdueHeartbeats, nextDeadline } from '../src/domain/alerts/claim-overdue-heartbeats.js';
-import { claimDueAlerts, listRecentAlerts } from '../src/domain/alerts/delivery-queue.js';
-import { holdLivenessLock, registerInstance, stopInstance } from '../src/domain/heartbeats/restart-grace.js';
+import { claimOverdueHeartbeats, nextDeadline } from '../src/domain/heartbeats/claim-overdue-heartbeats.js';
+import { claimDueAlerts, listRecentAlerts } from '../src/domain/outbox/delivery-queue.js';
+import { holdLivenessLock, registerInstance, stopInstance } from '../src/domain/instances/process-registry.js';
 import { createSendStep, retryTime } from '../src/jobs/sender.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSweepStep } from '../src/jobs/sweeper.js';
-import { createLocalChangeFeed } from '../src/lib/change-feed.js';
+import { createLocalChangeFeed } from '../src/feed/change-feed.js';
 import { DatabaseClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';

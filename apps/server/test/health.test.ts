@@ -1,14 +1,14 @@
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { createChannelRegistry } from '../src/alerts/registry.js';
+import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { openStorage, type Storage } from '../src/db/client.js';
 import { createOutageTracker, watchOutages } from '../src/db/outage.js';
 import { startLoop, type Loop } from '../src/jobs/loop.js';
 import { createSendStep } from '../src/jobs/sender.js';
 import { createSweepStep } from '../src/jobs/sweeper.js';
-import { createLocalChangeFeed } from '../src/lib/change-feed.js';
+import { createLocalChangeFeed } from '../src/feed/change-feed.js';
 import { ManualClock, systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestDatabase } from './support/databases.js';

@@ -119,7 +119,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     };
     return storage;
   }
+  return openPglite(options);
+}
 
+async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>): Promise<Storage> {
   let dataDir: string | undefined;
   if ('dataDir' in options) {
     dataDir = join(options.dataDir, 'pgdata');

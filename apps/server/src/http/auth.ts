@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { PASSWORD_HEADER } from '@watchtower/protocol';
 import type { MiddlewareHandler } from 'hono';
 import { DomainError } from '../domain/errors.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from './app-env.js';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 

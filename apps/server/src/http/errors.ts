@@ -5,7 +5,7 @@ import { isDatabaseUnavailable, isDatabaseUnreachable, WriteTimeoutError } from 
 import type { OutageTracker } from '../db/outage.js';
 import { DomainError } from '../domain/errors.js';
 import { GroupCommitFullError } from '../lib/group-commit.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from './app-env.js';
 
 export const STATUS_OF = {
   VALIDATION_FAILED: 400,

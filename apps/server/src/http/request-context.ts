@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../lib/logger.js';
 import { newRequestId } from '../lib/request-id.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from './app-env.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -1,5 +1,5 @@
 import type { Storage } from '../db/client.js';
-import { touchInstance } from '../domain/heartbeats/restart-grace.js';
+import { touchInstance } from '../domain/instances/process-registry.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 

@@ -1,6 +1,6 @@
-import { DeliveryError } from '../alerts/channel.js';
-import type { ChannelRegistry } from '../alerts/registry.js';
-import { formatDuration, renderAlert } from '../alerts/render-alert.js';
+import { DeliveryError } from '../channels/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
+import { formatDuration, renderAlert } from '../channels/render-alert.js';
 import type { Storage } from '../db/client.js';
 import type { AlertRow } from '../db/schema.js';
 import {
@@ -11,8 +11,8 @@ import {
   recordAlertFailure,
   toAlertDelivery,
   type ClaimedAlert,
-} from '../domain/alerts/delivery-queue.js';
-import type { ChangeFeed } from '../lib/change-feed.js';
+} from '../domain/outbox/delivery-queue.js';
+import type { ChangeFeed } from '../feed/change-feed.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';

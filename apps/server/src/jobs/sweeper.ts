@@ -1,8 +1,8 @@
 import type { Storage } from '../db/client.js';
 import type { OutageTracker } from '../db/outage.js';
 import { graceUnheardTime } from '../domain/heartbeats/restart-grace.js';
-import { claimOverdueHeartbeats, nextDeadline } from '../domain/alerts/claim-overdue-heartbeats.js';
-import type { ChangeFeed } from '../lib/change-feed.js';
+import { claimOverdueHeartbeats, nextDeadline } from '../domain/heartbeats/claim-overdue-heartbeats.js';
+import type { ChangeFeed } from '../feed/change-feed.js';
 import type { Clock, DatabaseClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';

@@ -1,8 +1,8 @@
 import { ListAlertsQuery, ROUTES, type ListAlertsResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
-import { listRecentAlerts, toAlertDelivery } from '../domain/alerts/delivery-queue.js';
-import type { AppEnv } from '../http/env.js';
+import { listRecentAlerts, toAlertDelivery } from '../domain/outbox/delivery-queue.js';
+import type { AppEnv } from '../http/app-env.js';
 import { parseInput } from '../http/validate.js';
 
 export function alertRoutes({ db }: ResolvedDeps): Hono<AppEnv> {

@@ -1,7 +1,7 @@
 import { ALERT_TYPES, ROUTES, type DashboardSettingsResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
-import type { AppEnv } from '../http/env.js';
+import type { AppEnv } from '../http/app-env.js';
 
 /** What the configuration tells the dashboard: saved searches and the usable channels. */
 export function dashboardRoutes({ config, channels }: ResolvedDeps): Hono<AppEnv> {

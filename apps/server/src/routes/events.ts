@@ -10,7 +10,7 @@ import type { ResolvedDeps } from '../deps.js';
 import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
 import { DomainError } from '../domain/errors.js';
 import { listEvents, toEvent } from '../domain/events/list-events.js';
-import type { AppEnv } from '../http/env.js';
+import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 

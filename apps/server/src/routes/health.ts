@@ -1,9 +1,9 @@
 import type { HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
-import type { AppEnv } from '../http/env.js';
+import type { AppEnv } from '../http/app-env.js';
 import { describeFailure } from '../db/errors.js';
-import { countFailedAlerts } from '../domain/alerts/delivery-queue.js';
+import { countFailedAlerts } from '../domain/outbox/delivery-queue.js';
 import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
 /** Seconds a client or a load balancer should wait before asking again. */

@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js';
 import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
 import { toHeartbeat } from '../domain/heartbeats/heartbeat-view.js';
 import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
-import type { AppEnv } from '../http/env.js';
+import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 

@@ -2,9 +2,9 @@ import { ROUTES, type StreamChange } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { ResolvedDeps } from '../deps.js';
-import type { AppEnv } from '../http/env.js';
+import type { AppEnv } from '../http/app-env.js';
 import { errorAnswer } from '../http/errors.js';
-import type { ChangeFeed } from '../lib/change-feed.js';
+import type { ChangeFeed } from '../feed/change-feed.js';
 
 /** Changes a slow reader may fall behind by before it is told to reload instead. */
 const MAX_BACKLOG = 1_000;

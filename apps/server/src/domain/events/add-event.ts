@@ -3,7 +3,7 @@ import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { groupCommit } from '../../lib/group-commit.js';
-import { enqueueAlerts } from '../alerts/enqueue-alerts.js';
+import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import { insertEvents, type EventToInsert, type InsertedEvent } from './insert-events.js';
 
 /** Where an event sent with `alert: true` is alerted. */

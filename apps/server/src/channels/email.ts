@@ -1,7 +1,7 @@
 import { Resend, type CreateEmailRequestOptions, type ErrorResponse } from 'resend';
-import type { Config } from '../../config.js';
-import type { Channel, DeliveryError } from '../channel.js';
-import { createDeliveryError, isPermanentStatus, openGuardedConnections } from '../http-post.js';
+import type { Config } from '../config.js';
+import type { Channel, DeliveryError } from './channel.js';
+import { createDeliveryError, isPermanentStatus, openGuardedConnections } from './http-post.js';
 
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 

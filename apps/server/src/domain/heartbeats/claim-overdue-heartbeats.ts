@@ -1,7 +1,7 @@
 import { LEVELS, type Event } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { recordServerEvents } from '../events/insert-events.js';
-import { enqueueAlerts } from './enqueue-alerts.js';
+import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 
 interface OverdueRow extends Record<string, unknown> {
   service: string;

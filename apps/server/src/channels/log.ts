@@ -1,4 +1,4 @@
-import type { Channel } from '../channel.js';
+import type { Channel } from './channel.js';
 
 /** Writes the alert as a structured log line: for development, or log-based alerting. */
 export const logChannel: Channel = {

@@ -1,6 +1,6 @@
 import type { StreamChange } from '@watchtower/protocol';
 import postgres from 'postgres';
-import { LocalFanOut, type ChangeFeed } from '../lib/change-feed.js';
+import { LocalFanOut, type ChangeFeed } from './change-feed.js';
 import type { Logger } from '../lib/logger.js';
 
 const CHANNEL = 'watchtower_changes';

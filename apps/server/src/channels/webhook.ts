@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { Config } from '../../config.js';
-import type { Channel } from '../channel.js';
-import { postOrThrow } from '../http-post.js';
+import type { Config } from '../config.js';
+import type { Channel } from './channel.js';
+import { postOrThrow } from './http-post.js';
 import { checkWebUrl } from './web-url.js';
 
 /** The signing key of a Standard Webhooks secret (`whsec_` + base64). */

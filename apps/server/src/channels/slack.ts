@@ -1,5 +1,5 @@
-import type { Channel } from '../channel.js';
-import { postOrThrow } from '../http-post.js';
+import type { Channel } from './channel.js';
+import { postOrThrow } from './http-post.js';
 import { checkWebUrl } from './web-url.js';
 
 /** Slack: POST {text} to the incoming-webhook URL in the target. */

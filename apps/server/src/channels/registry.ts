@@ -2,11 +2,11 @@ import { ALERT_TYPES } from '@watchtower/protocol';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import type { Channel, DeliveryContext } from './channel.js';
-import { emailChannel } from './channels/email.js';
-import { logChannel } from './channels/log.js';
-import { pushoverChannel } from './channels/pushover.js';
-import { slackChannel } from './channels/slack.js';
-import { webhookChannel } from './channels/webhook.js';
+import { emailChannel } from './email.js';
+import { logChannel } from './log.js';
+import { pushoverChannel } from './pushover.js';
+import { slackChannel } from './slack.js';
+import { webhookChannel } from './webhook.js';
 import { classifyAddress, resolveTarget, resolveWithSystem, UnusableHost, type AddressClass, type ResolveHost } from './private-address.js';
 
 export interface ChannelRegistry {

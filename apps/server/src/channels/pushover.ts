@@ -1,6 +1,6 @@
-import type { Channel } from '../channel.js';
-import { postOrThrow } from '../http-post.js';
-import type { Config } from '../../config.js';
+import type { Channel } from './channel.js';
+import { postOrThrow } from './http-post.js';
+import type { Config } from '../config.js';
 
 const USER_KEY = /^[A-Za-z0-9]{30}$/;
 

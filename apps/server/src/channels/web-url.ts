@@ -1,4 +1,4 @@
-import type { DeliveryContext } from '../channel.js';
+import type { DeliveryContext } from './channel.js';
 
 /** Why a target is not a usable http(s) URL for a channel, or null. */
 export async function checkWebUrl(
