@@ -117,6 +117,11 @@ describe('formatDuration', () => {
     expect(formatDuration(119.99)).toBe('1 min 59 s');
   });
 
+  it('reads a difference of two times to the millisecond, so float noise does not lose a second', () => {
+    expect(130.2 - 5.2).toBeLessThan(125);
+    expect(formatDuration(130.2 - 5.2)).toBe('2 min 5 s');
+  });
+
   it('keeps a tenth under 10 s and a hundredth under 1 s', () => {
     expect(formatDuration(2.345)).toBe('2.3 s');
     expect(formatDuration(3)).toBe('3 s');

@@ -137,7 +137,9 @@ const SPOKEN_UNITS = [
 export function formatDuration(seconds: number): string {
   if (!(seconds > 0) || !Number.isFinite(seconds)) return '0 s';
   if (seconds < 10) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
-  const whole = Math.floor(seconds);
+  // To the millisecond first: a difference of two times in seconds such as 124.99999976
+  // is 125 s, not 2 min 4 s.
+  const whole = Math.floor(Math.round(seconds * 1000) / 1000);
   const index = SPOKEN_UNITS.findIndex(([, size]) => whole >= size);
   const [unit, size] = SPOKEN_UNITS[index]!;
   const first = `${Math.floor(whole / size)} ${unit}`;
