@@ -45,7 +45,7 @@ describe('the health probe and failing loops', () => {
         status: 'unavailable',
         failing: [{ part: 'sweeper', since: Date.UTC(2026, 0, 1, 12) / 1000, error: 'no space left on device' }],
       });
-      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00.000Z: no space left on device');
+      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00Z: no space left on device');
 
       fail = false;
       loop.wake();

@@ -1,6 +1,7 @@
 import { DeliveryError } from '../alerts/channel.js';
 import type { ChannelRegistry } from '../alerts/registry.js';
-import { formatDuration, renderAlert } from '../alerts/render-alert.js';
+import { formatDuration } from '@watchtower/protocol';
+import { renderAlert } from '../alerts/render-alert.js';
 import type { Storage } from '../db/client.js';
 import type { AlertRow } from '../db/schema.js';
 import {

@@ -1,4 +1,4 @@
-import { LEVELS } from '@watchtower/protocol';
+import { formatIsoTime, LEVELS } from '@watchtower/protocol';
 import type { Query, Storage } from '../../db/client.js';
 import { recordServerEvents } from '../events/insert-events.js';
 
@@ -18,8 +18,6 @@ interface InstanceSummary extends Record<string, unknown> {
   last_seen_ms: string | number | null;
   others_alive: boolean | null;
 }
-
-const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Registers this process and, when no other process was running, gives every armed
@@ -108,7 +106,7 @@ export async function graceUnheardTime(
      returning service, extract(epoch from expected_at) * 1000 as expected_ms`,
     [from.toISOString(), to.toISOString()],
   );
-  const span = `${iso(from)} to ${iso(to)}`;
+  const span = `${formatIsoTime(from)} to ${formatIsoTime(to)}`;
   const happened = WHAT_HAPPENED[cause];
   await recordServerEvents(
     query,
@@ -122,7 +120,7 @@ export async function graceUnheardTime(
       ...graced.map((row) => ({
         service: row.service,
         level: LEVELS.warning,
-        message: `Its pulses may have gone unheard while ${happened} (${span}), so it has until ${iso(new Date(Number(row.expected_ms)))} to pulse before it is called dead.`,
+        message: `Its pulses may have gone unheard while ${happened} (${span}), so it has until ${formatIsoTime(new Date(Number(row.expected_ms)))} to pulse before it is called dead.`,
       })),
     ],
     to,
