@@ -20,7 +20,7 @@ Commands:
 ${SETTINGS}
   --version           the version of this command
 
-Durations: 90 or 90s (seconds), 15m, 1h, 1d.
+Durations: 90 or 90s (seconds), 15m, 1h, 1d, 1w, several units (1h30m), fractions (1.5h).
 Help of a command: watchtower <command> --help`,
 
   pulse: `Usage: watchtower pulse <service> --next-in DURATION --alert TYPE:TARGET
@@ -29,7 +29,7 @@ Records a pulse: <service> is alive and pulses again within --next-in. If it doe
 the server alerts TARGET through TYPE.
 
 Options:
-  --next-in DURATION  the longest silence before an alert: 90, 90s, 15m, 1h, 1d
+  --next-in DURATION  the longest silence before an alert: 90, 90s, 15m, 1h30m, 1d
   --alert TYPE:TARGET where the alert goes: pushover:USER_KEY, email:ops@example.com,
                       webhook:https://…, slack:https://hooks.slack.com/…, log:LABEL
 
@@ -67,7 +67,7 @@ Lists events, newest first.
 Options:
   --service NAME      only this service
   --level LEVEL       this level or above: debug, info, warning, error, critical, or a number
-  --since DURATION    only the last DURATION: 90s, 15m, 2h, 1d
+  --since DURATION    only the last DURATION: 90s, 15m, 2h, 1d, 1w
   --message TEXT      only messages containing TEXT (case-insensitive)
   --limit N           at most N events (default 100)
 
