@@ -131,15 +131,14 @@ const SPOKEN_UNITS = [
 /**
  * A span of seconds in words, as a person reads it at a glance: the largest unit and the
  * next one when it is not zero ("2 min", "2 h 5 min", "1 d 3 h", "45 s"); under 10 s to a
- * tenth ("2.3 s"), under 1 s to a hundredth ("0.25 s"). Longer spans count whole seconds,
- * rounded down. Negative, zero and invalid spans are "0 s".
+ * tenth ("2.3 s"), under 1 s to a hundredth ("0.25 s"). Longer spans count whole seconds
+ * (rounded), and the smaller unit shown is cut, not rounded: 7_199 s is "1 h 59 min".
+ * Negative, zero and invalid spans are "0 s".
  */
 export function formatDuration(seconds: number): string {
   if (!(seconds > 0) || !Number.isFinite(seconds)) return '0 s';
   if (seconds < 10) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
-  // To the millisecond first: a difference of two times in seconds such as 124.99999976
-  // is 125 s, not 2 min 4 s.
-  const whole = Math.floor(Math.round(seconds * 1000) / 1000);
+  const whole = Math.round(seconds);
   const index = SPOKEN_UNITS.findIndex(([, size]) => whole >= size);
   const [unit, size] = SPOKEN_UNITS[index]!;
   const first = `${Math.floor(whole / size)} ${unit}`;
