@@ -1,11 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// The shared client comes from @watchtower/client-node/core and is bundled in, so this
-// package needs nothing at run time; the protocol is only ever imported as types.
-const bundled = [/^@watchtower\/client-node/];
-// The types are bundled in too, found through this path (a package subpath is beyond tsup's resolver).
+// The shared client comes from @watchtower/client-node/core and is bundled in, with the
+// protocol's zod-free vocabulary it uses, so this package needs nothing at run time; the
+// rest of the protocol is only ever imported as types.
+const bundled = [/^@watchtower\/client-node/, /^@watchtower\/protocol\/vocabulary$/];
+// The client's types are bundled in too, found through this path (a package subpath is beyond tsup's resolver).
 const dts = {
-  resolve: bundled,
+  resolve: [/^@watchtower\/client-node/],
   compilerOptions: { paths: { '@watchtower/client-node/core': ['./node_modules/@watchtower/client-node/dist/core.d.ts'] } },
 };
 

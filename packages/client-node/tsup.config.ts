@@ -20,6 +20,8 @@ export default defineConfig([
     format: ['esm'],
     // Written in at build time, so dist/cli.js works wherever it is copied or linked.
     define: { __WATCHTOWER_VERSION__: JSON.stringify(version) },
+    // The vocabulary too, so the file needs nothing but Node.js.
+    noExternal: [/^@watchtower\/protocol\/vocabulary$/],
     sourcemap: true,
     target: 'node18',
   },

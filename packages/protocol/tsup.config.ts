@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `vocabulary` is the zod-free subpath that browsers and the dashboard import.
+  entry: ['src/index.ts', 'src/vocabulary.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -251,6 +251,16 @@ describe('loadConfig', () => {
     expect(configError({})).toContain('server.port');
   });
 
+  it.each(['90s', '15m', '1h30m', '1.5h', '1d', '1w', '1d12h'])('takes %j as the since of an events preset', (since) => {
+    writeFile('config/config.json', JSON.stringify({ gui: { eventsPresets: [{ name: 'Recent', filters: { since } }] } }));
+    expect(loadConfig({}, cwd).gui.eventsPresets[0]?.filters.since).toBe(since);
+  });
+
+  it.each(['yesterday', '0', '30m1h', '1y'])('refuses %j as the since of an events preset, naming the key', (since) => {
+    writeFile('config/config.json', JSON.stringify({ gui: { eventsPresets: [{ name: 'Recent', filters: { since } }] } }));
+    expect(configError({})).toMatch(/gui\.eventsPresets\.0\.filters\.since.*must be a duration such as 90s, 15m, 1h30m, 1d or 1w/);
+  });
+
   it('names the file that is not valid JSON', () => {
     const file = writeFile('config/config.json', '{"server": {"port": 5000,}}');
     const message = configError({});

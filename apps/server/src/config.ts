@@ -1,9 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ALERT_TYPES } from '@watchtower/protocol';
+import { ALERT_TYPES, parseDuration } from '@watchtower/protocol';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isDuration(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    // parseDuration's own message names no config key: the schema's does.
+    return false;
+  }
+}
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -101,7 +111,7 @@ export const ConfigSchema = z
                     message: z.string().min(1).optional(),
                     since: z
                       .string()
-                      .regex(/^\d+(s|m|h|d|w)?$/, { error: 'must be a duration such as 90s, 15m, 2h, 1d or 1w' })
+                      .refine(isDuration, { error: 'must be a duration such as 90s, 15m, 1h30m, 1d or 1w' })
                       .optional(),
                   })
                   .strict(),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
-import { ListAlertsResponse, PulseRequest } from '@watchtower/protocol';
+import { formatIsoTime, ListAlertsResponse, PulseRequest } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
@@ -179,9 +179,8 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       while ((await send()).didWork);
       expect(hook.to('/cache').map(kindOf)).toEqual(['heartbeat.down', 'heartbeat.recovered']);
       const message = hook.to('/cache')[1]!.body;
-      const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       expect(message.text).toContain(
-        `cache was down from ${iso(downAt - 1)} (not pulsing since ${iso(downAt - 11)}) and is pulsing again since ${iso(backAt)}`,
+        `cache was down from ${formatIsoTime(downAt - 1)} (not pulsing since ${formatIsoTime(downAt - 11)}) and is pulsing again since ${formatIsoTime(backAt)}`,
       );
       expect(message.downNotSent).toBe(true);
       expect(await alertOf('cache', 'down')).toMatchObject({ status: 'superseded', attempts: 1 });

@@ -80,7 +80,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       expect(alert!.details).toMatchObject({ nextIn: 30, last: Date.UTC(2026, 0, 1, 12) / 1000, expected: Date.UTC(2026, 0, 1, 12) / 1000 + 30 });
       const logged = await events();
       expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatchObject({ service: 'backup', level: 40, message: expect.stringContaining('has not pulsed since 2026-01-01T12:00:00.000Z') });
+      expect(logged[0]).toMatchObject({ service: 'backup', level: 40, message: expect.stringContaining('has not pulsed since 2026-01-01T12:00:00Z') });
       const heartBeat = (await (await t.call('GET', '/heartbeat/backup')).json()).heartBeat;
       expect(heartBeat).toMatchObject({ alerted: true, status: 'dead' });
     });
@@ -131,6 +131,36 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       expect(await events()).toContainEqual(
         expect.objectContaining({ service: 'backup', level: 20, message: 'Service backup is pulsing again after 2 min 5 s of silence.' }),
       );
+    });
+
+    it('words the silence in the recovery event as the recovery alert does', async () => {
+      hook.answer(200);
+      const send = createSendStep({ storage: t.storage, clock: t.clock, log: silentLogger, channels: createChannelRegistry(webhookConfig(), silentLogger) });
+      await t.call('POST', '/heartbeat', pulse('quiet', 60, 'webhook', hook.url()));
+      t.clock.advance(120);
+      await sweep();
+      await send();
+      await t.call('POST', '/heartbeat', pulse('quiet', 60, 'webhook', hook.url()));
+      await send();
+      expect(await events()).toContainEqual(expect.objectContaining({ message: 'Service quiet is pulsing again after 2 min of silence.' }));
+      const delivered = hook.received.find((r) => r.body.type === 'heartbeat.recovered' && r.body.service === 'quiet');
+      expect(delivered?.body.text).toContain('after 2 min of silence');
+    });
+
+    it('records the recovery event of each dead service that comes back in one batch, and none for the others', async () => {
+      await Promise.all(['a', 'b', 'c'].map((service) => t.call('POST', '/heartbeat', pulse(service, 5))));
+      t.clock.advance(3);
+      await t.call('POST', '/heartbeat', pulse('c', 60));
+      t.clock.advance(3);
+      expect((await sweep()).sort()).toEqual(['a', 'b']);
+      t.clock.advance(4);
+      await Promise.all(['a', 'b', 'c'].map((service) => t.call('POST', '/heartbeat', pulse(service, 60))));
+      const recoveries = (await events()).filter((event) => event.level === 20);
+      expect(recoveries.map((event) => event.message).sort()).toEqual([
+        'Service a is pulsing again after 10 s of silence.',
+        'Service b is pulsing again after 10 s of silence.',
+      ]);
+      expect((await alerts()).filter((a) => a.kind === 'recovered').map((a) => a.service).sort()).toEqual(['a', 'b']);
     });
 
     it('queues one recovery when two server processes get a pulse of the dead service at once', async () => {

@@ -45,7 +45,7 @@ describe('the health probe and failing loops', () => {
         status: 'unavailable',
         failing: [{ part: 'sweeper', since: Date.UTC(2026, 0, 1, 12) / 1000, error: 'the database disk is full' }],
       });
-      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00.000Z: the database disk is full');
+      expect(body.hint).toContain('sweeper failing since 2026-01-01T12:00:00Z: the database disk is full');
       // Public: no path, host or SQL of the error itself.
       expect(JSON.stringify(body)).not.toContain('base/16384');
 

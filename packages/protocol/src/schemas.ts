@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import { ERROR_CODES, LIMITS } from './constants.js';
 import {
   ALERT_KINDS,
   ALERT_STATUSES,
   ALERT_TYPES,
-  ERROR_CODES,
+  type AlertType,
   HEARTBEAT_STATUSES,
-  LEVELS,
   LEVEL_NAMES,
-  LIMITS,
   MAX_LEVEL,
-} from './constants.js';
+  parseLevel,
+} from './vocabulary.js';
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const CONTROL = /\p{Cc}/u;
@@ -103,7 +103,7 @@ export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMIT
 
 export const AlertTypeName = z.unknown().transform((value, ctx) => {
   if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
-    return value as (typeof ALERT_TYPES)[number];
+    return value as AlertType;
   }
   ctx.addIssue({
     code: 'custom',
@@ -137,7 +137,7 @@ export const PulseRequest = z.object({
 export type PulseRequest = z.output<typeof PulseRequest>;
 export type PulseRequestInput = {
   service: string;
-  alertType: (typeof ALERT_TYPES)[number];
+  alertType: AlertType;
   alertTarget: string;
   nextIn: number | string;
 };
@@ -151,17 +151,8 @@ export type CancelRequest = z.output<typeof CancelRequest>;
  * (`debug`, `info`, `warning`, `error`, `critical`, in any case).
  */
 export const Level = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string') {
-    const name = value.trim().toLowerCase();
-    if (name in LEVELS) return LEVELS[name as keyof typeof LEVELS];
-  }
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\+?\d+$/.test(value.trim())
-        ? Number(value.trim())
-        : Number.NaN;
-  if (Number.isInteger(number) && number >= 0 && number <= MAX_LEVEL) return number;
+  const level = parseLevel(value);
+  if (level !== undefined) return level;
   ctx.addIssue({
     code: 'custom',
     message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describe(value)}`,

@@ -17,9 +17,9 @@ describe('formatDuration', () => {
     expect(formatDuration(86_460)).toBe('1 d');
   });
 
-  it('keeps a tenth of a second for durations under one second', () => {
+  it('keeps a tenth of a second under 10 s and a hundredth under 1 s, as every part of watchtower does', () => {
     expect(formatDuration(0.5)).toBe('0.5 s');
-    expect(formatDuration(2.9)).toBe('2 s');
+    expect(formatDuration(2.9)).toBe('2.9 s');
   });
 
   it('treats negative and invalid durations as zero', () => {
@@ -32,6 +32,10 @@ describe('formatAgo and formatCountdown', () => {
   it('says just now under a second', () => {
     expect(formatAgo(0.4)).toBe('just now');
     expect(formatAgo(75)).toBe('1 min 15 s ago');
+  });
+
+  it('counts whole seconds ago, so the words do not change between ticks', () => {
+    expect(formatAgo(2.9)).toBe('2 s ago');
   });
 
   it('counts down to a deadline and then counts how overdue it is', () => {
@@ -51,8 +55,14 @@ describe('parseSince', () => {
     expect(parseSince('30')).toBe(30);
   });
 
+  it('reads every duration of the shared grammar: several units, fractions, spaces', () => {
+    expect(parseSince('1h30m')).toBe(5_400);
+    expect(parseSince('1.5h')).toBe(5_400);
+    expect(parseSince('1 h')).toBe(3_600);
+  });
+
   it('refuses anything else', () => {
-    for (const text of ['', 'h', '1y', '-1h', '1.5h', '1 h']) expect(parseSince(text)).toBeUndefined();
+    for (const text of ['', 'h', '1y', '-1h', '0', '30m1h', 'yesterday']) expect(parseSince(text)).toBeUndefined();
   });
 
   it('names the common ranges in words', () => {

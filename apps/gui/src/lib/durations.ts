@@ -1,30 +1,11 @@
-const UNITS = [
-  ['d', 86_400],
-  ['h', 3_600],
-  ['min', 60],
-  ['s', 1],
-] as const;
+import { formatDuration, parseDuration } from '@watchtower/protocol/vocabulary';
 
-/** A duration in words a person reads at a glance: at most two units, "1 min 30 s", "2 d 3 h". */
-export function formatDuration(seconds: number): string {
-  if (!(seconds > 0)) return '0 s';
-  if (seconds < 1) return `${Math.round(seconds * 10) / 10} s`;
-  let rest = Math.floor(seconds);
-  const parts: string[] = [];
-  for (const [unit, size] of UNITS) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0) parts.push(`${count} ${unit}`);
-    // The unit after the first one shown is the last: "1 h 5 min", never "1 h 5 min 3 s".
-    if (parts.length > 0 && (parts.length === 2 || count === 0)) break;
-  }
-  return parts.join(' ');
-}
+export { formatDuration };
 
-/** "12 s ago", "just now". */
+/** "12 s ago", "just now": whole seconds, so the words change once a second, not every frame. */
 export function formatAgo(seconds: number): string {
   if (seconds < 1) return 'just now';
-  return `${formatDuration(seconds)} ago`;
+  return `${formatDuration(Math.floor(seconds))} ago`;
 }
 
 /** Time left until a deadline: "in 1 min 5 s", or "overdue by 3 s" once it has passed. */
@@ -33,15 +14,14 @@ export function formatCountdown(secondsLeft: number): string {
   return `overdue by ${formatDuration(Math.floor(-secondsLeft))}`;
 }
 
-const SINCE = /^(\d+)(s|m|h|d|w)?$/;
-const SINCE_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 } as const;
-
-/** Parses a duration as the config's presets write it (90s, 15m, 2h, 1d, 1w; no unit means seconds). */
+/** Seconds of a duration as the config's presets write it (90s, 15m, 1h30m, 1d, 1w), or undefined. */
 export function parseSince(text: string): number | undefined {
-  const match = SINCE.exec(text.trim());
-  if (!match) return undefined;
-  const unit = (match[2] ?? 's') as keyof typeof SINCE_SECONDS;
-  return Number(match[1]) * SINCE_SECONDS[unit];
+  try {
+    return parseDuration(text);
+  } catch {
+    // A `since` from a URL or a preset that is not a duration is ignored, not fatal.
+    return undefined;
+  }
 }
 
 /** Words for a `since` duration: "1h" → "last hour", "2h" → "last 2 h". */

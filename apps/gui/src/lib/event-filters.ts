@@ -1,4 +1,5 @@
 import type { Event, EventsPreset } from '@watchtower/protocol';
+import { formatIsoTime } from '@watchtower/protocol/vocabulary';
 import { parseSince } from './durations.js';
 import { levelParam, parseLevel } from './levels.js';
 
@@ -33,11 +34,6 @@ function parseTime(text: string | null): number | undefined {
   return Number.isFinite(millis) ? millis / 1000 : undefined;
 }
 
-/** ISO-8601 in UTC without milliseconds when there are none: "2026-01-31T12:00:00Z". */
-export function isoTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /** Reads the filters from a query string; values that make no sense are dropped, not fatal. */
 export function filtersFromSearch(search: string): EventFilters {
   const params = new URLSearchParams(search);
@@ -70,8 +66,8 @@ export function searchFromFilters(filters: EventFilters): string {
   if (filters.since) {
     params.set('since', filters.since);
   } else {
-    if (filters.from !== undefined) params.set('from', isoTime(filters.from));
-    if (filters.to !== undefined && !filters.live) params.set('to', isoTime(filters.to));
+    if (filters.from !== undefined) params.set('from', formatIsoTime(filters.from));
+    if (filters.to !== undefined && !filters.live) params.set('to', formatIsoTime(filters.to));
   }
   if (filters.live) params.set('live', '1');
   const text = params.toString();

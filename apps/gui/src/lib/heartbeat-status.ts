@@ -1,7 +1,8 @@
 import type { Heartbeat } from '@watchtower/protocol';
+import type { HeartbeatStatus } from '@watchtower/protocol/vocabulary';
 
 /** What the board shows: the server's three states, plus "late" (alive, deadline close). */
-export type BoardStatus = 'dead' | 'late' | 'alive' | 'cancelled';
+export type BoardStatus = HeartbeatStatus | 'late';
 
 /** Dead first: what needs a person comes first. */
 export const BOARD_STATUSES: readonly BoardStatus[] = ['dead', 'late', 'alive', 'cancelled'];

@@ -1,6 +1,7 @@
+import { formatDuration } from '@watchtower/protocol';
 import { DeliveryError } from '../channels/channel.js';
 import type { ChannelRegistry } from '../channels/registry.js';
-import { formatDuration, renderAlert } from '../channels/render-alert.js';
+import { renderAlert } from '../channels/render-alert.js';
 import type { Storage } from '../db/client.js';
 import type { AlertRow } from '../db/schema.js';
 import {

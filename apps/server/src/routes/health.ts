@@ -1,4 +1,4 @@
-import type { HealthResponse } from '@watchtower/protocol';
+import { formatIsoTime, type HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -39,7 +39,7 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
       {
         result: 503,
         status: 'unavailable',
-        hint: problems.map((problem) => `${problem.part} failing since ${problem.since.toISOString()}: ${problem.error}`).join('; '),
+        hint: problems.map((problem) => `${problem.part} failing since ${formatIsoTime(problem.since)}: ${problem.error}`).join('; '),
         failing: problems.map((problem) => ({ ...problem, since: problem.since.getTime() / 1000 })),
         failedAlerts24h,
       } satisfies HealthResponse,

@@ -3,7 +3,7 @@ import type { LevelName } from '@watchtower/protocol';
 import { WatchtowerClient } from '../client.js';
 import type { Level } from '../core/client.js';
 import { WatchtowerError } from '../core/errors.js';
-import { LEVELS } from '../core/levels.js';
+import { LEVELS } from '@watchtower/protocol/vocabulary';
 import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type CommandIo, type OptionSpecs, type OptionValues } from './command.js';
 import { COMMANDS, findCommand } from './commands/index.js';
 import { escapeControls } from './format.js';

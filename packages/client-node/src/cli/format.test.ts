@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControls, formatDuration, formatEvents, formatRelative, formatTable } from './format.js';
-
-describe('formatDuration', () => {
-  it.each([
-    [0.0123, '0.01 s'],
-    [2.345, '2.3 s'],
-    [42, '42 s'],
-    [90, '1 min 30 s'],
-    [3_600, '1 h'],
-    [90_061, '1 d 1 h'],
-  ])('shows %d seconds as %j', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
-  });
-});
+import { escapeControls, formatEvents, formatRelative, formatTable } from './format.js';
 
 describe('formatRelative', () => {
   it('says "in" for the future and "ago" for the past', () => {

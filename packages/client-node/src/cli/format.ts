@@ -1,5 +1,5 @@
 import type { Event, Heartbeat } from '@watchtower/protocol';
-import { levelName } from '../core/levels.js';
+import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
 
 // C0 controls but newline and tab, DEL, C1 (a lone 0x9b starts an escape sequence too),
 // and the bidirectional overrides that reorder what is shown.
@@ -17,28 +17,6 @@ export function escapeControls(text: string): string {
   });
 }
 
-const UNITS = [
-  ['d', 86_400],
-  ['h', 3_600],
-  ['min', 60],
-  ['s', 1],
-] as const;
-
-/** `90` → `1 min 30 s`, `3600` → `1 h`, `0.25` → `0.25 s`: the two largest units. */
-export function formatDuration(seconds: number): string {
-  const total = Math.abs(seconds);
-  if (total < 10) return `${Number(total.toFixed(total < 1 ? 2 : 1))} s`;
-  let rest = Math.round(total);
-  const parts: string[] = [];
-  for (const [unit, size] of UNITS) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
-      rest %= size;
-    } else if (parts.length > 0) break;
-  }
-  return parts.join(' ');
-}
-
 /** Unix seconds as local `YYYY-MM-DD HH:MM:SS`. */
 export function formatDate(unixSeconds: number): string {
   const date = new Date(unixSeconds * 1000);
@@ -52,7 +30,7 @@ export function formatDate(unixSeconds: number): string {
 /** `in 5 min` or `3 h ago`, from `now` (Unix seconds). */
 export function formatRelative(unixSeconds: number, now: number): string {
   const delta = unixSeconds - now;
-  return delta >= 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
+  return delta >= 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
 }
 
 /** Columns padded to their widest cell; the last one is not padded. */

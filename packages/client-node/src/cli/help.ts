@@ -82,7 +82,7 @@ ${formatColumns(commands, COMMAND_COLUMN)}
 ${SETTINGS}
 ${formatOptions(MAIN_OPTIONS)}
 
-Durations: 90 or 90s (seconds), 15m, 1h, 1d.
+Durations: 90 or 90s (seconds), 15m, 1h, 1d, 1w, several units (1h30m), fractions (1.5h).
 Help of a command: watchtower <command> --help, or watchtower help <command>`;
 }
 

@@ -24,6 +24,11 @@ describe('parseDurationOption', () => {
     expect(parseDurationOption('next-in', '15m', '1h')).toBe(900);
   });
 
+  it('reads weeks and durations of several units, as the server config does', () => {
+    expect(parseDurationOption('next-in', '1w', '1h')).toBe(604_800);
+    expect(parseDurationOption('next-in', '1h30m', '1h')).toBe(5_400);
+  });
+
   it('names the option and shows an example when it is missing', () => {
     expect(() => parseDurationOption('next-in', undefined, '1h')).toThrow('--next-in is required, such as --next-in 1h');
   });

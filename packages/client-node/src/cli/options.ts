@@ -1,5 +1,4 @@
-import type { AlertType } from '@watchtower/protocol';
-import { parseDuration } from '../core/duration.js';
+import { ALERT_TYPES, type AlertType, parseDuration } from '@watchtower/protocol/vocabulary';
 
 /** A mistake on the command line: said in one line, with the fix; exit code 2. */
 export class UsageError extends Error {
@@ -17,8 +16,6 @@ export function usageErrorOf(error: unknown): unknown {
   }
   return error;
 }
-
-const ALERT_TYPES = ['pushover', 'email', 'mail', 'webhook', 'slack', 'log'] as const satisfies readonly AlertType[];
 
 /** `pushover:KEY` → the channel and its address (split at the first colon, so URLs stay whole). */
 export function parseAlert(value: string | undefined): { alertType: AlertType; alertTarget: string } {

@@ -11,7 +11,7 @@ import type {
   PulseResponse,
   ROUTES,
 } from '@watchtower/protocol';
-import { parseDuration, type Duration } from './duration.js';
+import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 import { WatchtowerError, type WatchtowerErrorDetails } from './errors.js';
 import { startHeartbeat, type HeartbeatLoop, type HeartbeatOptions } from './heartbeat.js';
 

@@ -1,6 +1,6 @@
 import type { AlertType, Heartbeat } from '@watchtower/protocol';
 import type { WatchtowerClient } from './client.js';
-import { parseDuration, type Duration } from './duration.js';
+import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 import { WatchtowerError } from './errors.js';
 
 export interface HeartbeatOptions {

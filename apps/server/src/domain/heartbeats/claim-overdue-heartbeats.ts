@@ -1,4 +1,4 @@
-import { LEVELS, type Event } from '@watchtower/protocol';
+import { formatIsoTime, LEVELS, type Event } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { recordServerEvents } from '../events/insert-events.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
@@ -31,8 +31,6 @@ const NEXT_DEADLINE = `
 select extract(epoch from min(expected_at)) * 1000 as at_ms
 from heartbeats where not alerted and not cancelled`;
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-
 export interface OverdueClaim {
   service: string;
   /** The error event recorded for the death. */
@@ -64,7 +62,7 @@ export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit 
       overdue.map((row) => ({
         service: row.service,
         level: LEVELS.error,
-        message: `Service ${row.service} has not pulsed since ${iso(row.last)} (it was expected by ${iso(row.expected)}).`,
+        message: `Service ${row.service} has not pulsed since ${formatIsoTime(row.last)} (it was expected by ${formatIsoTime(row.expected)}).`,
       })),
       now,
     );

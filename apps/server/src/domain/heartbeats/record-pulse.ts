@@ -1,9 +1,11 @@
-import { LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
-import type { Storage } from '../../db/client.js';
+import { formatDuration, LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
+import type { Query, Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { groupCommit } from '../../lib/group-commit.js';
+import { insertEvents } from '../events/insert-events.js';
+import { toEvent } from '../events/list-events.js';
 
 interface PulseRow {
   service: string;
@@ -12,11 +14,11 @@ interface PulseRow {
   next_in: number;
 }
 
-// One statement for any number of pulses, and so one transaction. Rows go in service
-// order, so concurrent batches (from other processes) lock rows in the same order and
-// cannot deadlock. A pulse re-arms a cancelled or alerted service. A service that was
-// alerted as dead (and not cancelled since) gets, in the same statement, a "recovered"
-// alert to the channel that heard of its death, and an event.
+// One statement for any number of pulses. Rows go in service order, so concurrent
+// batches (from other processes) lock rows in the same order and cannot deadlock. A pulse
+// re-arms a cancelled or alerted service. A service that was alerted as dead (and not
+// cancelled since) gets, in the same statement, a "recovered" alert to the channel that
+// heard of its death; its silence in seconds comes back for the event that says so.
 const UPSERT_PULSES = `
 with incoming as (
   -- A statement that began more than a second after it was sent (it waited for a
@@ -55,8 +57,7 @@ upserted as (
   returning h.*
 ),
 recovered as (
-  select p.service, p.alert_type, p.alert_target, p.last_at, p.expected_at, i.last_at as back,
-    floor(extract(epoch from i.last_at - p.last_at))::bigint as silent
+  select p.service, p.alert_type, p.alert_target, p.last_at, p.expected_at, i.last_at as back
   from previous p join incoming i on i.service = p.service
   where p.alerted and not p.cancelled
 ),
@@ -95,20 +96,6 @@ recovery_alerts as (
     -- service's line (the function sees that down, which this statement's snapshot does not).
     greatest(r.back, watchtower_latest_pending_down(r.service) + interval '1 microsecond')
   from recovered r
-),
-recovery_events as (
-  insert into events (service, level, message, date)
-  select r.service, ${LEVELS.info},
-    'Service ' || r.service || ' is pulsing again after ' ||
-    case
-      when r.silent < 60 then r.silent || ' s'
-      when r.silent < 3600 then (r.silent / 60) || ' min ' || (r.silent % 60) || ' s'
-      when r.silent < 86400 then (r.silent / 3600) || ' h ' || (r.silent % 3600 / 60) || ' min'
-      else (r.silent / 86400) || ' d ' || (r.silent % 86400 / 3600) || ' h'
-    end || ' of silence.',
-    r.back
-  from recovered r
-  returning id, service, level, message, extract(epoch from date) as date
 )
 select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
   h.remind_every, h.warn_before,
@@ -116,8 +103,7 @@ select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelle
   extract(epoch from h.expected_at) * 1000 as expected_at_ms,
   extract(epoch from h.snoozed_until) * 1000 as snoozed_until_ms,
   extract(epoch from h.created_at) * 1000 as created_at_ms,
-  (select json_build_object('id', e.id, 'service', e.service, 'level', e.level, 'message', e.message, 'date', e.date)
-   from recovery_events e where e.service = h.service) as recovery_event
+  (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s
 from upserted h
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
 where watchtower_write_deadline($2::timestamptz)`;
@@ -138,7 +124,8 @@ interface UpsertedRow extends Record<string, unknown> {
   expected_at_ms: string | number;
   snoozed_until_ms: string | number | null;
   created_at_ms: string | number;
-  recovery_event: Event | string | null;
+  /** Seconds of silence of a service that came back from the dead; null for the others. */
+  recovered_after_s: string | number | null;
 }
 
 function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
@@ -165,10 +152,22 @@ export interface PulseOutcome {
   recovery: Event | null;
 }
 
-function toRecoveryEvent(value: UpsertedRow['recovery_event']): Event | null {
-  if (value === null) return null;
-  const event = typeof value === 'string' ? (JSON.parse(value) as Event) : value;
-  return { ...event, id: Number(event.id), date: Number(event.date) };
+/** Records the "pulsing again" event of each service that came back, in the caller's transaction. */
+async function recordRecoveryEvents(query: Query, rows: UpsertedRow[], deadline: Date): Promise<Map<string, Event>> {
+  const back = rows.filter((row) => row.recovered_after_s !== null);
+  if (back.length === 0) return new Map();
+  const inserted = await insertEvents(
+    query,
+    back.map((row) => ({
+      service: row.service,
+      level: LEVELS.info,
+      message: `Service ${row.service} is pulsing again after ${formatDuration(Number(row.recovered_after_s))} of silence.`,
+      date: new Date(Number(row.last_at_ms)).toISOString(),
+    })),
+    // Last: past its deadline the transaction rolls back whole, the pulses with it.
+    { deadline },
+  );
+  return new Map(inserted.map(({ row }) => [row.service, toEvent(row)]));
 }
 
 export type RecordPulse = (pulse: PulseRequest) => Promise<PulseOutcome>;
@@ -179,8 +178,8 @@ export const PULSE_MAX_WAIT_MS = 4_000;
 /**
  * Records pulses: each service is alive until `nextIn` after its pulse is written (not
  * received: a write that waited on the database never starts with its deadline behind
- * it). Concurrent pulses share one upsert and one commit; each caller is answered after
- * that commit.
+ * it). Concurrent pulses share one transaction (the upsert, and the recovery events when a
+ * dead service came back) and one commit; each caller is answered after that commit.
  */
 export function createPulseRecorder(storage: Storage, clock: Clock): RecordPulse {
   const write = groupCommit(
@@ -194,18 +193,19 @@ export function createPulseRecorder(storage: Storage, clock: Clock): RecordPulse
         last_at: new Date(at).toISOString(),
         expected_at: new Date(at + pulse.next_in * 1000).toISOString(),
       }));
-      const rows = await storage.query<UpsertedRow>(UPSERT_PULSES, [
-        JSON.stringify(stamped),
-        storage.databaseTime(deadline).toISOString(),
-        storage.databaseTime(Date.now()).toISOString(),
-      ]);
-      const byService = new Map(
-        rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovery: toRecoveryEvent(row.recovery_event) }]),
-      );
-      return pulses.map((pulse) => {
-        const outcome = byService.get(pulse.service);
-        if (!outcome) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
-        return outcome;
+      const databaseDeadline = storage.databaseTime(deadline);
+      const params = [JSON.stringify(stamped), databaseDeadline.toISOString(), storage.databaseTime(Date.now()).toISOString()];
+      return storage.transaction(async (query) => {
+        const rows = await query<UpsertedRow>(UPSERT_PULSES, params);
+        const recoveries = await recordRecoveryEvents(query, rows, databaseDeadline);
+        const byService = new Map(
+          rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovery: recoveries.get(row.service) ?? null }]),
+        );
+        return pulses.map((pulse) => {
+          const outcome = byService.get(pulse.service);
+          if (!outcome) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
+          return outcome;
+        });
       });
     },
     {

@@ -1,8 +1,7 @@
-import { LEVELS } from '@watchtower/protocol';
+import { formatIsoTime, LEVELS } from '@watchtower/protocol';
 import type { Query } from '../../db/client.js';
 import { recordServerEvents } from '../events/insert-events.js';
 
-const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Why pulses may have gone unheard for a while. */
 export type UnheardCause = 'restart' | 'outage' | 'clock';
@@ -31,7 +30,7 @@ export async function graceUnheardTime(
      returning service, extract(epoch from expected_at) * 1000 as expected_ms`,
     [from.toISOString(), to.toISOString()],
   );
-  const span = `${iso(from)} to ${iso(to)}`;
+  const span = `${formatIsoTime(from)} to ${formatIsoTime(to)}`;
   const happened = WHAT_HAPPENED[cause];
   await recordServerEvents(
     query,
@@ -45,7 +44,7 @@ export async function graceUnheardTime(
       ...graced.map((row) => ({
         service: row.service,
         level: LEVELS.warning,
-        message: `Its pulses may have gone unheard while ${happened} (${span}), so it has until ${iso(new Date(Number(row.expected_ms)))} to pulse before it is called dead.`,
+        message: `Its pulses may have gone unheard while ${happened} (${span}), so it has until ${formatIsoTime(new Date(Number(row.expected_ms)))} to pulse before it is called dead.`,
       })),
     ],
     to,

@@ -8,7 +8,7 @@ export const pulse = defineCommand({
   description: `Records a pulse: <service> is alive and pulses again within --next-in. If it does not,
 the server alerts TARGET through TYPE.`,
   options: {
-    'next-in': { type: 'duration', required: true, example: '1h', help: 'the longest silence before an alert: 90, 90s, 15m, 1h, 1d' },
+    'next-in': { type: 'duration', required: true, example: '1h', help: 'the longest silence before an alert: 90, 90s, 15m, 1h30m, 1d' },
     alert: {
       type: 'alert',
       help: 'where the alert goes: pushover:USER_KEY, email:ops@example.com,\nwebhook:https://…, slack:https://hooks.slack.com/…, log:LABEL',

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { LIMITS } from '@watchtower/protocol';
 import { defineCommand } from '../command.js';
 import { keepHead, keepTail } from '../cut-text.js';
-import { formatDuration } from '../format.js';
+import { formatDuration } from '@watchtower/protocol/vocabulary';
 import { UsageError } from '../options.js';
 import { runJob, type JobResult } from '../run-job.js';
 

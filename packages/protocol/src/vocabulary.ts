@@ -1,0 +1,158 @@
+// The words every part of watchtower shares: levels, channels, statuses, durations and
+// times. No zod here: browsers and the dashboard import this module on its own.
+
+/** Event level names and their numbers. A level is stored and returned as the number. */
+export const LEVELS = {
+  debug: 10,
+  info: 20,
+  warning: 30,
+  error: 40,
+  critical: 50,
+} as const;
+
+export type LevelName = keyof typeof LEVELS;
+
+/** Level names in increasing severity. */
+export const LEVEL_NAMES = Object.keys(LEVELS) as LevelName[];
+
+/** The highest level number accepted (levels are stored as 32-bit integers). */
+export const MAX_LEVEL = 2_147_483_647;
+
+/** The name of a level number (`40` → `error`), or undefined when it has none. */
+export function findLevelName(level: number): LevelName | undefined {
+  return LEVEL_NAMES.find((name) => LEVELS[name] === level);
+}
+
+/** The name of a level number (`40` → `error`), or the number as text when it has none (`35` → `35`). */
+export function levelName(level: number): string {
+  return findLevelName(level) ?? String(level);
+}
+
+/**
+ * Reads a level: a whole number from 0 to MAX_LEVEL (a number, or text holding one) or a
+ * level name in any case. Answers undefined for anything else.
+ */
+export function parseLevel(value: unknown): number | undefined {
+  let number = Number.NaN;
+  if (typeof value === 'number') number = value;
+  else if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (Object.hasOwn(LEVELS, text)) return LEVELS[text as LevelName];
+    if (/^\+?\d+$/.test(text)) number = Number(text);
+  }
+  return Number.isInteger(number) && number >= 0 && number <= MAX_LEVEL ? number : undefined;
+}
+
+/** Alert channels a heartbeat may name in `alertType` (`mail` is an alias of `email`). */
+export const ALERT_TYPES = ['pushover', 'email', 'mail', 'webhook', 'slack', 'log'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** Why an alert was raised. */
+export const ALERT_KINDS = ['down', 'recovered', 'event'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * Where an alert's delivery stands: waiting (or retrying), delivered, given up (after the
+ * retry window, or at once when the provider refused for good), or not sent because the
+ * service recovered first and the recovery alert said both.
+ */
+export const ALERT_STATUSES = ['pending', 'sent', 'failed', 'superseded'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** What the server reports about a heartbeat. */
+export const HEARTBEAT_STATUSES = ['alive', 'dead', 'cancelled'] as const;
+export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
+
+/**
+ * Seconds as a number, or text: `90` or `90s` (seconds), `15m`, `1h`, `1d`, `1w`, or
+ * several units from the largest down (`1h30m`, `1d 12h`); fractions allowed (`1.5h`).
+ */
+export type Duration = number | string;
+
+const DURATION_UNITS: Record<string, { seconds: number; rank: number }> = {
+  w: { seconds: 604_800, rank: 5 },
+  d: { seconds: 86_400, rank: 4 },
+  h: { seconds: 3_600, rank: 3 },
+  m: { seconds: 60, rank: 2 },
+  min: { seconds: 60, rank: 2 },
+  s: { seconds: 1, rank: 1 },
+};
+const AMOUNT = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
+const PLAIN_SECONDS = new RegExp(`^${AMOUNT}$`);
+const DURATION_PART = new RegExp(`${AMOUNT}\\s*(min|[wdhms])\\s*`, 'iy');
+const DURATION_EXAMPLES = '90, 90s, 15m, 1h30m, 1.5h, 1d or 1w';
+
+/** Seconds of a duration text, or a reason it is not one. */
+function readDuration(text: string): number | { reason: string } {
+  if (PLAIN_SECONDS.test(text)) return Number(text);
+  let total = 0;
+  let lastRank = Number.POSITIVE_INFINITY;
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const match = DURATION_PART.exec(text);
+    if (!match) return { reason: '' };
+    const unit = DURATION_UNITS[match[2]!.toLowerCase()]!;
+    if (unit.rank >= lastRank) return { reason: ' (units go from the largest to the smallest, each once)' };
+    lastRank = unit.rank;
+    total += Number(match[1]) * unit.seconds;
+  }
+  if (lastRank === Number.POSITIVE_INFINITY) return { reason: '' };
+  // 1.1h is 3960 s, not 3960.0000000000005: sums are kept to the microsecond.
+  return Math.round(total * 1e6) / 1e6;
+}
+
+/**
+ * Reads a duration as seconds: a number, or text such as `90`, `90s`, `15m`, `1h30m`,
+ * `1.5h`, `1d`, `1w` (any case, spaces allowed between parts). Throws a RangeError naming
+ * `field` when it is not a positive duration.
+ */
+export function parseDuration(value: Duration, field = 'duration'): number {
+  let seconds = Number.NaN;
+  let reason = '';
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string') {
+    const read = readDuration(value.trim());
+    if (typeof read === 'number') seconds = read;
+    else reason = read.reason;
+  }
+  if (Number.isFinite(seconds) && seconds > 0) return seconds;
+  throw new RangeError(
+    `${field} must be a positive number of seconds or a duration such as ${DURATION_EXAMPLES}; received ${JSON.stringify(value)}${reason}`,
+  );
+}
+
+const SPOKEN_UNITS = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['min', 60],
+  ['s', 1],
+] as const;
+
+/**
+ * A span of seconds in words, as a person reads it at a glance: the largest unit and the
+ * next one when it is not zero ("2 min", "2 h 5 min", "1 d 3 h", "45 s"); under 10 s to a
+ * tenth ("2.3 s"), under 1 s to a hundredth ("0.25 s"). Longer spans count whole seconds
+ * (rounded), and the smaller unit shown is cut, not rounded: 7_199 s is "1 h 59 min".
+ * Negative, zero and invalid spans are "0 s".
+ */
+export function formatDuration(seconds: number): string {
+  if (!(seconds > 0) || !Number.isFinite(seconds)) return '0 s';
+  if (seconds < 10) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
+  const whole = Math.round(seconds);
+  const index = SPOKEN_UNITS.findIndex(([, size]) => whole >= size);
+  const [unit, size] = SPOKEN_UNITS[index]!;
+  const first = `${Math.floor(whole / size)} ${unit}`;
+  const next = SPOKEN_UNITS[index + 1];
+  if (!next) return first;
+  const count = Math.floor((whole % size) / next[1]);
+  return count > 0 ? `${first} ${count} ${next[0]}` : first;
+}
+
+/**
+ * A point in time as ISO-8601 in UTC to the second, "2026-01-31T12:00:00Z", from a Date
+ * or Unix seconds. Milliseconds are dropped, not rounded.
+ */
+export function formatIsoTime(at: Date | number): string {
+  const date = typeof at === 'number' ? new Date(Math.floor(at) * 1000) : at;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
