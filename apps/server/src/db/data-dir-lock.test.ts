@@ -191,6 +191,10 @@ describe('the data-folder lock', () => {
       steal: (path: string) => {
         rmSync(path, { recursive: true });
         mkdirSync(path);
+        // Its owner's time: a file system that keeps whole seconds could otherwise show
+        // the same mtime as the holder's last refresh.
+        const theirs = new Date(Date.now() + 5_000);
+        utimesSync(path, theirs, theirs);
       },
     },
   ])('tells its holder at once when $what', async ({ steal }) => {
