@@ -81,21 +81,9 @@ export type SendStep = (() => Promise<StepResult>) & {
   drain(): Promise<void>;
 };
 
-/**
- * One step of the sender: claims due alerts and delivers them. With `background`, a step
- * starts deliveries without waiting for them (a slow provider holds up no other alert) and
- * `onSettled` is called as each ends; without it, a step waits for its deliveries.
- */
-export function createSendStep({
-  storage,
-  clock,
-  log,
-  channels,
-  feed,
-  background,
-  deliveryDeadlineMs = DELIVERY_DEADLINE_MS,
-  eventRate = EVENT_ALERT_RATE,
-}: {
+type Fields = Record<string, unknown>;
+
+export interface SenderOptions {
   storage: Storage;
   clock: Clock;
   log: Logger;
@@ -104,26 +92,39 @@ export function createSendStep({
   background?: { onSettled: () => void };
   deliveryDeadlineMs?: number;
   eventRate?: { limit: number; windowMs: number };
-}): SendStep {
-  const announce = (row: AlertRow) => feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
+}
+
+/** The sender's state between steps: the deliveries in hand and the event alerts' rate. */
+class Sender {
   // By alert id: an alert stays here until its outcome is written, and is not claimed again meanwhile.
-  const inFlight = new Map<string, { event: boolean; done: Promise<void> }>();
-  const eventWindow = createRateWindow(eventRate);
+  readonly inFlight = new Map<string, { event: boolean; done: Promise<void> }>();
+  private readonly eventWindow: ReturnType<typeof createRateWindow>;
+  private readonly deliveryDeadlineMs: number;
+  private readonly eventRate: { limit: number; windowMs: number };
+
+  constructor(private readonly options: SenderOptions) {
+    this.deliveryDeadlineMs = options.deliveryDeadlineMs ?? DELIVERY_DEADLINE_MS;
+    this.eventRate = options.eventRate ?? EVENT_ALERT_RATE;
+    this.eventWindow = createRateWindow(this.eventRate);
+  }
+
+  private announce(row: AlertRow): void {
+    this.options.feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
+  }
 
   /** Delivers within one deadline; the channel's own time-out never runs past it. */
-  async function send(alert: AlertRow): Promise<void> {
+  private async send(alert: AlertRow): Promise<void> {
+    const { channels, log } = this.options;
     const channel = channels.get(alert.channel);
     if (!channel) throw new Error(`no channel named ${alert.channel}`);
     const missing = channel.missingConfig();
     if (missing) throw new Error(missing);
-    const context = { ...channels.context, timeoutMs: Math.min(channels.context.timeoutMs, deliveryDeadlineMs) };
+    const deadlineMs = this.deliveryDeadlineMs;
+    const context = { ...channels.context, timeoutMs: Math.min(channels.context.timeoutMs, deadlineMs) };
     const delivery = channel.deliver(alert, renderAlert(alert), context);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new DeliveryError(`no outcome within ${deliveryDeadlineMs / 1000} s`)),
-        deliveryDeadlineMs,
-      );
+      timer = setTimeout(() => reject(new DeliveryError(`no outcome within ${deadlineMs / 1000} s`)), deadlineMs);
     });
     try {
       await Promise.race([delivery, deadline]);
@@ -134,15 +135,14 @@ export function createSendStep({
     }
   }
 
-  type Fields = Record<string, unknown>;
-
   /** The provider took it: only the record is retried, never the delivery. */
-  async function recordSent(claim: ClaimedAlert, at: Date, fields: Fields): Promise<void> {
+  private async recordSent(claim: ClaimedAlert, at: Date, fields: Fields): Promise<void> {
+    const { storage, log } = this.options;
     for (let attempt = 0; ; attempt += 1) {
       try {
         const row = await markAlertSent(storage, claim, at);
         if (row) {
-          announce(row);
+          this.announce(row);
           log.info(fields, 'alert.sent');
         } else {
           // Delivered, but the lease ran out and another sender holds the alert now.
@@ -161,7 +161,8 @@ export function createSendStep({
     }
   }
 
-  async function recordFailure(claim: ClaimedAlert, error: unknown, fields: Fields): Promise<void> {
+  private async recordFailure(claim: ClaimedAlert, error: unknown, fields: Fields): Promise<void> {
+    const { storage, clock, log, feed } = this.options;
     const now = clock.now();
     const permanent = error instanceof DeliveryError && error.permanent;
     const retryAt = permanent ? null : retryTime(claim.alert, now);
@@ -172,7 +173,7 @@ export function createSendStep({
         log.warn({ ...fields, outcome: 'failed', error: reason }, 'alert.claim_lost');
         return;
       }
-      announce(outcome.alert);
+      this.announce(outcome.alert);
       if (outcome.event) feed?.publish([{ type: 'event', event: outcome.event }]);
     } catch (recordError) {
       // The lease runs out and the alert is claimed again: nothing is lost.
@@ -181,32 +182,33 @@ export function createSendStep({
     log[retryAt ? 'warn' : 'error']({ ...fields, error: reason, retry_at: retryAt }, retryAt ? 'alert.retry' : 'alert.failed');
   }
 
-  async function deliver(claim: ClaimedAlert): Promise<void> {
+  private async deliver(claim: ClaimedAlert): Promise<void> {
     const { alert } = claim;
     const fields = { alert_id: alert.id, kind: alert.kind, service: alert.service, channel: alert.channel, attempt: alert.attempts };
     try {
-      await send(alert);
+      await this.send(alert);
     } catch (error) {
-      await recordFailure(claim, error, fields);
+      await this.recordFailure(claim, error, fields);
       return;
     }
-    await recordSent(claim, clock.now(), fields);
+    await this.recordSent(claim, this.options.clock.now(), fields);
   }
 
   /** Event alerts within their channel's rate; the others go back to the queue, due when it has room. */
-  async function admitEvents(claims: ClaimedAlert[], now: Date): Promise<ClaimedAlert[]> {
+  private async admitEvents(claims: ClaimedAlert[], now: Date): Promise<ClaimedAlert[]> {
+    const { storage, log } = this.options;
     const admitted: ClaimedAlert[] = [];
     const held = new Map<string, ClaimedAlert[]>();
     for (const claim of claims) {
       const channel = claim.alert.channel;
-      if (eventWindow.take(channel, now.getTime())) admitted.push(claim);
+      if (this.eventWindow.take(channel, now.getTime())) admitted.push(claim);
       else held.set(channel, [...(held.get(channel) ?? []), claim]);
     }
     for (const [channel, over] of held) {
-      const until = eventWindow.freeAt(channel, now.getTime());
+      const until = this.eventWindow.freeAt(channel, now.getTime());
       try {
         const deferred = await deferEventAlerts(storage, channel, over, now, until);
-        log.warn({ channel, deferred, until, limit: eventRate.limit, window_ms: eventRate.windowMs }, 'alert.deferred');
+        log.warn({ channel, deferred, until, limit: this.eventRate.limit, window_ms: this.eventRate.windowMs }, 'alert.deferred');
       } catch (error) {
         // Still claimed: they come back when their lease runs out.
         log.error({ channel, err: error }, 'could not defer event alerts over the rate');
@@ -215,38 +217,48 @@ export function createSendStep({
     return admitted;
   }
 
-  function start(claim: ClaimedAlert): Promise<void> {
-    const done = deliver(claim).finally(() => {
-      inFlight.delete(claim.alert.id);
-      background?.onSettled();
+  private start(claim: ClaimedAlert): Promise<void> {
+    const done = this.deliver(claim).finally(() => {
+      this.inFlight.delete(claim.alert.id);
+      this.options.background?.onSettled();
     });
-    inFlight.set(claim.alert.id, { event: claim.alert.kind === 'event', done });
+    this.inFlight.set(claim.alert.id, { event: claim.alert.kind === 'event', done });
     return done;
   }
 
-  const step = async (): Promise<StepResult> => {
-    const room = background ? MAX_IN_FLIGHT - inFlight.size : MAX_IN_FLIGHT;
+  async step(): Promise<StepResult> {
+    const { storage, clock, background } = this.options;
+    const room = background ? MAX_IN_FLIGHT - this.inFlight.size : MAX_IN_FLIGHT;
     if (room <= 0) return { didWork: false };
     const now = clock.now();
-    const exclude = [...inFlight.keys()];
+    const exclude = [...this.inFlight.keys()];
     // Deaths and recoveries first; event alerts only with the room they leave.
     const urgent = await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, room, { events: false, exclude });
-    const eventsInFlight = [...inFlight.values()].filter((entry) => entry.event).length;
-    const deliveries = urgent.map(start);
+    const eventsInFlight = [...this.inFlight.values()].filter((entry) => entry.event).length;
+    const deliveries = urgent.map((claim) => this.start(claim));
     const eventRoom = Math.min(room - urgent.length, MAX_EVENTS_IN_FLIGHT - eventsInFlight);
     const events = eventRoom > 0 ? await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, eventRoom, { events: true, exclude }) : [];
-    deliveries.push(...(await admitEvents(events, now)).map(start));
+    deliveries.push(...(await this.admitEvents(events, now)).map((claim) => this.start(claim)));
     if (urgent.length === 0 && events.length === 0) {
       // With no room for event alerts, their due times are no reason to wake: a settled one wakes the loop.
-      const wakeAt = await nextAlertDue(storage, { events: eventRoom > 0 ? undefined : false, exclude: [...inFlight.keys()] });
+      const wakeAt = await nextAlertDue(storage, { events: eventRoom > 0 ? undefined : false, exclude: [...this.inFlight.keys()] });
       return { didWork: false, wakeAt };
     }
     if (!background) await Promise.all(deliveries);
     return { didWork: true };
-  };
-  return Object.assign(step, {
-    drain: async () => {
-      await Promise.all([...inFlight.values()].map((entry) => entry.done));
-    },
-  });
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all([...this.inFlight.values()].map((entry) => entry.done));
+  }
+}
+
+/**
+ * One step of the sender: claims due alerts and delivers them. With `background`, a step
+ * starts deliveries without waiting for them (a slow provider holds up no other alert) and
+ * `onSettled` is called as each ends; without it, a step waits for its deliveries.
+ */
+export function createSendStep(options: SenderOptions): SendStep {
+  const sender = new Sender(options);
+  return Object.assign(() => sender.step(), { drain: () => sender.drain() });
 }
