@@ -3,17 +3,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event, Heartbeat } from '@watchtower/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
-import {
-  cleanUpServers,
-  httpsGet,
-  PASSWORD,
-  spawnServer,
-  startServer,
-  temporaryFolder,
-  waitForExit,
-  type ServerProcess,
-} from './support/server-process.js';
+import { cleanUpServers, createTestDatabase, httpsGet, PASSWORD, type ServerProcess, spawnServer, startServer, temporaryFolder, waitForExit } from '@watchtower/test-support';
+import { DATABASE_KINDS } from './support/databases.js';
 
 // Each case starts the built server (dist/main.js) as a child process, as an operator would.
 
