@@ -199,3 +199,20 @@ export async function cleanUpServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop('SIGKILL')));
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
+
+/** Calls the API of a started server with the password (or the one given), JSON-encoding `body`. */
+export async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  password = PASSWORD,
+): Promise<Response> {
+  const headers: Record<string, string> = { password };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
