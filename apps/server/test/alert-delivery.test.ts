@@ -1,9 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AlertDelivery, Event, Heartbeat } from '@watchtower/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from './support/databases.js';
-import { startFakeProviders, type FakeProviders, type RecordedRequest } from './support/fake-providers.js';
-import { cleanUpServers, PASSWORD, startServer, temporaryFolder, type ServerProcess } from './support/server-process.js';
+import { cleanUpServers, createTestDatabase, type FakeProviders, PASSWORD, type RecordedRequest, type ServerProcess, startFakeProviders, startServer, temporaryFolder } from '@watchtower/test-support';
+import { DATABASE_KINDS, type DatabaseKind } from './support/databases.js';
 
 // End to end: the built server (dist/main.js) runs as a child process and delivers its
 // alerts over real HTTP to local fakes of Pushover, Resend, Slack and a webhook receiver.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
-import { cleanUpServers, startServer, temporaryFolder } from './support/server-process.js';
+import { cleanUpServers, createTestDatabase, startServer, temporaryFolder } from '@watchtower/test-support';
+import { DATABASE_KINDS } from './support/databases.js';
 import {
   checkDurability,
   describeFailures,

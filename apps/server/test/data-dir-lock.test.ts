@@ -2,15 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanUpServers,
-  freePort,
-  PASSWORD,
-  SERVER_ENTRY,
-  startServer,
-  temporaryFolder,
-  waitForExit,
-} from './support/server-process.js';
+import { cleanUpServers, freePort, PASSWORD, SERVER_ENTRY, startServer, temporaryFolder, waitForExit } from '@watchtower/test-support';
 
 // The built server (dist/main.js) as a process, on a PGlite data folder that a second
 // process must never open at the same time.

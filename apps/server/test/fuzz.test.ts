@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '@watchtower/test-support';
 import { presentedSecret } from '../src/http/auth.js';
 import { STATUS_OF } from '../src/http/errors.js';
 import { answerClientErrors } from '../src/http/client-errors.js';
@@ -28,7 +29,6 @@ import {
   YEAR_10000_MS,
   type RawAnswer,
 } from './support/fuzz-requests.js';
-import { freePort } from './support/server-process.js';
 import { PASSWORD, useTestApp, type TestApp } from './support/test-app.js';
 
 // Property-based fuzzing of every route of ROUTES (and of paths near them). A failure

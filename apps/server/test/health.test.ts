@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@watchtower/test-support';
 import { createApp } from '../src/app.js';
 import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
@@ -11,7 +12,6 @@ import { createSweepStep } from '../src/jobs/sweeper.js';
 import { createLocalChangeFeed } from '../src/feed/change-feed.js';
 import { ManualClock, systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { createTestDatabase } from './support/databases.js';
 import { PASSWORD } from './support/test-app.js';
 
 const config = () => ({ ...ConfigSchema.parse({}), password: PASSWORD });

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import postgres from 'postgres';
 import type { StreamChange } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@watchtower/test-support';
 import { createApp } from '../src/app.js';
 import { ConfigSchema } from '../src/config.js';
 import { createNotifyChangeFeed } from '../src/feed/notify-feed.js';
@@ -11,7 +12,7 @@ import { createSweepStep } from '../src/jobs/sweeper.js';
 import { createLocalChangeFeed, type ChangeFeed } from '../src/feed/change-feed.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { createTestDatabase, createTestStorage } from './support/databases.js';
+import { createTestStorage } from './support/databases.js';
 import { PASSWORD } from './support/test-app.js';
 import type { Storage } from '../src/db/client.js';
 

@@ -1,18 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
-import { freePort } from '../../../server/test/support/server-process.js';
+import { cleanUpServers, createTestDatabase, SERVER_ENTRY, startServer as startServerProcess, temporaryFolder } from '@watchtower/test-support';
 
 /** The built server, as `npm start` runs it; it serves the built dashboard (apps/gui/dist) at /gui. */
-export const SERVER_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../server/dist/main.js');
+export { SERVER_ENTRY };
 export const GUI_INDEX = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.html');
 export const PASSWORD = 'dashboard-test-password';
-
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface Server {
   readonly url: string;
@@ -36,7 +30,6 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-const folders: string[] = [];
 const databases: Array<() => Promise<void>> = [];
 
 /**
@@ -44,27 +37,9 @@ const databases: Array<() => Promise<void>> = [];
  * PostgreSQL starts in a second; PGlite creates its cluster first, which takes several.
  */
 export async function createDatabase(): Promise<string> {
-  const name = `watchtower_gui_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } catch (error) {
-    await admin.end();
-    throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is needed by these tests and did not answer: ${(error as Error).message}`);
-  }
-  databases.push(async () => {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  });
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function folder(prefix: string): string {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(path);
-  return path;
+  const database = await createTestDatabase('watchtower_gui');
+  databases.push(database.drop);
+  return database.url;
 }
 
 /** Starts the built server on loopback with the embedded database, and waits for /healthz. */
@@ -72,20 +47,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   for (const file of [SERVER_ENTRY, GUI_INDEX]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first (node scripts/workspace.mjs build)`);
   }
-  const port = options.port ?? (await freePort());
-  const dataDir = options.dataDir ?? folder('watchtower-gui-data-');
-  const cwd = folder('watchtower-gui-cwd-');
-  const env: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    WATCHTOWER_PASSWORD: PASSWORD,
-    WATCHTOWER_DATA_DIR: dataDir,
-  };
-  for (const name of ['PATH', 'HOME', 'TMPDIR']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const dataDir = options.dataDir ?? temporaryFolder('watchtower-gui-data-');
+  const cwd = temporaryFolder('watchtower-gui-cwd-');
+  const env: Record<string, string> = { WATCHTOWER_PASSWORD: PASSWORD, WATCHTOWER_DATA_DIR: dataDir };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   Object.assign(env, options.env ?? {});
   if (options.config !== undefined) {
@@ -93,46 +57,23 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     writeFileSync(file, JSON.stringify(options.config));
     env.WATCHTOWER_CONFIG = file;
   }
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((done) => child.once('close', () => done()));
-  let gone = false;
-  void exited.then(() => (gone = true));
-
-  const stop = async () => {
-    if (!gone) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  const server = await startServerProcess({ port: options.port, cwd, env });
+  return {
+    url: server.url,
+    port: server.port,
+    dataDir,
+    databaseUrl: options.databaseUrl,
+    output: () => server.stdout() + server.stderr(),
+    stop: async () => {
+      await server.stop();
+    },
   };
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`the server exited at start:\n${output}`);
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      if (response.status === 200) return { url, port, dataDir, databaseUrl: options.databaseUrl, output: () => output, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
-  await stop();
-  throw new Error(`the server did not answer /healthz within 30 s:\n${output}`);
 }
 
 /** Drops the databases and removes the folders of this file's servers (stop them first). */
 export async function cleanUp(): Promise<void> {
   for (const drop of databases.splice(0)) await drop();
-  for (const path of folders.splice(0)) rmSync(path, { recursive: true, force: true });
+  await cleanUpServers();
 }
 
 /** Calls the API as a service would. */

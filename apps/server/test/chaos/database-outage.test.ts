@@ -1,8 +1,6 @@
 import type { AlertDelivery } from '@watchtower/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/databases.js';
-import { cleanUpServers, PASSWORD, startServer, type Exit, type ServerProcess } from '../support/server-process.js';
-import { startTcpProxy, type CutMode, type TcpProxy } from '../support/tcp-proxy.js';
+import { cleanUpServers, createTestDatabase, type CutMode, type Exit, PASSWORD, type ServerProcess, startServer, startTcpProxy, type TcpProxy } from '@watchtower/test-support';
 
 // The built server talks to PostgreSQL through a proxy that the test cuts for 10 s while
 // clients keep pulsing, as real ones do: every second, again every 500 ms after a failure.

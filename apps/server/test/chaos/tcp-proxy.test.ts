@@ -1,7 +1,6 @@
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../support/databases.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy, TEST_DATABASE_URL } from '@watchtower/test-support';
 
 // The proxy the outage tests put between the server and PostgreSQL, checked with a plain client.
 

@@ -1,4 +1,4 @@
-import { PASSWORD, spawnServer, type Exit, type ServerOptions, type ServerProcess } from './server-process.js';
+import { PASSWORD, spawnServer, type Exit, type ServerOptions, type ServerProcess } from '@watchtower/test-support';
 
 /** A pulse the server answered 200: the service and the `last` of its answer. */
 export interface AcknowledgedPulse {

@@ -1,5 +1,5 @@
-// The built server as a process on loopback, from the server's own test support.
-import { PASSWORD } from '../../../../apps/server/test/support/server-process.js';
+// The built server as a process on loopback, from the shared test support.
+import { PASSWORD } from '@watchtower/test-support';
 
 export {
   cleanUpServers,
@@ -7,7 +7,7 @@ export {
   PASSWORD,
   startServer,
   type ServerProcess,
-} from '../../../../apps/server/test/support/server-process.js';
+} from '@watchtower/test-support';
 
 /** Calls the server directly, for assertions from its side. */
 // `any`: each test checks the shape of the answer it reads.

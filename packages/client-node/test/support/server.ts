@@ -1,5 +1,5 @@
-// The built server as a process on loopback, from the server's own test support.
-import { PASSWORD, spawnServer, type ServerProcess } from '../../../../apps/server/test/support/server-process.js';
+// The built server as a process on loopback, from the shared test support.
+import { PASSWORD, startServer, type ServerProcess } from '@watchtower/test-support';
 
 export {
   cleanUpServers,
@@ -8,7 +8,7 @@ export {
   startServer,
   temporaryFolder,
   type ServerProcess,
-} from '../../../../apps/server/test/support/server-process.js';
+} from '@watchtower/test-support';
 
 /** Calls the server directly (not through the client under test), for assertions from its side. */
 // `any`: each test checks the shape of the answer it reads.
@@ -24,20 +24,7 @@ export async function api(url: string, path: string, init: RequestInit = {}): Pr
  * address, as a restart does), and waits for /healthz.
  */
 export async function startServerAt(port: number, dataDir: string, ms = 30_000): Promise<ServerProcess> {
-  const server = await spawnServer({ env: { PORT: String(port), WATCHTOWER_DATA_DIR: dataDir } });
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited at start:\n${server.stderr()}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return server;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
-  await server.stop('SIGKILL');
-  throw new Error(`the server on port ${port} did not answer /healthz within ${ms} ms:\n${server.stderr()}`);
+  return startServer({ port, env: { WATCHTOWER_DATA_DIR: dataDir } }, ms);
 }
 
 /** Waits until `check` answers true, polling; fails after `ms`. */

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built server, as `npm start` runs it. */
-export const SERVER_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
+export const SERVER_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../apps/server/dist/main.js');
 
 export const PASSWORD = 'process-test-password';
 
@@ -39,6 +39,8 @@ export interface ServerOptions {
   /** The process's working folder: a fresh empty one unless given, so no stray config/config.json is read. */
   cwd?: string;
   tls?: boolean;
+  /** A given port (to start again at the same address, as a restart does); a free one unless given. */
+  port?: number;
 }
 
 const running = new Set<ServerProcess>();
@@ -76,7 +78,7 @@ export async function spawnServer(options: ServerOptions = {}): Promise<ServerPr
   if (!existsSync(SERVER_ENTRY)) {
     throw new Error(`${SERVER_ENTRY} is missing: build the server first (node scripts/workspace.mjs build)`);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR']) {
     const value = process.env[name];
@@ -196,4 +198,21 @@ export async function startServer(options: ServerOptions = {}, ms = 30_000): Pro
 export async function cleanUpServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop('SIGKILL')));
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+/** Calls the API of a started server with the password (or the one given), JSON-encoding `body`. */
+export async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  password = PASSWORD,
+): Promise<Response> {
+  const headers: Record<string, string> = { password };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }

@@ -1,39 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event, Heartbeat } from '@watchtower/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
-import {
-  cleanUpServers,
-  httpsGet,
-  PASSWORD,
-  spawnServer,
-  startServer,
-  temporaryFolder,
-  waitForExit,
-  type ServerProcess,
-} from './support/server-process.js';
+import { call, cleanUpServers, createTestDatabase, type ServerProcess, startServer, temporaryFolder } from '@watchtower/test-support';
+import { DATABASE_KINDS } from './support/databases.js';
 
 // Each case starts the built server (dist/main.js) as a child process, as an operator would.
 
 afterEach(cleanUpServers);
-
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-  password = PASSWORD,
-): Promise<Response> {
-  const headers: Record<string, string> = { password };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 /** The fields of a heartbeat that must survive a restart unchanged. */
 const storedHeartbeat = (hb: Heartbeat) => ({
@@ -161,97 +135,4 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
     expectDeadlinesKept(stored.heartBeats, heartBeats, Date.now() / 1000);
     expect(stored.events.map(storedEvent)).toEqual(expect.arrayContaining(events.map(storedEvent)));
   }, 120_000);
-});
-
-describe('the generated password', () => {
-  const noPassword = (dataDir: string) => ({ WATCHTOWER_PASSWORD: undefined, WATCHTOWER_DATA_DIR: dataDir });
-
-  it('is printed on the first start and stored in the data folder for the owner alone', async () => {
-    const dataDir = temporaryFolder('watchtower-data-');
-    const server = await startServer({ env: noPassword(dataDir) });
-    const file = join(dataDir, 'password');
-    const password = readFileSync(file, 'utf8').trim();
-    expect(password.length).toBeGreaterThanOrEqual(16);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(server.stdout().split(password).length - 1).toBe(1);
-  });
-
-  it('is accepted by the API, and a wrong one is refused with 401', async () => {
-    const dataDir = temporaryFolder('watchtower-data-');
-    const server = await startServer({ env: noPassword(dataDir) });
-    const password = readFileSync(join(dataDir, 'password'), 'utf8').trim();
-
-    const right = await call(server, 'GET', '/heartbeats', undefined, password);
-    expect(right.status).toBe(200);
-    expect(await right.json()).toEqual({ result: 200, heartBeats: [] });
-
-    const wrong = await call(server, 'GET', '/heartbeats', undefined, `${password}x`);
-    expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toMatchObject({ result: 401, code: 'UNAUTHORIZED' });
-  });
-
-  it('is not printed again on the next start, which accepts the same password', async () => {
-    const dataDir = temporaryFolder('watchtower-data-');
-    const first = await startServer({ env: noPassword(dataDir) });
-    const password = readFileSync(join(dataDir, 'password'), 'utf8').trim();
-    expect(first.stdout()).toContain(password);
-    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-
-    const second = await startServer({ env: noPassword(dataDir) });
-    expect(second.stdout()).not.toContain(password);
-    expect(readFileSync(join(dataDir, 'password'), 'utf8').trim()).toBe(password);
-    expect((await call(second, 'GET', '/heartbeats', undefined, password)).status).toBe(200);
-  });
-});
-
-describe('a configuration error', () => {
-  const configFile = (content: string) => {
-    const file = join(temporaryFolder('watchtower-config-'), 'config.json');
-    writeFileSync(file, content);
-    return file;
-  };
-
-  it.each([
-    { problem: 'PORT=abc', key: 'PORT', env: () => ({ PORT: 'abc' }) },
-    { problem: 'LOG_LEVEL=loud', key: 'LOG_LEVEL', env: () => ({ LOG_LEVEL: 'loud' }) },
-    {
-      problem: 'an unknown key in the config file',
-      key: 'server.prot',
-      env: () => ({ WATCHTOWER_CONFIG: configFile('{"server":{"prot":1}}') }),
-    },
-    {
-      problem: 'a missing WATCHTOWER_CONFIG file',
-      key: 'WATCHTOWER_CONFIG',
-      env: () => ({ WATCHTOWER_CONFIG: join(temporaryFolder('watchtower-config-'), 'missing.json') }),
-    },
-    { problem: 'DATABASE_URL=mysql://x', key: 'DATABASE_URL', env: () => ({ DATABASE_URL: 'mysql://x' }) },
-  ])('stops the server with a non-zero exit naming $key for $problem', async ({ key, env }) => {
-    const server = await spawnServer({ env: env() });
-    const exit = await waitForExit(server);
-    expect(exit.signal).toBeNull();
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    expect(server.stderr()).toContain(key);
-  });
-});
-
-describe('TLS', () => {
-  it('serves HTTPS when server.ssl is true in the config file', async () => {
-    const folder = temporaryFolder('watchtower-tls-');
-    const keyFile = join(folder, 'server.key');
-    const certFile = join(folder, 'server.crt');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile],
-      { stdio: 'pipe' },
-    );
-    const config = join(folder, 'config.json');
-    writeFileSync(config, JSON.stringify({ server: { ssl: true, certFile, keyFile } }));
-
-    const server = await startServer({ env: { WATCHTOWER_CONFIG: config }, tls: true });
-    expect(server.url).toMatch(/^https:/);
-    const answer = await httpsGet(`${server.url}/healthz`);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual({ result: 200, status: 'ok', failedAlerts24h: 0 });
-  });
 });
