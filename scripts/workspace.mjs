@@ -41,8 +41,7 @@ function ensurePnpm() {
   if (existsSync(pnpmBin)) return;
   console.log(`watchtower: fetching pnpm ${pnpmVersion} into .tools/ (once)`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  run(npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-    '--prefix', toolsDir, `pnpm@${pnpmVersion}`]);
+  run(npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', toolsDir, `pnpm@${pnpmVersion}`]);
 }
 
 function ensureDependencies() {

@@ -15,9 +15,10 @@ function pulseBody(index) {
 }
 
 function eventBody(index, seeded) {
-  const message = seeded && index % SEARCH_EVERY === 0
-    ? `backup ${index} failed: ${SEARCH_WORD} after 30 s talking to the storage host`
-    : `backup ${index} finished in ${index % 997} ms`;
+  const message =
+    seeded && index % SEARCH_EVERY === 0
+      ? `backup ${index} failed: ${SEARCH_WORD} after 30 s talking to the storage host`
+      : `backup ${index} finished in ${index % 997} ms`;
   return JSON.stringify({ service: `bench-service-${index % 100}`, level: index % 5 === 0 ? 'warning' : 'info', message });
 }
 

@@ -173,8 +173,7 @@ function probe(channel: ChannelName, service: string): ChannelProbe {
         channel,
         service,
         target,
-        requests: () =>
-          fake.requestsTo('/emails').filter((r) => JSON.stringify(bodyOf(r).to) === JSON.stringify([target])),
+        requests: () => fake.requestsTo('/emails').filter((r) => JSON.stringify(bodyOf(r).to) === JSON.stringify([target])),
         kindOf: (r) => {
           const subject = String(bodyOf(r).subject);
           return subject.endsWith(' is down') ? 'down' : subject.endsWith(' is pulsing again') ? 'recovered' : undefined;

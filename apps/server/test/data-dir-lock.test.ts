@@ -2,15 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanUpServers,
-  freePort,
-  PASSWORD,
-  SERVER_ENTRY,
-  startServer,
-  temporaryFolder,
-  waitForExit,
-} from './support/server-process.js';
+import { cleanUpServers, freePort, PASSWORD, SERVER_ENTRY, startServer, temporaryFolder, waitForExit } from './support/server-process.js';
 
 // The built server (dist/main.js) as a process, on a PGlite data folder that a second
 // process must never open at the same time.
@@ -54,7 +46,17 @@ async function spawnInPidNamespace(dataDir: string): Promise<NamespacedServer> {
   };
   const unshare = spawn(
     'unshare',
-    ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, '--enable-source-maps', SERVER_ENTRY],
+    [
+      '--user',
+      '--map-root-user',
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      '--kill-child',
+      process.execPath,
+      '--enable-source-maps',
+      SERVER_ENTRY,
+    ],
     { cwd: temporaryFolder('watchtower-cwd-'), env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -19,13 +19,7 @@ import {
 
 afterEach(cleanUpServers);
 
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-  password = PASSWORD,
-): Promise<Response> {
+async function call(server: ServerProcess, method: string, path: string, body?: unknown, password = PASSWORD): Promise<Response> {
   const headers: Record<string, string> = { password };
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${server.url}${path}`, {
@@ -127,9 +121,7 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
 
     const second = await startServer({ env: storageEnv });
     const stored = await readAll(second);
-    expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(
-      written.heartBeats.map(storedHeartbeat).sort(byService),
-    );
+    expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(written.heartBeats.map(storedHeartbeat).sort(byService));
     expectDeadlinesKept(stored.heartBeats, written.heartBeats, Date.now() / 1000);
     expect(stored.events.map(storedEvent)).toEqual(written.events.sort(newestFirst).map(storedEvent));
   });

@@ -38,9 +38,7 @@ describe.each(DATABASE_KINDS)('concurrent writes on %s', (kind) => {
 
   it('answers each pulse with a row that reflects a pulse of its own service', async () => {
     const responses = await Promise.all(
-      [10, 20, 30].map((nextIn) =>
-        t.call('POST', '/heartbeat', { service: 'same', alertType: 'log', alertTarget: 'ops', nextIn }),
-      ),
+      [10, 20, 30].map((nextIn) => t.call('POST', '/heartbeat', { service: 'same', alertType: 'log', alertTarget: 'ops', nextIn })),
     );
     const answered = await Promise.all(responses.map(async (r) => (await r.json()).heartBeat.nextIn));
     const stored = (await (await t.call('GET', '/heartbeat/same')).json()).heartBeat.nextIn;

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchtowerClient } from '../src/index.js';
-import { api, cleanUpServers, eventually, freePort, PASSWORD, startServerAt, temporaryFolder, type ServerProcess } from './support/server.js';
+import {
+  api,
+  cleanUpServers,
+  eventually,
+  freePort,
+  PASSWORD,
+  startServerAt,
+  temporaryFolder,
+  type ServerProcess,
+} from './support/server.js';
 
 // One server, stopped and started again at the same address and data folder by each test.
 let port: number;

@@ -82,7 +82,11 @@ export function useKnownServices(filters: EventFilters): string[] {
   const { api } = useSession();
   const resource = useResource(
     // Only the suggestions depend on it: without an answer there are none.
-    (signal) => api.heartbeats(signal).then((answer) => answer.heartBeats.map((hb) => hb.service).sort(), (): string[] => []),
+    (signal) =>
+      api.heartbeats(signal).then(
+        (answer) => answer.heartBeats.map((hb) => hb.service).sort(),
+        (): string[] => [],
+      ),
     [api],
   );
   const { update } = resource;

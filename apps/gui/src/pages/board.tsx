@@ -37,8 +37,7 @@ export function BoardPage({ search }: { search: string }) {
   useDeadTitle(counts.dead);
 
   // Typing in the filter replaces the history entry instead of adding one per key.
-  const setView = (next: Partial<BoardView>) =>
-    navigate(href('board', searchFromBoardView({ ...view, ...next })), { replace: true });
+  const setView = (next: Partial<BoardView>) => navigate(href('board', searchFromBoardView({ ...view, ...next })), { replace: true });
   const toggleStatus = (status: BoardStatus) =>
     setView({
       statuses: view.statuses.includes(status) ? view.statuses.filter((s) => s !== status) : [...view.statuses, status],

@@ -88,8 +88,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
       transaction: async (work) =>
         (await client.begin((tx) =>
-          work(async (text, params) =>
-            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+          work(
+            async (text, params) =>
+              (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
           ),
         )) as never,
       migrate: async () => {

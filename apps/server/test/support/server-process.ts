@@ -180,9 +180,7 @@ export async function startServer(options: ServerOptions = {}, ms = 30_000): Pro
   let last: number | undefined;
   while (Date.now() < deadline) {
     if (ended) {
-      throw new Error(
-        `the server exited before answering /healthz (code ${ended.code}, signal ${ended.signal})${describeOutput(server)}`,
-      );
+      throw new Error(`the server exited before answering /healthz (code ${ended.code}, signal ${ended.signal})${describeOutput(server)}`);
     }
     last = await healthStatus(server, options.tls ?? false);
     if (last === 200) return server;

@@ -9,7 +9,12 @@ describe('formatRelative', () => {
 
 describe('formatTable', () => {
   it('pads each column to its widest cell', () => {
-    expect(formatTable([['A', 'BB'], ['ccc', 'd']])).toBe('A    BB\nccc  d');
+    expect(
+      formatTable([
+        ['A', 'BB'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('A    BB\nccc  d');
   });
 });
 
@@ -32,6 +37,11 @@ describe('escapeControls', () => {
 
 describe('formatTable with control characters', () => {
   it('escapes them and pads by what is shown', () => {
-    expect(formatTable([['\x1b[2J', 'x'], ['abcdefg', 'y']])).toBe('\\x1b[2J  x\nabcdefg  y');
+    expect(
+      formatTable([
+        ['\x1b[2J', 'x'],
+        ['abcdefg', 'y'],
+      ]),
+    ).toBe('\\x1b[2J  x\nabcdefg  y');
   });
 });

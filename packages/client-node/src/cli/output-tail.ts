@@ -52,7 +52,10 @@ export class OutputTail {
   #push(raw: string): void {
     // A line redrawn with \r (a progress bar) shows what follows the last \r.
     const trimmed = raw.replace(/\r+$/, '');
-    const shown = trimmed.slice(trimmed.lastIndexOf('\r') + 1).replace(ESCAPES, '').replace(CONTROLS, '');
+    const shown = trimmed
+      .slice(trimmed.lastIndexOf('\r') + 1)
+      .replace(ESCAPES, '')
+      .replace(CONTROLS, '');
     this.#lines.push(shown.length > this.maxLineLength ? `${keepHead(shown, this.maxLineLength)}…` : shown);
     this.#seen += 1;
     if (this.#lines.length > this.maxLines) this.#lines.shift();
