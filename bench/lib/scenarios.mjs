@@ -86,7 +86,16 @@ export function seedLoads(scenarios) {
     seeds.push({
       what: `${SERVICES} services`,
       amount: SERVICES,
-      requests: [{ method: 'POST', path: '/heartbeat', setupRequest: (r) => ((r.body = pulseBody(next++)), r) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/heartbeat',
+          setupRequest: (r) => {
+            r.body = pulseBody(next++);
+            return r;
+          },
+        },
+      ],
     });
   }
   if (scenarios.some((s) => s.id === 'events-list' || s.id === 'events-search')) {
@@ -94,7 +103,16 @@ export function seedLoads(scenarios) {
     seeds.push({
       what: `${SEED_EVENTS} events`,
       amount: SEED_EVENTS,
-      requests: [{ method: 'POST', path: '/event', setupRequest: (r) => ((r.body = eventBody(next++, true)), r) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/event',
+          setupRequest: (r) => {
+            r.body = eventBody(next++, true);
+            return r;
+          },
+        },
+      ],
     });
   }
   return seeds;

@@ -14,7 +14,6 @@ import { createApp } from '../src/app.js';
 import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
 import { PulseRequest } from '@watchtower/protocol';
 
-const USER_KEY = 'u'.repeat(30);
 const pulse = (service: string, nextIn = 60, alertType = 'log', alertTarget = 'ops') => ({
   service,
   alertType,

@@ -205,6 +205,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     const prefix = `gave up: the provider refused permanently: hooks.example:${provider.port} answered 404: `;
     expect(alert.lastError!.startsWith(`${prefix}not found x`)).toBe(true);
     expect(Array.from(alert.lastError!.slice(prefix.length))).toHaveLength(200);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is left
     expect(alert.lastError).not.toMatch(/[\u0000-\u001f]/);
   });
 

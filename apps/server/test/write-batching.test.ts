@@ -11,7 +11,12 @@ describe.each(DATABASE_KINDS)('concurrent writes on %s', (kind) => {
         t.call('POST', '/event', { service: `svc-${i % 7}`, level: i % 60, message: `event number ${i}` }),
       ),
     );
-    const events = await Promise.all(responses.map(async (r) => (expect(r.status).toBe(200), (await r.json()).event)));
+    const events = await Promise.all(
+      responses.map(async (r) => {
+        expect(r.status).toBe(200);
+        return (await r.json()).event;
+      }),
+    );
     events.forEach((event, i) => {
       expect(event).toMatchObject({ service: `svc-${i % 7}`, level: i % 60, message: `event number ${i}` });
     });

@@ -90,7 +90,7 @@ describe('watchtower event, events and list', () => {
   it('lists events as lines of date, level, service and message', async () => {
     await watchtower(['event', 'cli-lines', 'hello there']);
     const result = await watchtower(['events', '--service', 'cli-lines']);
-    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  info  cli-lines  hello there\n$/);
+    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}info {2}cli-lines {2}hello there\n$/);
   });
 
   it('shows the control characters of a message as visible escapes, and keeps them exact in JSON', async () => {
@@ -104,6 +104,7 @@ describe('watchtower event, events and list', () => {
     ).toBe(200);
     const shown = await watchtower(['events', '--service', 'cli-hostile']);
     expect(shown.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is shown
     expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(shown.stdout).toContain('ok\\x1b[2J\\x1b]0;owned\\x07 \\x9b31m red\\x0dfake line\\x7f');
     expect(shown.stdout).toMatch(/\n +second\tline\n$/);
@@ -115,6 +116,7 @@ describe('watchtower event, events and list', () => {
     const pulse = { service: 'cli-hostile-list', nextIn: 3_600, alertType: 'log', alertTarget: HOSTILE };
     expect((await api(server.url, '/heartbeat', { method: 'POST', body: JSON.stringify(pulse) })).status).toBe(200);
     const shown = await watchtower(['list']);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is shown
     expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(shown.stdout).toMatch(/^cli-hostile-list +alive +.* log:ok\\x1b\[2J/m);
   });

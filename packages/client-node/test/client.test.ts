@@ -103,7 +103,10 @@ describe('errors', () => {
     const wrong = new WatchtowerClient({
       url: server.url,
       password: 'not-the-password',
-      fetch: (input, init) => (calls++, fetch(input, init)),
+      fetch: (input, init) => {
+        calls++;
+        return fetch(input, init);
+      },
     });
     await expect(wrong.heartbeats()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     expect(calls - before).toBe(1);

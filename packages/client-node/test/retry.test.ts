@@ -37,7 +37,10 @@ describe('a server that is briefly down', () => {
       password: PASSWORD,
       retries: 10,
       retryDelayMs: 200,
-      fetch: (input, init) => (attempts++, fetch(input, init)),
+      fetch: (input, init) => {
+        attempts++;
+        return fetch(input, init);
+      },
     });
     const pulse = client.pulse({ service: 'while-down', nextIn: 60, alertType: 'log', alertTarget: 'ops' });
     await eventually(async () => attempts >= 2);

@@ -44,6 +44,7 @@ export function useEvents(key: string) {
   const [unseen, setUnseen] = useState(0);
   const [loadingMore, setLoadingMore] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the trigger: the unseen count restarts when the filters change
   useEffect(() => setUnseen(0), [key]);
   const reload = useCallback(() => {
     setUnseen(0);

@@ -22,7 +22,12 @@ function useDeadTitle(dead: number): void {
   useEffect(() => {
     document.title = dead > 0 ? `(${dead} dead) watchtower` : 'watchtower';
   }, [dead]);
-  useEffect(() => () => void (document.title = 'watchtower'), []);
+  useEffect(
+    () => () => {
+      document.title = 'watchtower';
+    },
+    [],
+  );
 }
 
 export function BoardPage({ search }: { search: string }) {

@@ -22,7 +22,7 @@ describe('formatEvents', () => {
   it('names the level and indents the further lines of a message', () => {
     const text = formatEvents([{ id: 1, service: 'job', level: 40, message: 'failed\nlast line', date: 0 }]);
     const [first, second] = text.split('\n');
-    expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  error  job  failed$/);
+    expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}error {2}job {2}failed$/);
     expect(second).toBe(`${' '.repeat((first ?? '').indexOf('failed'))}last line`);
   });
 });
