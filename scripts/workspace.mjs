@@ -134,7 +134,7 @@ switch (command) {
     pnpm(['exec', 'turbo', 'run', 'build', ...extra]);
     break;
   case 'test':
-    pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--continue', ...extra]);
+    pnpm(['exec', 'turbo', 'run', 'typecheck', 'lint', 'format:check', 'test', '--concurrency=1', '--continue', ...extra]);
     break;
   case 'chaos':
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
