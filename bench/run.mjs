@@ -76,7 +76,10 @@ function positiveNumber(name, text, { integer = false, max = Infinity } = {}) {
 }
 
 function list(name, text, allowed) {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item));
   if (items.length === 0 || unknown.length > 0) {
     console.error(`bench: --${name} takes a comma-separated list of ${allowed.join(', ')}; received ${JSON.stringify(text)}`);
@@ -94,16 +97,18 @@ function readSettings() {
   }
   const quick = args.quick;
   const scenarios = args.scenario
-    ? list('scenario', args.scenario, SCENARIOS.map((s) => s.id)).map((id) => SCENARIOS.find((s) => s.id === id))
+    ? list(
+        'scenario',
+        args.scenario,
+        SCENARIOS.map((s) => s.id),
+      ).map((id) => SCENARIOS.find((s) => s.id === id))
     : SCENARIOS;
   scenarios.sort((a, b) => SCENARIOS.indexOf(a) - SCENARIOS.indexOf(b));
   return {
     duration: args.duration ? positiveNumber('duration', args.duration, { integer: true, max: 600 }) : quick ? 3 : 10,
     repeat: args.repeat ? positiveNumber('repeat', args.repeat, { integer: true, max: 20 }) : quick ? 1 : 3,
     warmup: quick ? 1 : 2,
-    connectionsList: args.connections
-      .split(',')
-      .map((text) => positiveNumber('connections', text.trim(), { integer: true, max: 1000 })),
+    connectionsList: args.connections.split(',').map((text) => positiveNumber('connections', text.trim(), { integer: true, max: 1000 })),
     databases: list('db', args.db, ['pglite', 'postgres']),
     scenarios,
     serverEntry: args.server ? resolve(args.server) : DEFAULT_SERVER_ENTRY,

@@ -41,8 +41,7 @@ function ensurePnpm() {
   if (existsSync(pnpmBin)) return;
   console.log(`watchtower: fetching pnpm ${pnpmVersion} into .tools/ (once)`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  run(npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-    '--prefix', toolsDir, `pnpm@${pnpmVersion}`]);
+  run(npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', toolsDir, `pnpm@${pnpmVersion}`]);
 }
 
 function ensureDependencies() {
@@ -135,7 +134,7 @@ switch (command) {
     pnpm(['exec', 'turbo', 'run', 'build', ...extra]);
     break;
   case 'test':
-    pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--continue', ...extra]);
+    pnpm(['exec', 'turbo', 'run', 'typecheck', 'lint', 'format:check', 'test', '--concurrency=1', '--continue', ...extra]);
     break;
   case 'chaos':
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);

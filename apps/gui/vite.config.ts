@@ -17,9 +17,10 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ['/heartbeats', '/heartbeat', '/events', '/event', '/alerts', '/stream', '/dashboard-settings', '/healthz'].map(
-        (path) => [path, { target: api, changeOrigin: true }],
-      ),
+      ['/heartbeats', '/heartbeat', '/events', '/event', '/alerts', '/stream', '/dashboard-settings', '/healthz'].map((path) => [
+        path,
+        { target: api, changeOrigin: true },
+      ]),
     ),
   },
 });

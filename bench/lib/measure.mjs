@@ -42,7 +42,9 @@ async function seed(server, scenarios, results) {
     const ok = amount - result.non2xx - result.errors;
     console.log(`  seeded ${what} in ${took} s${result.non2xx || result.errors ? `: ${describeFailures(result)}` : ''}`);
     if (result.non2xx || result.errors || result.overran) {
-      results.problems.push(`${server.database}: seeding ${what}: ${describeFailures(result)}${result.overran ? ' (stopped by the watchdog)' : ''}; ${ok} may have been stored`);
+      results.problems.push(
+        `${server.database}: seeding ${what}: ${describeFailures(result)}${result.overran ? ' (stopped by the watchdog)' : ''}; ${ok} may have been stored`,
+      );
     }
   }
 }
@@ -89,14 +91,18 @@ function reportRun(measuring, run, { index, repeat, outputBefore }, results) {
   const failures = describeFailures(run);
   if (failures || run.overran) {
     const newOutput = server.handle.output().slice(outputBefore);
-    console.log(`\n  !!!!! ${scenario.label} on ${database}, c=${connections}: ${failures}${run.overran ? ' (overran; stopped by the watchdog)' : ''} !!!!!`);
+    console.log(
+      `\n  !!!!! ${scenario.label} on ${database}, c=${connections}: ${failures}${run.overran ? ' (overran; stopped by the watchdog)' : ''} !!!!!`,
+    );
     if (newOutput.trim()) console.log(`  server output during this run:\n${indent(tail(newOutput, 20), '    | ')}\n`);
   }
   if (describeFailures(run.baseline)) {
     results.problems.push(`baseline before ${scenario.id} on ${database}, c=${connections}: ${describeFailures(run.baseline)}`);
   }
   if (!alive(server.handle)) {
-    throw new Error(`${server.handle.name} died during ${scenario.label} (${JSON.stringify(server.handle.exit)}):\n${tail(server.handle.output())}`);
+    throw new Error(
+      `${server.handle.name} died during ${scenario.label} (${JSON.stringify(server.handle.exit)}):\n${tail(server.handle.output())}`,
+    );
   }
 }
 
@@ -148,10 +154,14 @@ async function measureScenario(measuring, settings, results) {
 
   const row = summarizeRuns(measuring, runs);
   if (row.cpuOtherMax > BUSY_OTHER) {
-    results.busyRows.push(`${scenario.label} on ${database}, c=${connections} (other processes: up to ${fmt.pct(row.cpuOtherMax)}% of a core)`);
+    results.busyRows.push(
+      `${scenario.label} on ${database}, c=${connections} (other processes: up to ${fmt.pct(row.cpuOtherMax)}% of a core)`,
+    );
   }
   if (row.non2xx || row.errors) {
-    results.problems.push(`${scenario.label} on ${database}, c=${connections}: ${describeFailures(row)} over ${repeat} run(s) of ${duration} s`);
+    results.problems.push(
+      `${scenario.label} on ${database}, c=${connections}: ${describeFailures(row)} over ${repeat} run(s) of ${duration} s`,
+    );
   }
   results.rows.push(row);
 }
@@ -160,7 +170,9 @@ async function measureScenario(measuring, settings, results) {
 function recordBuild(results, database, build) {
   results.firstBuild ??= build;
   if (build !== results.firstBuild) {
-    results.problems.push(`the server build changed during the run (${results.firstBuild} at the start, ${build} for ${database}): the rows of the two databases measure different code`);
+    results.problems.push(
+      `the server build changed during the run (${results.firstBuild} at the start, ${build} for ${database}): the rows of the two databases measure different code`,
+    );
   }
   results.builds.push(`${database}: ${build}`);
 }
@@ -174,7 +186,9 @@ async function stopServer(server, results) {
   if (!cleanExit) results.problems.push(`${server.handle.name} did not exit cleanly on SIGTERM: ${JSON.stringify(exit)}`);
   if (output) {
     const lines = output.split('\n').length;
-    results.problems.push(`${server.handle.name} printed ${lines} line(s) at LOG_LEVEL=warn (last ones):\n\n\`\`\`\n${tail(output, 30)}\n\`\`\``);
+    results.problems.push(
+      `${server.handle.name} printed ${lines} line(s) at LOG_LEVEL=warn (last ones):\n\n\`\`\`\n${tail(output, 30)}\n\`\`\``,
+    );
     console.log(`  ${server.handle.name} printed ${lines} line(s) at LOG_LEVEL=warn (last ones):\n${indent(tail(output, 30), '    | ')}`);
   }
 }

@@ -62,7 +62,8 @@ export async function vacuumDatabase() {
  */
 export async function committedTransactions() {
   if (!benchDatabase) return undefined;
-  const [row] = await benchDatabase.admin`select xact_commit::bigint::text as commits from pg_stat_database where datname = ${benchDatabase.name}`;
+  const [row] =
+    await benchDatabase.admin`select xact_commit::bigint::text as commits from pg_stat_database where datname = ${benchDatabase.name}`;
   return row ? Number(row.commits) : undefined;
 }
 

@@ -17,7 +17,10 @@ export const fmt = {
 };
 
 export function indent(text, prefix) {
-  return text.split('\n').map((line) => prefix + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
 }
 
 /** The console line of one measured run and the baseline run before it. */
@@ -36,7 +39,20 @@ export function formatRunLine({ scenario, database, connections, index, repeat }
 
 /** The table of rows, in Markdown (as RESULTS.md and the console show it). */
 export function table(rows) {
-  const header = ['scenario', 'database', 'conn', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'baseline req/s', 'ratio', 'CPU % server / gen / pg / other', 'writes per commit'];
+  const header = [
+    'scenario',
+    'database',
+    'conn',
+    'req/s (2xx)',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'baseline req/s',
+    'ratio',
+    'CPU % server / gen / pg / other',
+    'writes per commit',
+  ];
   const lines = rows.map((row) => [
     row.scenario,
     row.database,
@@ -72,14 +88,20 @@ export function codeVersion() {
   const head = git('rev-parse', '--short', 'HEAD');
   if (head.status !== 0) return 'not a git checkout';
   const dirty = git('status', '--porcelain', '--', 'apps', 'packages').stdout.trim().split('\n').filter(Boolean);
-  return `commit ${head.stdout.trim()}` +
-    (dirty.length ? ` plus uncommitted changes to ${dirty.length} file(s) under apps/ or packages/` : ', no uncommitted changes under apps/ or packages/');
+  return (
+    `commit ${head.stdout.trim()}` +
+    (dirty.length
+      ? ` plus uncommitted changes to ${dirty.length} file(s) under apps/ or packages/`
+      : ', no uncommitted changes under apps/ or packages/')
+  );
 }
 
 export function machine() {
   const cpus = os.cpus();
-  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown model'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-    `${os.type()} ${os.release()}, Node.js ${process.version}`;
+  return (
+    `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown model'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+    `${os.type()} ${os.release()}, Node.js ${process.version}`
+  );
 }
 
 /** The list under the title: when, where, what was measured and how. */
@@ -123,14 +145,14 @@ function describeTrouble({ busyRows, problems }) {
 
 const HOW_TO_READ =
   'The machine is shared and its speed drifts, so absolute req/s compare badly between runs. ' +
-  '**ratio** is the server\'s req/s divided by the req/s of a bare `node:http` server answering a small JSON ' +
+  "**ratio** is the server's req/s divided by the req/s of a bare `node:http` server answering a small JSON " +
   'body, measured with the same connections for the same time just before (the median of the paired ratios). ' +
-  'It says what share of the machine\'s plain HTTP capacity a route keeps once it goes through Hono, validation, ' +
+  "It says what share of the machine's plain HTTP capacity a route keeps once it goes through Hono, validation, " +
   'auth and the database; compare ratios, not req/s, across runs and machines. 1.00× would be as fast as raw ' +
-  'node:http; the `healthz` row is the framework\'s own cost plus one database round trip. ' +
+  "node:http; the `healthz` row is the framework's own cost plus one database round trip. " +
   'Only 2xx answers count as throughput: non-2xx answers and socket errors are listed apart, and any above 0 ' +
   'is a failure of the run, not a figure. p50/p99 are latencies in ms, the median over the runs. ' +
-  'The load generator runs on the same cores as the server (and PostgreSQL): the CPU column gives each one\'s ' +
+  "The load generator runs on the same cores as the server (and PostgreSQL): the CPU column gives each one's " +
   'share in % of one core (200 = both cores), to tell a slow route from a starved one; "other" is everything ' +
   'else on the machine, and a high figure there means the row was measured on a busy machine. ' +
   '"writes per commit" (PostgreSQL write rows) is 2xx answers ÷ every transaction committed in the bench database ' +

@@ -15,9 +15,10 @@ function pulseBody(index) {
 }
 
 function eventBody(index, seeded) {
-  const message = seeded && index % SEARCH_EVERY === 0
-    ? `backup ${index} failed: ${SEARCH_WORD} after 30 s talking to the storage host`
-    : `backup ${index} finished in ${index % 997} ms`;
+  const message =
+    seeded && index % SEARCH_EVERY === 0
+      ? `backup ${index} failed: ${SEARCH_WORD} after 30 s talking to the storage host`
+      : `backup ${index} finished in ${index % 997} ms`;
   return JSON.stringify({ service: `bench-service-${index % 100}`, level: index % 5 === 0 ? 'warning' : 'info', message });
 }
 
@@ -85,7 +86,16 @@ export function seedLoads(scenarios) {
     seeds.push({
       what: `${SERVICES} services`,
       amount: SERVICES,
-      requests: [{ method: 'POST', path: '/heartbeat', setupRequest: (r) => ((r.body = pulseBody(next++)), r) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/heartbeat',
+          setupRequest: (r) => {
+            r.body = pulseBody(next++);
+            return r;
+          },
+        },
+      ],
     });
   }
   if (scenarios.some((s) => s.id === 'events-list' || s.id === 'events-search')) {
@@ -93,7 +103,16 @@ export function seedLoads(scenarios) {
     seeds.push({
       what: `${SEED_EVENTS} events`,
       amount: SEED_EVENTS,
-      requests: [{ method: 'POST', path: '/event', setupRequest: (r) => ((r.body = eventBody(next++, true)), r) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/event',
+          setupRequest: (r) => {
+            r.body = eventBody(next++, true);
+            return r;
+          },
+        },
+      ],
     });
   }
   return seeds;

@@ -95,7 +95,9 @@ export async function settledBuild(serverEntry, ms = 60_000) {
     last = hash;
     await new Promise((done) => setTimeout(done, 1_000));
   }
-  throw new Error(`${relative(ROOT, serverEntry)} is missing or still changing after ${ms / 1000} s: build it first (node scripts/workspace.mjs build), or run npm run bench`);
+  throw new Error(
+    `${relative(ROOT, serverEntry)} is missing or still changing after ${ms / 1000} s: build it first (node scripts/workspace.mjs build), or run npm run bench`,
+  );
 }
 
 /** Starts the built server on `database` (`pglite` or `postgres`) and waits until it answers. */

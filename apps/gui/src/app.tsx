@@ -76,10 +76,7 @@ function SignedIn({
   const [live, setLive] = useState<LiveState>({ status: 'connecting' });
   const [retryNow, setRetryNow] = useState<() => void>(() => () => {});
   const hub = useMemo(() => new LiveHub(), []);
-  const api = useMemo(
-    () => new Api(password, () => signOut('The password was refused; sign in again.')),
-    [password, signOut],
-  );
+  const api = useMemo(() => new Api(password, () => signOut('The password was refused; sign in again.')), [password, signOut]);
 
   useEffect(() => {
     const stream = openLiveStream(password, {

@@ -32,9 +32,9 @@ afterAll(async () => {
 });
 
 const shownRows = (target: Page) =>
-  target.locator('table.events tbody tr').evaluateAll((rows) =>
-    rows.map((row) => `${row.getAttribute('data-service')}:${row.getAttribute('data-level')}`),
-  );
+  target
+    .locator('table.events tbody tr')
+    .evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-service')}:${row.getAttribute('data-level')}`));
 
 async function search(target: Page, fields: { service?: string; level?: string; message?: string }) {
   await target.getByLabel('Service').fill(fields.service ?? '');

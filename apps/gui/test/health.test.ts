@@ -48,7 +48,10 @@ describe("the server's own health", () => {
       await admin.unsafe(`alter database "${name}" set default_transaction_read_only = on`);
       await endSessions();
       const banner = page.getByTestId('health-banner');
-      await banner.filter({ hasText: 'The server cannot do its job' }).filter({ hasText: 'sweeper failing since' }).waitFor({ timeout: 30_000 });
+      await banner
+        .filter({ hasText: 'The server cannot do its job' })
+        .filter({ hasText: 'sweeper failing since' })
+        .waitFor({ timeout: 30_000 });
       await admin.unsafe(`alter database "${name}" set default_transaction_read_only = off`);
       await endSessions();
       await banner.waitFor({ state: 'detached', timeout: 30_000 });
@@ -60,7 +63,15 @@ describe("the server's own health", () => {
 
   it('counts the alerts that could not be delivered', async () => {
     const { port } = receiver.address() as AddressInfo;
-    await call(server, 'POST', '/heartbeat', { service: 'lost-hook', alertType: 'webhook', alertTarget: `http://127.0.0.1:${port}/hook`, nextIn: 0.5 });
-    await page.getByTestId('health-banner').filter({ hasText: 'One alert could not be delivered in the last 24 hours' }).waitFor({ timeout: 30_000 });
+    await call(server, 'POST', '/heartbeat', {
+      service: 'lost-hook',
+      alertType: 'webhook',
+      alertTarget: `http://127.0.0.1:${port}/hook`,
+      nextIn: 0.5,
+    });
+    await page
+      .getByTestId('health-banner')
+      .filter({ hasText: 'One alert could not be delivered in the last 24 hours' })
+      .waitFor({ timeout: 30_000 });
   });
 });

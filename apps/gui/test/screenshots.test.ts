@@ -99,12 +99,27 @@ beforeAll(async () => {
   await pulse(server, 'report-builder', 45, 'reports');
   const pushoverKey = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
   await call(server, 'POST', '/heartbeat', { service: 'api-gateway', alertType: 'pushover', alertTarget: pushoverKey, nextIn: 60 });
-  await call(server, 'POST', '/heartbeat', { service: 'billing-worker', alertType: 'webhook', alertTarget: `${providersUrl}/hooks/billing`, nextIn: 300 });
+  await call(server, 'POST', '/heartbeat', {
+    service: 'billing-worker',
+    alertType: 'webhook',
+    alertTarget: `${providersUrl}/hooks/billing`,
+    nextIn: 300,
+  });
   await call(server, 'POST', '/heartbeat', { service: 'mail-relay', alertType: 'email', alertTarget: 'ops@example.com', nextIn: 120 });
-  await call(server, 'POST', '/heartbeat', { service: 'cert-renewer', alertType: 'email', alertTarget: 'security@example.com', nextIn: 604_800 });
+  await call(server, 'POST', '/heartbeat', {
+    service: 'cert-renewer',
+    alertType: 'email',
+    alertTarget: 'security@example.com',
+    nextIn: 604_800,
+  });
   await pulse(server, 'search-indexer', 900, 'search-team');
   await call(server, 'POST', '/heartbeat', { service: 'nightly-backup', alertType: 'email', alertTarget: 'ops@example.com', nextIn: 1 });
-  await call(server, 'POST', '/heartbeat', { service: 'payments-reconciler', alertType: 'webhook', alertTarget: `${providersUrl}/hooks/payments`, nextIn: 1 });
+  await call(server, 'POST', '/heartbeat', {
+    service: 'payments-reconciler',
+    alertType: 'webhook',
+    alertTarget: `${providersUrl}/hooks/payments`,
+    nextIn: 1,
+  });
   await pulse(server, 'cache-warmer', 1, 'ops');
   await pulse(server, 'legacy-ftp-sync', 3_600, 'ops');
   await call(server, 'DELETE', '/heartbeat', { service: 'legacy-ftp-sync' });

@@ -80,9 +80,7 @@ describe('loadConfig', () => {
 
   it('reads the file named by WATCHTOWER_CONFIG, relative to the working folder', () => {
     const file = writeFile('elsewhere/watchtower.json', JSON.stringify({ log: { level: 'debug' } }));
-    expect(loadConfig({ WATCHTOWER_CONFIG: 'elsewhere/watchtower.json' }, cwd)).toEqual(
-      defaultsWith('log.level', 'debug', file),
-    );
+    expect(loadConfig({ WATCHTOWER_CONFIG: 'elsewhere/watchtower.json' }, cwd)).toEqual(defaultsWith('log.level', 'debug', file));
   });
 
   it('lets the environment override the file, key by key', () => {

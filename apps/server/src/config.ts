@@ -21,9 +21,7 @@ const Flag = z
   .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])], {
     error: 'must be true or false (1, 0, yes, no)',
   })
-  .transform((value) =>
-  typeof value === 'boolean' ? value : ['1', 'true', 'yes'].includes(value),
-);
+  .transform((value) => (typeof value === 'boolean' ? value : ['1', 'true', 'yes'].includes(value)));
 
 // Only whole numbers, or strings of digits: coercion alone would take "" or null as 0 (a
 // random port) and "0x10" as 16.
@@ -47,7 +45,9 @@ const Count = z
 const Password = z
   .string()
   .min(8, { error: 'must be at least 8 characters' })
-  .refine((value) => !/^\s|\s$/.test(value), { error: 'must not begin or end with whitespace (HTTP headers drop it, so no request could match)' });
+  .refine((value) => !/^\s|\s$/.test(value), {
+    error: 'must not begin or end with whitespace (HTTP headers drop it, so no request could match)',
+  });
 
 // Standard Webhooks: `whsec_` and the base64 of 24 to 64 random bytes.
 const WebhookSecret = z.string().refine(
@@ -109,10 +109,7 @@ export const ConfigSchema = z
                     service: z.string().min(1).optional(),
                     level: z.union([z.string(), z.number()]).optional(),
                     message: z.string().min(1).optional(),
-                    since: z
-                      .string()
-                      .refine(isDuration, { error: 'must be a duration such as 90s, 15m, 1h30m, 1d or 1w' })
-                      .optional(),
+                    since: z.string().refine(isDuration, { error: 'must be a duration such as 90s, 15m, 1h30m, 1d or 1w' }).optional(),
                   })
                   .strict(),
               })
@@ -270,4 +267,3 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   return { ...parsed.data, source: file };
 }
-

@@ -108,9 +108,10 @@ async function createChannels(config: Config, log: Logger): Promise<ChannelRegis
   const channels = createChannelRegistry(config, log);
   const { defaultType, defaultTarget } = config.alerts;
   if (defaultType || defaultTarget) {
-    const problem = defaultType && defaultTarget
-      ? await channels.problemWith(defaultType, defaultTarget)
-      : 'WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET go together';
+    const problem =
+      defaultType && defaultTarget
+        ? await channels.problemWith(defaultType, defaultTarget)
+        : 'WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET go together';
     if (problem) throw new ConfigError(`alerts.defaultType / alerts.defaultTarget: ${problem}`);
   }
   return channels;
@@ -144,11 +145,7 @@ async function registerProcess(
 }
 
 /** The live change feed, and its close: the server calls it too, since live streams hold their connections open. */
-async function openFeed(
-  config: Config,
-  log: Logger,
-  cleanUp: CleanUpStack,
-): Promise<{ feed: ChangeFeed; closeFeed: () => Promise<void> }> {
+async function openFeed(config: Config, log: Logger, cleanUp: CleanUpStack): Promise<{ feed: ChangeFeed; closeFeed: () => Promise<void> }> {
   const feed = config.database.url ? await createNotifyChangeFeed(config.database.url, log) : createLocalChangeFeed();
   let closing: Promise<void> | undefined;
   const closeFeed = () => (closing ??= feed.close());
@@ -288,11 +285,7 @@ let exiting = false;
  * The one way out, after a signal or a failed start-up: undoes the steps taken, newest
  * first, and exits; past FORCED_EXIT_AFTER_MS it exits without waiting for them.
  */
-async function exitProcess(
-  cleanUp: CleanUpStack,
-  log: Logger | undefined,
-  reason: { signal: string } | { error: unknown },
-): Promise<void> {
+async function exitProcess(cleanUp: CleanUpStack, log: Logger | undefined, reason: { signal: string } | { error: unknown }): Promise<void> {
   if (exiting) return;
   exiting = true;
   const code = 'signal' in reason ? EXIT.stopped : reportFailure(reason.error);

@@ -1,7 +1,17 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AlertDelivery, Event, Heartbeat } from '@watchtower/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUpServers, createTestDatabase, type FakeProviders, PASSWORD, type RecordedRequest, type ServerProcess, startFakeProviders, startServer, temporaryFolder } from '@watchtower/test-support';
+import {
+  cleanUpServers,
+  createTestDatabase,
+  type FakeProviders,
+  PASSWORD,
+  type RecordedRequest,
+  type ServerProcess,
+  startFakeProviders,
+  startServer,
+  temporaryFolder,
+} from '@watchtower/test-support';
 import { DATABASE_KINDS, type DatabaseKind } from './support/databases.js';
 
 // End to end: the built server (dist/main.js) runs as a child process and delivers its
@@ -172,8 +182,7 @@ function probe(channel: ChannelName, service: string): ChannelProbe {
         channel,
         service,
         target,
-        requests: () =>
-          fake.requestsTo('/emails').filter((r) => JSON.stringify(bodyOf(r).to) === JSON.stringify([target])),
+        requests: () => fake.requestsTo('/emails').filter((r) => JSON.stringify(bodyOf(r).to) === JSON.stringify([target])),
         kindOf: (r) => {
           const subject = String(bodyOf(r).subject);
           return subject.endsWith(' is down') ? 'down' : subject.endsWith(' is pulsing again') ? 'recovered' : undefined;

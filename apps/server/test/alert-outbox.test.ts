@@ -85,7 +85,8 @@ const kindOf = (r: Received) => String(r.body.type);
 async function waitForLockWait(sql: postgres.Sql): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const [row] = await sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
+    const [row] =
+      await sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
     if (row!.n > 0) return;
     if (Date.now() > deadline) throw new Error('no statement waited for a lock');
     await sleep(20);
@@ -344,10 +345,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
          end $$`,
         [],
       );
-      await t.storage.query(
-        `create trigger fail_sent_writes before update on alerts for each row execute function fail_sent_writes()`,
-        [],
-      );
+      await t.storage.query(`create trigger fail_sent_writes before update on alerts for each row execute function fail_sent_writes()`, []);
       return async () => {
         await t.storage.query(`drop trigger fail_sent_writes on alerts`, []);
         await t.storage.query(`drop function fail_sent_writes()`, []);
@@ -478,7 +476,11 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       await kill('busy');
       hook.script('/busy', { status: 503 });
       await sender()();
-      expect(await alertOf('busy', 'down')).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('answered 503') });
+      expect(await alertOf('busy', 'down')).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: expect.stringContaining('answered 503'),
+      });
       t.clock.advance(2);
       await sender()();
       expect(await alertOf('busy', 'down')).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
@@ -492,12 +494,21 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       t.clock.advance(24 * 3600);
       hook.script('/flaky', { status: 500 });
       const published: unknown[] = [];
-      const feed = { publish: (changes: unknown[]) => published.push(...changes), subscribe: () => () => {}, close: async () => {}, subscribers: 0 };
+      const feed = {
+        publish: (changes: unknown[]) => published.push(...changes),
+        subscribe: () => () => {},
+        close: async () => {},
+        subscribers: 0,
+      };
       await sender({ feed })();
       const alert = await alertOf('flaky', 'down');
       expect(alert).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('answered 500') });
       const events = (await (await t.call('GET', '/events?service=flaky')).json()).events;
-      expect(events[0]).toMatchObject({ service: 'flaky', level: 40, message: expect.stringContaining('The down alert of flaky through webhook failed') });
+      expect(events[0]).toMatchObject({
+        service: 'flaky',
+        level: 40,
+        message: expect.stringContaining('The down alert of flaky through webhook failed'),
+      });
       expect(published).toContainEqual({ type: 'event', event: events[0] });
       expect(published).toContainEqual({ type: 'alert', alert: expect.objectContaining({ id: alert.id, status: 'failed' }) });
       expect(await countFailedAlerts(t.storage, before)).toBe(1);

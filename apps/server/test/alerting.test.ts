@@ -14,7 +14,6 @@ import { createApp } from '../src/app.js';
 import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
 import { PulseRequest } from '@watchtower/protocol';
 
-const USER_KEY = 'u'.repeat(30);
 const pulse = (service: string, nextIn = 60, alertType = 'log', alertTarget = 'ops') => ({
   service,
   alertType,
@@ -58,7 +57,8 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
   });
   const sweep = async () => (await claimOverdueHeartbeats(t.storage, t.clock.now())).map((claim) => claim.service);
   const alerts = () => listRecentAlerts(t.storage, 100);
-  const events = async () => (await (await t.call('GET', '/events')).json()).events as Array<{ service: string; level: number; message: string }>;
+  const events = async () =>
+    (await (await t.call('GET', '/events')).json()).events as Array<{ service: string; level: number; message: string }>;
 
   describe('the sweeper', () => {
     it('claims a service one millisecond after its deadline, not at it', async () => {
@@ -76,11 +76,26 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       expect(await sweep()).toEqual([]);
       const [alert, ...more] = await alerts();
       expect(more).toEqual([]);
-      expect(alert).toMatchObject({ kind: 'down', service: 'backup', channel: 'webhook', target: hook.url(), status: 'pending', attempts: 0 });
-      expect(alert!.details).toMatchObject({ nextIn: 30, last: Date.UTC(2026, 0, 1, 12) / 1000, expected: Date.UTC(2026, 0, 1, 12) / 1000 + 30 });
+      expect(alert).toMatchObject({
+        kind: 'down',
+        service: 'backup',
+        channel: 'webhook',
+        target: hook.url(),
+        status: 'pending',
+        attempts: 0,
+      });
+      expect(alert!.details).toMatchObject({
+        nextIn: 30,
+        last: Date.UTC(2026, 0, 1, 12) / 1000,
+        expected: Date.UTC(2026, 0, 1, 12) / 1000 + 30,
+      });
       const logged = await events();
       expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatchObject({ service: 'backup', level: 40, message: expect.stringContaining('has not pulsed since 2026-01-01T12:00:00Z') });
+      expect(logged[0]).toMatchObject({
+        service: 'backup',
+        level: 40,
+        message: expect.stringContaining('has not pulsed since 2026-01-01T12:00:00Z'),
+      });
       const heartBeat = (await (await t.call('GET', '/heartbeat/backup')).json()).heartBeat;
       expect(heartBeat).toMatchObject({ alerted: true, status: 'dead' });
     });
@@ -135,7 +150,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
 
     it('words the silence in the recovery event as the recovery alert does', async () => {
       hook.answer(200);
-      const send = createSendStep({ storage: t.storage, clock: t.clock, log: silentLogger, channels: createChannelRegistry(webhookConfig(), silentLogger) });
+      const send = createSendStep({
+        storage: t.storage,
+        clock: t.clock,
+        log: silentLogger,
+        channels: createChannelRegistry(webhookConfig(), silentLogger),
+      });
       await t.call('POST', '/heartbeat', pulse('quiet', 60, 'webhook', hook.url()));
       t.clock.advance(120);
       await sweep();
@@ -160,7 +180,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
         'Service a is pulsing again after 10 s of silence.',
         'Service b is pulsing again after 10 s of silence.',
       ]);
-      expect((await alerts()).filter((a) => a.kind === 'recovered').map((a) => a.service).sort()).toEqual(['a', 'b']);
+      expect(
+        (await alerts())
+          .filter((a) => a.kind === 'recovered')
+          .map((a) => a.service)
+          .sort(),
+      ).toEqual(['a', 'b']);
     });
 
     it('queues one recovery when two server processes get a pulse of the dead service at once', async () => {
@@ -168,9 +193,23 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       t.clock.advance(61);
       await sweep();
       // A second app has its own write queue, as another process would.
-      const other = createApp({ db: t.storage, clock: t.clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger });
-      const request = () => ({ method: 'POST', headers: { password: PASSWORD, 'content-type': 'application/json' }, body: JSON.stringify(pulse('backup', 60)) });
-      const answers = await Promise.all([t.app.request('/heartbeat', request()), other.request('/heartbeat', request()), t.app.request('/', request()), other.request('/', request())]);
+      const other = createApp({
+        db: t.storage,
+        clock: t.clock,
+        config: { ...ConfigSchema.parse({}), password: PASSWORD },
+        log: silentLogger,
+      });
+      const request = () => ({
+        method: 'POST',
+        headers: { password: PASSWORD, 'content-type': 'application/json' },
+        body: JSON.stringify(pulse('backup', 60)),
+      });
+      const answers = await Promise.all([
+        t.app.request('/heartbeat', request()),
+        other.request('/heartbeat', request()),
+        t.app.request('/', request()),
+        other.request('/', request()),
+      ]);
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
       expect((await alerts()).map((a) => a.kind).sort()).toEqual(['down', 'recovered']);
     });
@@ -248,7 +287,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       await t.call('POST', '/heartbeat', pulse('backup', 10, 'webhook', hook.url()));
       t.clock.advance(11);
       await sweep();
-      const send = createSendStep({ storage: t.storage, clock: t.clock, log: silentLogger, channels: createChannelRegistry(webhookConfig(), silentLogger) });
+      const send = createSendStep({
+        storage: t.storage,
+        clock: t.clock,
+        log: silentLogger,
+        channels: createChannelRegistry(webhookConfig(), silentLogger),
+      });
       expect((await send()).didWork).toBe(true);
       expect(hook.received).toHaveLength(1);
       expect(hook.received[0]!.body).toMatchObject({ type: 'heartbeat.down', service: 'backup' });
@@ -263,7 +307,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       await t.call('POST', '/heartbeat', pulse('backup', 10, 'webhook', hook.url()));
       t.clock.advance(11);
       await sweep();
-      const send = createSendStep({ storage: t.storage, clock: t.clock, log: silentLogger, channels: createChannelRegistry(webhookConfig(), silentLogger) });
+      const send = createSendStep({
+        storage: t.storage,
+        clock: t.clock,
+        log: silentLogger,
+        channels: createChannelRegistry(webhookConfig(), silentLogger),
+      });
       await send();
       const [failed] = await alerts();
       expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('answered 500') });
@@ -329,8 +378,16 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       expect(await get('overdue-before')).toMatchObject({ status: 'dead' });
       expect(await sweep()).toEqual(['overdue-before']);
       const logged = await events();
-      expect(logged).toContainEqual(expect.objectContaining({ service: 'during', level: 30, message: expect.stringContaining('may have gone unheard while no watchtower server ran') }));
-      expect(logged).toContainEqual(expect.objectContaining({ service: 'watchtower', level: 30, message: expect.stringContaining('2 service(s)') }));
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          service: 'during',
+          level: 30,
+          message: expect.stringContaining('may have gone unheard while no watchtower server ran'),
+        }),
+      );
+      expect(logged).toContainEqual(
+        expect.objectContaining({ service: 'watchtower', level: 30, message: expect.stringContaining('2 service(s)') }),
+      );
     });
 
     it('gives grace to a service whose deadline falls just after a short restart, its pulse lost in it', async () => {
@@ -389,7 +446,8 @@ function webhookConfig() {
 describe('retryTime', () => {
   const created = new Date(Date.UTC(2026, 0, 1));
   it('doubles from one second, with jitter of at most a fifth', () => {
-    const at = (attempts: number, random: number) => retryTime({ attempts, createdAt: created }, created, () => random)!.getTime() - created.getTime();
+    const at = (attempts: number, random: number) =>
+      retryTime({ attempts, createdAt: created }, created, () => random)!.getTime() - created.getTime();
     expect(at(1, 0.5)).toBe(1000);
     expect(at(2, 0.5)).toBe(2000);
     expect(at(5, 0.5)).toBe(16_000);

@@ -28,7 +28,13 @@ describe('writes that wait on the database (PostgreSQL)', () => {
   beforeEach(async () => {
     await other`truncate heartbeats, events, alerts`;
     outage = createOutageTracker();
-    app = createApp({ db: storage, clock: systemClock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, outage });
+    app = createApp({
+      db: storage,
+      clock: systemClock,
+      config: { ...ConfigSchema.parse({}), password: PASSWORD },
+      log: silentLogger,
+      outage,
+    });
   });
 
   const post = (path: string, body: unknown) =>

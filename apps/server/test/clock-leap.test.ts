@@ -26,7 +26,11 @@ describe.each(DATABASE_KINDS)('a leap of the clock on %s', (kind) => {
       storage: t.storage,
       clock,
       log: silentLogger,
-      feed: { ...createLocalChangeFeed(), publish: (changes) => claimed.push(...changes.filter((c) => c.type === 'heartbeat.dead').map((c) => (c as { service: string }).service)) },
+      feed: {
+        ...createLocalChangeFeed(),
+        publish: (changes) =>
+          claimed.push(...changes.filter((c) => c.type === 'heartbeat.dead').map((c) => (c as { service: string }).service)),
+      },
       followClock: clock,
       onClaimed: () => {},
     });

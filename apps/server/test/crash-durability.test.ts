@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanUpServers, createTestDatabase, startServer, temporaryFolder } from '@watchtower/test-support';
 import { DATABASE_KINDS } from './support/databases.js';
-import {
-  checkDurability,
-  describeFailures,
-  readStoredWrites,
-  startServerAfterKill,
-  startWriteLoad,
-} from './support/write-load.js';
+import { checkDurability, describeFailures, readStoredWrites, startServerAfterKill, startWriteLoad } from './support/write-load.js';
 
 // The built server is killed with SIGKILL while client loops write to it at full speed over
 // HTTP. Whatever it answered 200 must be there after a restart on the same data; writes cut

@@ -46,7 +46,17 @@ async function spawnInPidNamespace(dataDir: string): Promise<NamespacedServer> {
   };
   const unshare = spawn(
     'unshare',
-    ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, '--enable-source-maps', SERVER_ENTRY],
+    [
+      '--user',
+      '--map-root-user',
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      '--kill-child',
+      process.execPath,
+      '--enable-source-maps',
+      SERVER_ENTRY,
+    ],
     { cwd: temporaryFolder('watchtower-cwd-'), env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -4,7 +4,7 @@ import { ConfigSchema } from '../src/config.js';
 import { openStorage } from '../src/db/client.js';
 import { systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { DATABASE_KINDS } from './support/databases.js';
+import type { DATABASE_KINDS } from './support/databases.js';
 import { PASSWORD } from './support/test-app.js';
 
 const pulse = { service: 'backup', alertType: 'log', alertTarget: 'ops', nextIn: 60 };

@@ -242,7 +242,9 @@ describe.each(DATABASE_KINDS)('events on %s', (kind) => {
       expect(new Set(keyed.map((event) => event.id)).size).toBe(1);
       expect(await t.count('events')).toBe(21);
       const others = answers.filter((_, i) => i % 3 !== 0);
-      expect(others.map((event) => event.message)).toEqual(Array.from({ length: 20 }, (_, j) => `m${(Math.floor(j / 2) * 3 + (j % 2) + 1) % 3}`));
+      expect(others.map((event) => event.message)).toEqual(
+        Array.from({ length: 20 }, (_, j) => `m${(Math.floor(j / 2) * 3 + (j % 2) + 1) % 3}`),
+      );
     });
 
     it('refuses a key already used for another event, and keeps the first', async () => {

@@ -285,7 +285,10 @@ describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
             checkRawAnswer(answer, context, request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200));
           }
           await served.settled();
-          expect(served.handled.filter((status) => status >= 500), context).toEqual([]);
+          expect(
+            served.handled.filter((status) => status >= 500),
+            context,
+          ).toEqual([]);
           if (served.handled.every((status) => status >= 300)) expect(await countRows(t), context).toEqual(before);
         }),
         runs(400),

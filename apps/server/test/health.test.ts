@@ -110,10 +110,7 @@ describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', (
     const name = new URL(database.url).pathname.slice(1);
     await admin.unsafe(`alter database "${name}" set default_transaction_read_only = on`);
     // Sessions pick the setting up when they start: end the server's open ones.
-    await admin.unsafe(
-      `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
-      [name],
-    );
+    await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [name]);
   }
 
   it('answers pulses and events 503 with Retry-After, stores nothing, and turns /healthz 503 naming both loops', async () => {
@@ -122,12 +119,20 @@ describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', (
     const feed = createLocalChangeFeed();
     const channels = createChannelRegistry(config(), silentLogger);
     const options = { pollMs: 300, clock: systemClock, log: silentLogger };
-    const sweeper = startLoop('sweeper', createSweepStep({ storage: watched, clock: systemClock, log: silentLogger, feed, outage, onClaimed: () => {} }), options);
+    const sweeper = startLoop(
+      'sweeper',
+      createSweepStep({ storage: watched, clock: systemClock, log: silentLogger, feed, outage, onClaimed: () => {} }),
+      options,
+    );
     const sender = startLoop('sender', createSendStep({ storage: watched, clock: systemClock, log: silentLogger, channels }), options);
     loops.push(sweeper, sender);
     const app = createApp({ db: watched, clock: systemClock, config: config(), log: silentLogger, outage, loops });
     const post = (path: string, body: unknown) =>
-      app.request(path, { method: 'POST', headers: { password: PASSWORD, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      app.request(path, {
+        method: 'POST',
+        headers: { password: PASSWORD, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     expect((await post('/heartbeat', { service: 'before', alertType: 'log', alertTarget: 'ops', nextIn: 60 })).status).toBe(200);
     await makeReadOnly();
@@ -144,9 +149,7 @@ describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', (
         expect(await response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', hint: expect.stringContaining('nothing was stored') });
       }
     }
-    await expect
-      .poll(async () => (await app.request('/healthz')).status, { timeout: 10_000, interval: 200 })
-      .toBe(503);
+    await expect.poll(async () => (await app.request('/healthz')).status, { timeout: 10_000, interval: 200 }).toBe(503);
     const body = await (await app.request('/healthz')).json();
     expect(body.failing.map((problem: { part: string }) => problem.part).sort()).toEqual(['sender', 'sweeper']);
     expect(body.failing[0].error).toBe('the database is read-only');

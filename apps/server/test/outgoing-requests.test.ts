@@ -146,9 +146,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     expect(provider.received).toEqual([]);
     expect(dns.calls).toEqual(['rebind.example', 'rebind.example']);
     expect(alert).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(alert.lastError).toBe(
-      'no connection made: rebind.example resolves to a private or reserved address: 127.0.0.1 (loopback)',
-    );
+    expect(alert.lastError).toBe('no connection made: rebind.example resolves to a private or reserved address: 127.0.0.1 (loopback)');
   });
 
   it('refuses at pulse time a target whose name does not resolve, naming the host and the error', async () => {
@@ -207,6 +205,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     const prefix = `gave up: the provider refused permanently: hooks.example:${provider.port} answered 404: `;
     expect(alert.lastError!.startsWith(`${prefix}not found x`)).toBe(true);
     expect(Array.from(alert.lastError!.slice(prefix.length))).toHaveLength(200);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is left
     expect(alert.lastError).not.toMatch(/[\u0000-\u001f]/);
   });
 
@@ -308,7 +307,10 @@ describe('a delivery over a checked connection', () => {
     config.alerts.email = { resendApiKey: 're_test', resendBaseUrl: `http://mail.example:${provider.port}`, from: 'w@example.com' };
     const channels = createChannelRegistry(config, silentLogger, { resolveHost: dns.resolve });
     const row = { ...alert, channel: 'email', target: 'ops@example.com' };
-    const error = await channels.get('email')!.deliver(row, renderAlert(row), channels.context).catch((e: DeliveryError) => e);
+    const error = await channels
+      .get('email')!
+      .deliver(row, renderAlert(row), channels.context)
+      .catch((e: DeliveryError) => e);
     expect(error).toMatchObject({
       message: 'no connection made: mail.example resolves to a private or reserved address: 127.0.0.1 (loopback)',
       permanent: false,
@@ -328,9 +330,11 @@ describe('a delivery over a checked connection', () => {
 
   it('refuses any loopback address, not only 127.0.0.1', async () => {
     const policy: ConnectionPolicy = { resolveHost: resolveWithSystem, allowPrivateTargets: false, classify: classifyAddress };
-    const error = await postOrThrow(new URL(`http://127.0.0.2:${provider.port}/ok`), { body: '{}', headers: {} }, { timeoutMs: 5_000, connections: policy }).catch(
-      (e: DeliveryError) => e,
-    );
+    const error = await postOrThrow(
+      new URL(`http://127.0.0.2:${provider.port}/ok`),
+      { body: '{}', headers: {} },
+      { timeoutMs: 5_000, connections: policy },
+    ).catch((e: DeliveryError) => e);
     expect(error).toMatchObject({ message: 'no connection made: 127.0.0.2 is a private or reserved address (loopback)' });
   });
 });

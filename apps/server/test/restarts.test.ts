@@ -101,9 +101,7 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
 
     const second = await startServer({ env: storageEnv });
     const stored = await readAll(second);
-    expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(
-      written.heartBeats.map(storedHeartbeat).sort(byService),
-    );
+    expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(written.heartBeats.map(storedHeartbeat).sort(byService));
     expectDeadlinesKept(stored.heartBeats, written.heartBeats, Date.now() / 1000);
     expect(stored.events.map(storedEvent)).toEqual(written.events.sort(newestFirst).map(storedEvent));
   });

@@ -171,7 +171,11 @@ describe('GET /stream', () => {
     const refused = await request();
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('15');
-    expect(await refused.json()).toMatchObject({ result: 503, code: 'SERVICE_UNAVAILABLE', hint: expect.stringContaining('WATCHTOWER_MAX_STREAMS') });
+    expect(await refused.json()).toMatchObject({
+      result: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      hint: expect.stringContaining('WATCHTOWER_MAX_STREAMS'),
+    });
     expect((await request('HEAD')).status).toBe(503);
     expect(local.subscribers).toBe(2);
 
@@ -187,7 +191,13 @@ describe('GET /stream', () => {
 
   it('drops the subscriptions of HEAD requests and of readers that hang up, over a real connection', async () => {
     const local = createLocalChangeFeed();
-    const served = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed: local });
+    const served = createApp({
+      db: storage,
+      clock,
+      config: { ...ConfigSchema.parse({}), password: PASSWORD },
+      log: silentLogger,
+      feed: local,
+    });
     const server = await new Promise<Server>((started) => {
       const instance = serve({ fetch: served.fetch, port: 0, hostname: '127.0.0.1' }, () => started(instance as Server));
     });
@@ -215,7 +225,13 @@ describe('GET /stream', () => {
 
   it('ends every stream when the feed closes, so the server can stop', async () => {
     const local = createLocalChangeFeed();
-    const other = createApp({ db: storage, clock, config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed: local });
+    const other = createApp({
+      db: storage,
+      clock,
+      config: { ...ConfigSchema.parse({}), password: PASSWORD },
+      log: silentLogger,
+      feed: local,
+    });
     const response = await other.request('/stream', { headers: { password: PASSWORD } });
     const stream = sseReader(response);
     await stream.next();
@@ -231,7 +247,13 @@ describe('the PostgreSQL change feed', () => {
     const other = await createNotifyChangeFeed(storage.url!, silentLogger);
     const admin = postgres(storage.url!, { max: 1, onnotice: () => {} });
     try {
-      const app = createApp({ db: storage, clock: new ManualClock(0), config: { ...ConfigSchema.parse({}), password: PASSWORD }, log: silentLogger, feed });
+      const app = createApp({
+        db: storage,
+        clock: new ManualClock(0),
+        config: { ...ConfigSchema.parse({}), password: PASSWORD },
+        log: silentLogger,
+        feed,
+      });
       const stream = sseReader(await app.request('/stream', { headers: { password: PASSWORD } }));
       expect((await stream.next()).event).toBe('ready');
       let resyncs = 0;
@@ -283,4 +305,3 @@ describe('the PostgreSQL change feed', () => {
     }
   });
 });
-

@@ -11,7 +11,12 @@ describe.each(DATABASE_KINDS)('concurrent writes on %s', (kind) => {
         t.call('POST', '/event', { service: `svc-${i % 7}`, level: i % 60, message: `event number ${i}` }),
       ),
     );
-    const events = await Promise.all(responses.map(async (r) => (expect(r.status).toBe(200), (await r.json()).event)));
+    const events = await Promise.all(
+      responses.map(async (r) => {
+        expect(r.status).toBe(200);
+        return (await r.json()).event;
+      }),
+    );
     events.forEach((event, i) => {
       expect(event).toMatchObject({ service: `svc-${i % 7}`, level: i % 60, message: `event number ${i}` });
     });
@@ -38,9 +43,7 @@ describe.each(DATABASE_KINDS)('concurrent writes on %s', (kind) => {
 
   it('answers each pulse with a row that reflects a pulse of its own service', async () => {
     const responses = await Promise.all(
-      [10, 20, 30].map((nextIn) =>
-        t.call('POST', '/heartbeat', { service: 'same', alertType: 'log', alertTarget: 'ops', nextIn }),
-      ),
+      [10, 20, 30].map((nextIn) => t.call('POST', '/heartbeat', { service: 'same', alertType: 'log', alertTarget: 'ops', nextIn })),
     );
     const answered = await Promise.all(responses.map(async (r) => (await r.json()).heartBeat.nextIn));
     const stored = (await (await t.call('GET', '/heartbeat/same')).json()).heartBeat.nextIn;

@@ -16,9 +16,10 @@ export interface CaptureErrorsOptions {
 const MAX_MESSAGE = 10_000;
 
 function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.stack?.includes(reason.message) ? reason.stack : `${reason.name}: ${reason.message}\n${reason.stack ?? ''}`;
+  if (reason instanceof Error)
+    return reason.stack?.includes(reason.message) ? reason.stack : `${reason.name}: ${reason.message}\n${reason.stack ?? ''}`;
   try {
-    return typeof reason === 'string' ? reason : JSON.stringify(reason) ?? String(reason);
+    return typeof reason === 'string' ? reason : (JSON.stringify(reason) ?? String(reason));
   } catch {
     // Circular or otherwise unserializable: its tag is all that can be said.
     return Object.prototype.toString.call(reason);

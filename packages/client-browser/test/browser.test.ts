@@ -53,7 +53,16 @@ beforeAll(async () => {
     startServer({ env: { WATCHTOWER_CORS_ORIGINS: origin } }),
     chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     }),
   ]);
 });
@@ -75,7 +84,11 @@ async function pageWithClient(password = PASSWORD): Promise<Page> {
   const page = await openPage('/blank.html');
   await page.evaluate(
     ({ url, password }) => {
-      (window as unknown as { client: Bundle.WatchtowerClient }).client = new window.Watchtower.WatchtowerClient({ url, password, retries: 0 });
+      (window as unknown as { client: Bundle.WatchtowerClient }).client = new window.Watchtower.WatchtowerClient({
+        url,
+        password,
+        retries: 0,
+      });
     },
     { url: server.url, password },
   );
@@ -111,7 +124,9 @@ describe('the <script> bundle in Chromium', () => {
     const error = await page.evaluate(async () => {
       const client = (window as unknown as { client: Bundle.WatchtowerClient }).client;
       const failure = await client.heartbeats().catch((reason: unknown) => reason);
-      return failure instanceof window.Watchtower.WatchtowerError ? { status: failure.status, code: failure.code, hint: failure.hint } : String(failure);
+      return failure instanceof window.Watchtower.WatchtowerError
+        ? { status: failure.status, code: failure.code, hint: failure.hint }
+        : String(failure);
     });
     expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED', hint: expect.stringMatching(/password/) });
     await page.close();

@@ -18,6 +18,8 @@ describe('the core entry', () => {
   });
 
   it('refuses a duration that is not one, naming the field', () => {
-    expect(() => parseDuration('soon', 'nextIn')).toThrow(/^nextIn must be a positive number of seconds or a duration such as 90, 90s, 15m, 1h30m, 1.5h, 1d or 1w/);
+    expect(() => parseDuration('soon', 'nextIn')).toThrow(
+      /^nextIn must be a positive number of seconds or a duration such as 90, 90s, 15m, 1h30m, 1.5h, 1d or 1w/,
+    );
   });
 });

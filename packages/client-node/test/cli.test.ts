@@ -57,7 +57,7 @@ describe('watchtower pulse and cancel', () => {
     expect((await api(server.url, '/heartbeat/cli-cancel')).body.heartBeat.status).toBe('cancelled');
   });
 
-  it("says in one line what the server refused, with its hint, and exits 1", async () => {
+  it('says in one line what the server refused, with its hint, and exits 1', async () => {
     const result = await watchtower(['pulse', 'cli-refused', '--next-in', '1h', '--alert', 'pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^watchtower pulse: the server refused it \(400 VALIDATION_FAILED\): .*PUSHOVER_TOKEN\n$/);
@@ -90,13 +90,21 @@ describe('watchtower event, events and list', () => {
   it('lists events as lines of date, level, service and message', async () => {
     await watchtower(['event', 'cli-lines', 'hello there']);
     const result = await watchtower(['events', '--service', 'cli-lines']);
-    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  info  cli-lines  hello there\n$/);
+    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}info {2}cli-lines {2}hello there\n$/);
   });
 
   it('shows the control characters of a message as visible escapes, and keeps them exact in JSON', async () => {
-    expect((await api(server.url, '/event', { method: 'POST', body: JSON.stringify({ service: 'cli-hostile', level: 'info', message: `${HOSTILE}\nsecond\tline` }) })).status).toBe(200);
+    expect(
+      (
+        await api(server.url, '/event', {
+          method: 'POST',
+          body: JSON.stringify({ service: 'cli-hostile', level: 'info', message: `${HOSTILE}\nsecond\tline` }),
+        })
+      ).status,
+    ).toBe(200);
     const shown = await watchtower(['events', '--service', 'cli-hostile']);
     expect(shown.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is shown
     expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(shown.stdout).toContain('ok\\x1b[2J\\x1b]0;owned\\x07 \\x9b31m red\\x0dfake line\\x7f');
     expect(shown.stdout).toMatch(/\n +second\tline\n$/);
@@ -108,6 +116,7 @@ describe('watchtower event, events and list', () => {
     const pulse = { service: 'cli-hostile-list', nextIn: 3_600, alertType: 'log', alertTarget: HOSTILE };
     expect((await api(server.url, '/heartbeat', { method: 'POST', body: JSON.stringify(pulse) })).status).toBe(200);
     const shown = await watchtower(['list']);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is shown
     expect(shown.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(shown.stdout).toMatch(/^cli-hostile-list +alive +.* log:ok\\x1b\[2J/m);
   });
@@ -116,7 +125,10 @@ describe('watchtower event, events and list', () => {
     await watchtower(['event', 'cli-settings', 'placed anywhere']);
     const nowhere = { WATCHTOWER_URL: '', WATCHTOWER_PASSWORD: '' };
     const after = await watchtower(['events', '--service', 'cli-settings', '--url', server.url, '--password', PASSWORD, '--json'], nowhere);
-    const before = await watchtower(['--url', server.url, '--json', 'events', '--password', PASSWORD, '--service', 'cli-settings'], nowhere);
+    const before = await watchtower(
+      ['--url', server.url, '--json', 'events', '--password', PASSWORD, '--service', 'cli-settings'],
+      nowhere,
+    );
     expect(after).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(after.stdout)).toMatchObject([{ service: 'cli-settings', message: 'placed anywhere' }]);
     expect(before).toEqual(after);
@@ -143,16 +155,42 @@ describe('watchtower run', () => {
 
   it("passes the job's exit code on and reports its last lines of output", async () => {
     const job = "for (let i = 1; i <= 30; i++) console.log('line ' + i); console.error('fatal: disk full'); process.exit(3)";
-    const result = await watchtower(['run', 'cli-run-output', '--next-in', '1d', '--alert', 'log:ops', '--tail', '5', '--', process.execPath, '-e', job]);
+    const result = await watchtower([
+      'run',
+      'cli-run-output',
+      '--next-in',
+      '1d',
+      '--alert',
+      'log:ops',
+      '--tail',
+      '5',
+      '--',
+      process.execPath,
+      '-e',
+      job,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('line 30\n');
     expect(result.stderr).toContain('fatal: disk full\n');
     const [event] = await eventsOf('cli-run-output');
-    expect(event?.message).toMatch(/failed on .+: exit code 3 after [\d.]+ s\nlast 5 of 31 lines of output:\nline 27\nline 28\nline 29\nline 30\nfatal: disk full$/);
+    expect(event?.message).toMatch(
+      /failed on .+: exit code 3 after [\d.]+ s\nlast 5 of 31 lines of output:\nline 27\nline 28\nline 29\nline 30\nfatal: disk full$/,
+    );
   });
 
   it('pulses when the job succeeds, passing its output through, and records no event', async () => {
-    const result = await watchtower(['run', 'cli-run-ok', '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', "console.log('backed up')"]);
+    const result = await watchtower([
+      'run',
+      'cli-run-ok',
+      '--next-in',
+      '1d',
+      '--alert',
+      'log:ops',
+      '--',
+      process.execPath,
+      '-e',
+      "console.log('backed up')",
+    ]);
     expect(result).toMatchObject({ code: 0, stdout: 'backed up\n', stderr: '' });
     expect((await api(server.url, '/heartbeat/cli-run-ok')).body.heartBeat).toMatchObject({ nextIn: 86_400, status: 'alive' });
     expect(await eventsOf('cli-run-ok')).toEqual([]);
@@ -162,7 +200,10 @@ describe('watchtower run', () => {
     // Lines past the 500 characters kept and more output than an event holds: both cuts fall among
     // two-unit characters. A one-character longer command line shifts the second cut by one.
     const job = "for (let i = 0; i < 20; i++) console.log('x' + '😀'.repeat(300)); process.exit(2)";
-    for (const [service, script] of [['cli-run-emoji-even', job], ['cli-run-emoji-odd', `${job} `]] as const) {
+    for (const [service, script] of [
+      ['cli-run-emoji-even', job],
+      ['cli-run-emoji-odd', `${job} `],
+    ] as const) {
       const result = await watchtower(['run', service, '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', script]);
       expect(result.code).toBe(2);
       expect(result.stderr).not.toContain('could not report');
@@ -182,7 +223,9 @@ describe('watchtower run', () => {
 
   it("exits with the job's code and says so on stderr when the server cannot be reached", async () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const result = await watchtower(['run', 'cli-run-offline', '--next-in', '1d', '--alert', 'log:ops', '--', 'false'], { WATCHTOWER_URL: nobody });
+    const result = await watchtower(['run', 'cli-run-offline', '--next-in', '1d', '--alert', 'log:ops', '--', 'false'], {
+      WATCHTOWER_URL: nobody,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `watchtower run: could not report cli-run-offline to the server: could not reach ${nobody} (ECONNREFUSED) (tried 4 times): check WATCHTOWER_URL or --url, and that the server is running\n`,
@@ -190,15 +233,21 @@ describe('watchtower run', () => {
   });
 
   it('passes SIGTERM on to the whole job and records it', async () => {
-    const child = spawn(process.execPath, [CLI, 'run', 'cli-run-killed', '--next-in', '1d', '--alert', 'log:ops', '--', 'sh', '-c', 'echo started; sleep 30'], {
-      env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: server.url, WATCHTOWER_PASSWORD: PASSWORD },
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', 'cli-run-killed', '--next-in', '1d', '--alert', 'log:ops', '--', 'sh', '-c', 'echo started; sleep 30'],
+      {
+        env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: server.url, WATCHTOWER_PASSWORD: PASSWORD },
+      },
+    );
     const exited = new Promise<number | null>((done) => child.once('close', done));
     await new Promise((started) => child.stdout.once('data', started));
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     const [event] = await eventsOf('cli-run-killed');
-    expect(event?.message).toMatch(/^`sh -c 'echo started; sleep 30'` failed on .+: killed by SIGTERM after [\d.]+ s\n1 line of output:\nstarted$/);
+    expect(event?.message).toMatch(
+      /^`sh -c 'echo started; sleep 30'` failed on .+: killed by SIGTERM after [\d.]+ s\n1 line of output:\nstarted$/,
+    );
   });
 
   it('prints its help', async () => {

@@ -100,7 +100,14 @@ describe('errors', () => {
 
   it('surfaces a wrong password as a 401, sent once', async () => {
     const before = calls;
-    const wrong = new WatchtowerClient({ url: server.url, password: 'not-the-password', fetch: (input, init) => (calls++, fetch(input, init)) });
+    const wrong = new WatchtowerClient({
+      url: server.url,
+      password: 'not-the-password',
+      fetch: (input, init) => {
+        calls++;
+        return fetch(input, init);
+      },
+    });
     await expect(wrong.heartbeats()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     expect(calls - before).toBe(1);
   });
@@ -144,7 +151,13 @@ describe('settings', () => {
 describe('startHeartbeat', () => {
   it('pulses in the background until stopped, then cancels the service', async () => {
     const pulses: number[] = [];
-    const loop = client.startHeartbeat({ service: 'loop-1', every: 0.3, alertType: 'log', alertTarget: 'ops', onPulse: (beat) => pulses.push(beat.last) });
+    const loop = client.startHeartbeat({
+      service: 'loop-1',
+      every: 0.3,
+      alertType: 'log',
+      alertTarget: 'ops',
+      onPulse: (beat) => pulses.push(beat.last),
+    });
     await eventually(async () => pulses.length >= 3);
     await loop.stop();
     const stored = (await api(server.url, '/heartbeat/loop-1')).body.heartBeat;

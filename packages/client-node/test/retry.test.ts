@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchtowerClient } from '../src/index.js';
-import { api, cleanUpServers, eventually, freePort, PASSWORD, startServerAt, temporaryFolder, type ServerProcess } from './support/server.js';
+import {
+  api,
+  cleanUpServers,
+  eventually,
+  freePort,
+  PASSWORD,
+  startServerAt,
+  temporaryFolder,
+  type ServerProcess,
+} from './support/server.js';
 
 // One server, stopped and started again at the same address and data folder by each test.
 let port: number;
@@ -28,7 +37,10 @@ describe('a server that is briefly down', () => {
       password: PASSWORD,
       retries: 10,
       retryDelayMs: 200,
-      fetch: (input, init) => (attempts++, fetch(input, init)),
+      fetch: (input, init) => {
+        attempts++;
+        return fetch(input, init);
+      },
     });
     const pulse = client.pulse({ service: 'while-down', nextIn: 60, alertType: 'log', alertTarget: 'ops' });
     await eventually(async () => attempts >= 2);

@@ -10,7 +10,12 @@ describe('PulseRequest', () => {
   const valid = { service: 'backup', alertType: 'pushover', alertTarget: 'u'.repeat(30), nextIn: 60 };
 
   it('takes numbers as numeric strings, fractions and exponents included', () => {
-    for (const [input, seconds] of [['90', 90], [' 2.5 ', 2.5], ['1e3', 1000], ['.5', 0.5]] as const) {
+    for (const [input, seconds] of [
+      ['90', 90],
+      [' 2.5 ', 2.5],
+      ['1e3', 1000],
+      ['.5', 0.5],
+    ] as const) {
       expect(PulseRequest.parse({ ...valid, nextIn: input }).nextIn).toBe(seconds);
     }
   });

@@ -14,6 +14,7 @@ import {
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const CONTROL = /\p{Cc}/u;
 // Text PostgreSQL cannot store: NUL, and UTF-16 halves without their other half.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character PostgreSQL refuses
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const storable = (field: string) =>
@@ -35,18 +36,12 @@ function describe(value: unknown): string {
 function numeric(field: string, expectation: string) {
   return z.unknown().transform((value, ctx) => {
     const number =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string' && NUMERIC.test(value.trim())
-          ? Number(value.trim())
-          : Number.NaN;
+      typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : Number.NaN;
     if (!Number.isFinite(number)) {
       ctx.addIssue({
         code: 'custom',
         message:
-          value === undefined
-            ? `${field} is required: ${expectation}`
-            : `${field} must be ${expectation}; received ${describe(value)}`,
+          value === undefined ? `${field} is required: ${expectation}` : `${field} must be ${expectation}; received ${describe(value)}`,
       });
       return z.NEVER;
     }
@@ -175,8 +170,7 @@ export const AddEventRequest = z.object({
   level: Level.optional().transform((level) => level ?? 0),
   message: z
     .string({
-      error: (issue) =>
-        issue.input === undefined ? 'message is required' : `message must be a string; received ${describe(issue.input)}`,
+      error: (issue) => (issue.input === undefined ? 'message is required' : `message must be a string; received ${describe(issue.input)}`),
     })
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
@@ -220,8 +214,7 @@ export const DateInput = (field: string) =>
 const MIN_DATE_SECONDS = -62_135_596_800;
 const MAX_DATE_SECONDS = 253_402_300_799;
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 /** A page size from 1 to `max`, as a number or a string; `fallback` when absent. */
 const pageLimit = (fallback: number, max: number) =>
@@ -242,9 +235,12 @@ export const ListEventsQuery = z.strictObject({
   to: optional(DateInput('to')),
   level: optional(Level),
   message: optional(
-    z.string().max(LIMITS.eventMessageMaxLength, {
-      message: `message filter must be at most ${LIMITS.eventMessageMaxLength} characters`,
-    }).refine(...storable('message filter')),
+    z
+      .string()
+      .max(LIMITS.eventMessageMaxLength, {
+        message: `message filter must be at most ${LIMITS.eventMessageMaxLength} characters`,
+      })
+      .refine(...storable('message filter')),
   ),
   limit: pageLimit(LIMITS.eventsDefaultLimit, LIMITS.eventsMaxLimit),
   before: optional(z.string().max(200, { message: 'before must be a cursor returned as next' })),
@@ -394,9 +390,7 @@ export const HealthResponse = z.object({
   result: z.number(),
   status: z.enum(['ok', 'unavailable']),
   /** What cannot do its job, with since when (Unix seconds) and why: the database, the sweeper, the sender. */
-  failing: z
-    .array(z.object({ part: z.string(), since: z.number(), error: z.string() }))
-    .optional(),
+  failing: z.array(z.object({ part: z.string(), since: z.number(), error: z.string() })).optional(),
   /** Alerts given up after their retries in the last 24 hours. */
   failedAlerts24h: z.number().optional(),
   hint: z.string().optional(),

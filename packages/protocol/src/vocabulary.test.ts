@@ -25,7 +25,13 @@ describe('levels', () => {
   });
 
   it('parse names in any case and whole numbers from 0 to the maximum', () => {
-    expect([parseLevel(' Error '), parseLevel('7'), parseLevel('+7'), parseLevel(35), parseLevel(MAX_LEVEL)]).toEqual([40, 7, 7, 35, MAX_LEVEL]);
+    expect([parseLevel(' Error '), parseLevel('7'), parseLevel('+7'), parseLevel(35), parseLevel(MAX_LEVEL)]).toEqual([
+      40,
+      7,
+      7,
+      35,
+      MAX_LEVEL,
+    ]);
   });
 
   it.each(['', 'loud', '-1', '1.5', '0x10', 'constructor', 'toString', -1, 2.5, MAX_LEVEL + 1, Number.NaN, null, undefined, true])(
@@ -67,14 +73,30 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(seconds);
   });
 
-  it.each(['', ' ', '0', '0s', '0h0m', '-5', '-1h', '1y', '90ms', 'h', 'm30', '1h30', '1h,30m', '1.h', 'soon', '1e3', 'Infinity', '1 hour'])(
-    'rejects %j, naming the field and showing examples',
-    (input) => {
-      expect(() => parseDuration(input, 'nextIn')).toThrow(
-        `nextIn must be a positive number of seconds or a duration such as 90, 90s, 15m, 1h30m, 1.5h, 1d or 1w; received ${JSON.stringify(input)}`,
-      );
-    },
-  );
+  it.each([
+    '',
+    ' ',
+    '0',
+    '0s',
+    '0h0m',
+    '-5',
+    '-1h',
+    '1y',
+    '90ms',
+    'h',
+    'm30',
+    '1h30',
+    '1h,30m',
+    '1.h',
+    'soon',
+    '1e3',
+    'Infinity',
+    '1 hour',
+  ])('rejects %j, naming the field and showing examples', (input) => {
+    expect(() => parseDuration(input, 'nextIn')).toThrow(
+      `nextIn must be a positive number of seconds or a duration such as 90, 90s, 15m, 1h30m, 1.5h, 1d or 1w; received ${JSON.stringify(input)}`,
+    );
+  });
 
   it.each(['30m1h', '1h1h', '5m3min'])('rejects %j, saying that units go from the largest down, each once', (input) => {
     expect(() => parseDuration(input)).toThrow(/received ".*" \(units go from the largest to the smallest, each once\)$/);

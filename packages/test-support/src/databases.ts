@@ -17,9 +17,7 @@ export async function createTestDatabase(prefix = 'watchtower_test'): Promise<{ 
     await admin.unsafe(`create database "${name}"`);
   } catch (error) {
     await admin.end();
-    throw new Error(
-      `PostgreSQL at ${TEST_DATABASE_URL} is needed by these tests and did not answer: ${(error as Error).message}`,
-    );
+    throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is needed by these tests and did not answer: ${(error as Error).message}`);
   }
   return {
     url: withDatabase(TEST_DATABASE_URL, name),

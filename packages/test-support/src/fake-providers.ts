@@ -74,8 +74,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
   const requests: RecordedRequest[] = [];
   const outages: Outage[] = [];
   const slowdowns: Array<{ match: Match; ms: number }> = [];
-  const matches = (match: Match, request: RecordedRequest) =>
-    typeof match === 'string' ? request.path.startsWith(match) : match(request);
+  const matches = (match: Match, request: RecordedRequest) => (typeof match === 'string' ? request.path.startsWith(match) : match(request));
   const sockets = new Set<Socket>();
 
   function failureFor(request: RecordedRequest): Failure | undefined {
@@ -154,9 +153,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
   const { port } = server.address() as AddressInfo;
 
   const describe = () =>
-    requests
-      .map((r) => `  ${new Date(r.at).toISOString()} ${r.method} ${r.path} -> ${r.answer}`)
-      .join('\n') || '  (none)';
+    requests.map((r) => `  ${new Date(r.at).toISOString()} ${r.method} ${r.path} -> ${r.answer}`).join('\n') || '  (none)';
 
   return {
     url: `http://127.0.0.1:${port}`,

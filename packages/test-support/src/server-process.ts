@@ -182,9 +182,7 @@ export async function startServer(options: ServerOptions = {}, ms = 30_000): Pro
   let last: number | undefined;
   while (Date.now() < deadline) {
     if (ended) {
-      throw new Error(
-        `the server exited before answering /healthz (code ${ended.code}, signal ${ended.signal})${describeOutput(server)}`,
-      );
+      throw new Error(`the server exited before answering /healthz (code ${ended.code}, signal ${ended.signal})${describeOutput(server)}`);
     }
     last = await healthStatus(server, options.tls ?? false);
     if (last === 200) return server;
@@ -201,13 +199,7 @@ export async function cleanUpServers(): Promise<void> {
 }
 
 /** Calls the API of a started server with the password (or the one given), JSON-encoding `body`. */
-export async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-  password = PASSWORD,
-): Promise<Response> {
+export async function call(server: ServerProcess, method: string, path: string, body?: unknown, password = PASSWORD): Promise<Response> {
   const headers: Record<string, string> = { password };
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${server.url}${path}`, {

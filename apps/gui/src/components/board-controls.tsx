@@ -1,11 +1,4 @@
-import {
-  BOARD_SORTS,
-  BOARD_STATUSES,
-  STATUS_WORDS,
-  type BoardFilter,
-  type BoardSort,
-  type BoardStatus,
-} from '../lib/heartbeat-status.js';
+import { BOARD_SORTS, BOARD_STATUSES, STATUS_WORDS, type BoardFilter, type BoardSort, type BoardStatus } from '../lib/heartbeat-status.js';
 
 export type BoardView = BoardFilter & { sort: BoardSort };
 
@@ -46,12 +39,7 @@ export function BoardToolbar({ view, onChange }: { view: BoardView; onChange: (n
     <div className="toolbar">
       <label>
         <span>Name</span>
-        <input
-          type="search"
-          value={view.text}
-          placeholder="Filter by name"
-          onChange={(event) => onChange({ text: event.target.value })}
-        />
+        <input type="search" value={view.text} placeholder="Filter by name" onChange={(event) => onChange({ text: event.target.value })} />
       </label>
       <label>
         <span>Sort by</span>

@@ -28,8 +28,8 @@ export function CancelDialog({ heartbeat, onDone }: { heartbeat: Heartbeat; onDo
       onClose={() => onDone(null)}
     >
       <p>
-        watchtower stops expecting <strong>{heartbeat.service}</strong>: no alert is sent when it stays silent. Its next
-        pulse arms it again.
+        watchtower stops expecting <strong>{heartbeat.service}</strong>: no alert is sent when it stays silent. Its next pulse arms it
+        again.
       </p>
       {error && (
         <p className="error" role="alert">

@@ -25,7 +25,11 @@ export function ConfirmDialog({
     return () => element?.close();
   }, []);
   return (
-    <dialog ref={dialog} className="card dialog" aria-labelledby="dialog-title" onClose={() => {
+    <dialog
+      ref={dialog}
+      className="card dialog"
+      aria-labelledby="dialog-title"
+      onClose={() => {
         // A close queued by an effect's cleanup may land after the dialog opened again.
         if (!dialog.current?.open) onClose();
       }}

@@ -89,14 +89,7 @@ function ChartBar({ bucket, x, width, scale }: { bucket: ChartBucket; x: number;
         const height = Math.max(count * scale, 1.5);
         y -= height;
         return (
-          <rect
-            key={band}
-            className={`bar level-${band}`}
-            x={x + width * 0.1}
-            y={y}
-            width={Math.max(width * 0.8, 1)}
-            height={height}
-          />
+          <rect key={band} className={`bar level-${band}`} x={x + width * 0.1} y={y} width={Math.max(width * 0.8, 1)} height={height} />
         );
       })}
     </g>

@@ -44,9 +44,18 @@ function ConnectionState() {
   const { live } = useSession();
   const label = live.status === 'live' ? 'Live' : live.status === 'connecting' ? 'Connecting…' : 'Offline';
   return (
-    <span className={`connection connection-${live.status}`} data-testid="connection" role="status" title={
-      live.status === 'live' ? `Live updates since ${formatTime(live.since / 1000)}` : live.status === 'offline' ? live.reason : 'Opening the live stream'
-    }>
+    <span
+      className={`connection connection-${live.status}`}
+      data-testid="connection"
+      role="status"
+      title={
+        live.status === 'live'
+          ? `Live updates since ${formatTime(live.since / 1000)}`
+          : live.status === 'offline'
+            ? live.reason
+            : 'Opening the live stream'
+      }
+    >
       <span className="dot" aria-hidden="true" />
       {label}
     </span>
@@ -70,8 +79,8 @@ function OfflineBanner() {
   const seconds = Math.max(0, Math.ceil((live.retryAt - now) / 1000));
   return (
     <div className="offline-banner" role="alert">
-      <strong>Offline:</strong> {live.reason}. What you see is as of {offlineSince ? formatTime(offlineSince / 1000) : 'now'} and
-      may be out of date; reconnecting {seconds > 0 ? `in ${seconds} s` : 'now'}.{' '}
+      <strong>Offline:</strong> {live.reason}. What you see is as of {offlineSince ? formatTime(offlineSince / 1000) : 'now'} and may be out
+      of date; reconnecting {seconds > 0 ? `in ${seconds} s` : 'now'}.{' '}
       <button type="button" className="link" onClick={retryNow}>
         Reconnect now
       </button>

@@ -45,8 +45,9 @@ export function HealthBanner() {
     return (
       <div className="health-banner" role="alert" data-testid="health-banner">
         <strong>The server cannot do its job:</strong>{' '}
-        {(health.failing ?? []).map((problem) => `${problem.part} failing since ${formatTime(problem.since)} (${problem.error})`).join('; ') ||
-          'it reports itself unavailable'}
+        {(health.failing ?? [])
+          .map((problem) => `${problem.part} failing since ${formatTime(problem.since)} (${problem.error})`)
+          .join('; ') || 'it reports itself unavailable'}
         . Deaths may go unnoticed and alerts undelivered until this is fixed.
       </div>
     );
@@ -54,8 +55,7 @@ export function HealthBanner() {
   if (health.failedAlerts24h) {
     return (
       <div className="health-banner health-banner-warning" role="status" data-testid="health-banner">
-        {health.failedAlerts24h === 1 ? 'One alert' : `${health.failedAlerts24h} alerts`} could not be delivered in the last
-        24 hours.{' '}
+        {health.failedAlerts24h === 1 ? 'One alert' : `${health.failedAlerts24h} alerts`} could not be delivered in the last 24 hours.{' '}
         <a href={href('alerts')} onClick={followLink}>
           See the deliveries
         </a>

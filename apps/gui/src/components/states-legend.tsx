@@ -16,8 +16,8 @@ export function StatesLegend() {
           <StatusBadge status="late" />
         </dt>
         <dd>
-          alive, but less than {LATE_SHARE * 100} % of its nextIn (and at most {formatDuration(LATE_MAX_SECONDS)}) is left
-          before its deadline.
+          alive, but less than {LATE_SHARE * 100} % of its nextIn (and at most {formatDuration(LATE_MAX_SECONDS)}) is left before its
+          deadline.
         </dd>
         <dt>
           <StatusBadge status="dead" />

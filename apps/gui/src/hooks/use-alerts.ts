@@ -5,11 +5,14 @@ import { useResource } from './use-resource.js';
 /** The latest alerts, of one service when `service` is not empty, kept up to date by the stream. */
 export function useAlerts(service: string) {
   const { api } = useSession();
-  const resource = useResource(async (signal) => {
-    const query = new URLSearchParams({ limit: String(ALERTS_SHOWN) });
-    if (service) query.set('service', service);
-    return (await api.alerts(query.toString(), signal)).alerts;
-  }, [api, service]);
+  const resource = useResource(
+    async (signal) => {
+      const query = new URLSearchParams({ limit: String(ALERTS_SHOWN) });
+      if (service) query.set('service', service);
+      return (await api.alerts(query.toString(), signal)).alerts;
+    },
+    [api, service],
+  );
   const { update } = resource;
 
   useReloads(resource.reload);

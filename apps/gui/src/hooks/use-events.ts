@@ -44,6 +44,7 @@ export function useEvents(key: string) {
   const [unseen, setUnseen] = useState(0);
   const [loadingMore, setLoadingMore] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the trigger: the unseen count restarts when the filters change
   useEffect(() => setUnseen(0), [key]);
   const reload = useCallback(() => {
     setUnseen(0);
@@ -82,7 +83,11 @@ export function useKnownServices(filters: EventFilters): string[] {
   const { api } = useSession();
   const resource = useResource(
     // Only the suggestions depend on it: without an answer there are none.
-    (signal) => api.heartbeats(signal).then((answer) => answer.heartBeats.map((hb) => hb.service).sort(), (): string[] => []),
+    (signal) =>
+      api.heartbeats(signal).then(
+        (answer) => answer.heartBeats.map((hb) => hb.service).sort(),
+        (): string[] => [],
+      ),
     [api],
   );
   const { update } = resource;

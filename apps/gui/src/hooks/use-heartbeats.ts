@@ -19,10 +19,7 @@ export function useHeartbeats() {
     setUpdated((current) => new Map(current).set(service, Date.now()));
   });
 
-  const replace = useCallback(
-    (heartbeat: Heartbeat) => update((current) => new Map(current).set(heartbeat.service, heartbeat)),
-    [update],
-  );
+  const replace = useCallback((heartbeat: Heartbeat) => update((current) => new Map(current).set(heartbeat.service, heartbeat)), [update]);
 
   return { heartbeats: resource.data, error: resource.error, loading: resource.loading, reload: resource.reload, replace, updated };
 }

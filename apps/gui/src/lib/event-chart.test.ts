@@ -16,7 +16,11 @@ describe('chooseStep', () => {
 describe('bucketEvents', () => {
   it('counts events per bucket and level band, over the whole range', () => {
     const from = 1_000_020;
-    const data = bucketEvents([at(1_000_030, 40), at(1_000_050, 20), at(1_000_100, 50), at(1_000_101, 35), at(1_000_102, 0)], from, from + 3_600);
+    const data = bucketEvents(
+      [at(1_000_030, 40), at(1_000_050, 20), at(1_000_100, 50), at(1_000_101, 35), at(1_000_102, 0)],
+      from,
+      from + 3_600,
+    );
     expect(data.step).toBe(60);
     expect(data.buckets.length).toBeLessThanOrEqual(MAX_BUCKETS + 1);
     expect(data.buckets[0]!.start).toBeLessThanOrEqual(from);

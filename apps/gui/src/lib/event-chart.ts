@@ -24,8 +24,7 @@ export function chooseStep(span: number): number {
   return STEPS.find((step) => span / step <= MAX_BUCKETS) ?? STEPS[STEPS.length - 1]!;
 }
 
-const emptyCounts = (): Record<LevelBand, number> =>
-  Object.fromEntries(LEVEL_BANDS.map((band) => [band, 0])) as Record<LevelBand, number>;
+const emptyCounts = (): Record<LevelBand, number> => Object.fromEntries(LEVEL_BANDS.map((band) => [band, 0])) as Record<LevelBand, number>;
 
 /**
  * Counts events per time bucket and level band over [from, to] (Unix seconds). Buckets

@@ -16,9 +16,7 @@ describe('filters in the URL', () => {
   it('round-trip every filter, with levels by name and dates as ISO-8601 in UTC', () => {
     const filters = { service: 'nightly backup', level: 40, message: '50% done', from: NOW - 3_600, to: NOW };
     const search = searchFromFilters(filters);
-    expect(search).toBe(
-      '?service=nightly+backup&level=error&message=50%25+done&from=2026-01-01T11%3A00%3A00Z&to=2026-01-01T12%3A00%3A00Z',
-    );
+    expect(search).toBe('?service=nightly+backup&level=error&message=50%25+done&from=2026-01-01T11%3A00%3A00Z&to=2026-01-01T12%3A00%3A00Z');
     expect(filtersFromSearch(search)).toEqual(filters);
   });
 

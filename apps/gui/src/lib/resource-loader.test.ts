@@ -73,7 +73,6 @@ describe('ResourceLoader, between loads', () => {
     await load;
     expect(states).toEqual([{ data: undefined, error: undefined, loading: true }]);
   });
-
 });
 
 describe('ResourceLoader, what it shows', () => {
@@ -119,7 +118,6 @@ describe('ResourceLoader, what it shows', () => {
     loader.update((numbers) => [...numbers, 10]);
     expect(loader.state.data).toEqual([1, 2, 9, 10]);
   });
-
 });
 
 describe('ResourceLoader, extensions', () => {

@@ -25,9 +25,7 @@ export function AlertsPage({ search }: { search: string }) {
     <section aria-labelledby="alerts-title">
       <div className="page-head">
         <h1 id="alerts-title">Alerts</h1>
-        <p className="muted">
-          The latest {ALERTS_SHOWN} alerts and their delivery; failed attempts are retried for 24 hours.
-        </p>
+        <p className="muted">The latest {ALERTS_SHOWN} alerts and their delivery; failed attempts are retried for 24 hours.</p>
       </div>
       <form className="toolbar" onSubmit={submit} role="search" aria-label="Filter alerts">
         <label>

@@ -22,7 +22,12 @@ function useDeadTitle(dead: number): void {
   useEffect(() => {
     document.title = dead > 0 ? `(${dead} dead) watchtower` : 'watchtower';
   }, [dead]);
-  useEffect(() => () => void (document.title = 'watchtower'), []);
+  useEffect(
+    () => () => {
+      document.title = 'watchtower';
+    },
+    [],
+  );
 }
 
 export function BoardPage({ search }: { search: string }) {
@@ -37,8 +42,7 @@ export function BoardPage({ search }: { search: string }) {
   useDeadTitle(counts.dead);
 
   // Typing in the filter replaces the history entry instead of adding one per key.
-  const setView = (next: Partial<BoardView>) =>
-    navigate(href('board', searchFromBoardView({ ...view, ...next })), { replace: true });
+  const setView = (next: Partial<BoardView>) => navigate(href('board', searchFromBoardView({ ...view, ...next })), { replace: true });
   const toggleStatus = (status: BoardStatus) =>
     setView({
       statuses: view.statuses.includes(status) ? view.statuses.filter((s) => s !== status) : [...view.statuses, status],

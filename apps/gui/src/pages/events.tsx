@@ -21,11 +21,7 @@ export function EventsPage({ search }: { search: string }) {
       <div className="page-head">
         <h1 id="events-title">Events</h1>
         <label className="switch">
-          <input
-            type="checkbox"
-            checked={Boolean(filters.live)}
-            onChange={(event) => go({ ...filters, live: event.target.checked })}
-          />
+          <input type="checkbox" checked={Boolean(filters.live)} onChange={(event) => go({ ...filters, live: event.target.checked })} />
           <span>Live tail</span>
         </label>
       </div>
@@ -48,13 +44,7 @@ export function EventsPage({ search }: { search: string }) {
         </p>
       )}
       {listing && listing.events.length > 0 && (
-        <EventsTable
-          listing={listing}
-          filters={filters}
-          now={now}
-          loadingMore={loadingMore}
-          onLoadMore={() => void loadMore()}
-        />
+        <EventsTable listing={listing} filters={filters} now={now} loadingMore={loadingMore} onLoadMore={() => void loadMore()} />
       )}
     </section>
   );

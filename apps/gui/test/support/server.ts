@@ -1,7 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanUpServers, createTestDatabase, SERVER_ENTRY, startServer as startServerProcess, temporaryFolder } from '@watchtower/test-support';
+import {
+  cleanUpServers,
+  createTestDatabase,
+  SERVER_ENTRY,
+  startServer as startServerProcess,
+  temporaryFolder,
+} from '@watchtower/test-support';
 
 /** The built server, as `npm start` runs it; it serves the built dashboard (apps/gui/dist) at /gui. */
 export { SERVER_ENTRY };

@@ -40,16 +40,25 @@ describe('resendFailure', () => {
   });
 
   it('leaves out the words of an answer from a private address', () => {
-    const error = resendFailure({ statusCode: 401, name: 'invalid_api_key', message: 'internal secret' }, { connected: true, showMessage: false });
+    const error = resendFailure(
+      { statusCode: 401, name: 'invalid_api_key', message: 'internal secret' },
+      { connected: true, showMessage: false },
+    );
     expect(error.message).toBe('Resend refused the e-mail (401, invalid_api_key)');
   });
 
   it('tells a failed fetch, which the SDK reports without a status, as no answer', () => {
-    const error = resendFailure({ statusCode: null, name: 'application_error', message: 'Unable to fetch data.' }, { connected: false, showMessage: false });
+    const error = resendFailure(
+      { statusCode: null, name: 'application_error', message: 'Unable to fetch data.' },
+      { connected: false, showMessage: false },
+    );
     expect(error).toMatchObject({ message: 'no answer from Resend', permanent: false });
   });
 
   it('treats an error that is not an object as a failure worth a retry', () => {
-    expect(resendFailure(null, answered)).toMatchObject({ message: 'Resend refused the e-mail (no status, unknown_error)', permanent: false });
+    expect(resendFailure(null, answered)).toMatchObject({
+      message: 'Resend refused the e-mail (no status, unknown_error)',
+      permanent: false,
+    });
   });
 });

@@ -69,7 +69,8 @@ export function emailChannel(config: Config, name: 'email' | 'mail' = 'email'): 
         );
         if (connections.failure) throw createDeliveryError(connections.failure);
         if (signal.aborted) throw createDeliveryError(`Resend did not answer within ${timeoutMs} ms`);
-        if (error || !data) throw resendFailure(error, { connected: connections.peer !== undefined, showMessage: connections.reachedPublic });
+        if (error || !data)
+          throw resendFailure(error, { connected: connections.peer !== undefined, showMessage: connections.reachedPublic });
       } finally {
         await connections.close();
       }

@@ -71,9 +71,7 @@ export function classifyAddress(address: string): AddressClass {
 /** Why the server may not connect to `host`, given the addresses it resolved to, or null. */
 export function refusalOf(host: string, addresses: readonly string[], classify = classifyAddress): string | null {
   if (addresses.length === 0) return `${host} resolves to no address`;
-  const refused = addresses
-    .map((address) => ({ address, ...classify(address) }))
-    .filter((entry) => !entry.isPublic);
+  const refused = addresses.map((address) => ({ address, ...classify(address) })).filter((entry) => !entry.isPublic);
   if (refused.length === 0) return null;
   if (addresses.length === 1 && addresses[0] === host) {
     return `${host} is a private or reserved address (${refused[0]!.range})`;
@@ -125,10 +123,7 @@ function codeOf(error: unknown): string {
  * when the name does not resolve (never "public" by default) or, unless private targets
  * are allowed, when any address it stands for is private or reserved.
  */
-export async function resolveTarget(
-  host: string,
-  { resolveHost, allowPrivateTargets, classify }: ConnectionPolicy,
-): Promise<string[]> {
+export async function resolveTarget(host: string, { resolveHost, allowPrivateTargets, classify }: ConnectionPolicy): Promise<string[]> {
   if (!allowPrivateTargets && isLocalhostName(host)) throw new UnusableHost(`${host} is a loopback name`, 'private');
   let addresses: string[];
   try {

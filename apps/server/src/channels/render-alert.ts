@@ -12,8 +12,7 @@ export interface RenderedAlert {
 // An event's level by name, or as "level 35" when it has none.
 const describeLevel = (level: number) => findLevelName(level) ?? `level ${level}`;
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 export function renderAlert(alert: AlertRow): RenderedAlert {
   const details = alert.details as Record<string, number | string | null | undefined>;
@@ -25,7 +24,7 @@ export function renderAlert(alert: AlertRow): RenderedAlert {
   if (alert.kind === 'down') {
     const last = Number(details.last);
     const expected = Number(details.expected);
-    const late = (alert.createdAt.getTime() / 1000) - expected;
+    const late = alert.createdAt.getTime() / 1000 - expected;
     type = 'heartbeat.down';
     status = 'dead';
     title = `${service} is down`;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql } from 'drizzle-orm';
+import type { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -88,8 +88,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
       transaction: async (work) =>
         (await client.begin((tx) =>
-          work(async (text, params) =>
-            (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+          work(
+            async (text, params) =>
+              (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
           ),
         )) as never,
       migrate: async () => {

@@ -99,10 +99,7 @@ async function tryLock(dataDir: string, staleMs: number, options: DataDirLockOpt
     return { refreshedAt: (await findEntry(path))?.mtimeMs };
   }
   if (stale) {
-    options.log.warn(
-      { dataDir, staleMs },
-      'took over the data folder lock of a process that stopped without releasing it',
-    );
+    options.log.warn({ dataDir, staleMs }, 'took over the data folder lock of a process that stopped without releasing it');
   }
   let released = false;
   return {

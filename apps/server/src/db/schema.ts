@@ -1,17 +1,6 @@
 import { ALERT_KINDS, ALERT_STATUSES } from '@watchtower/protocol';
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' });
 
@@ -35,9 +24,7 @@ export const heartbeats = pgTable(
   },
   (table) => [
     // The sweeper looks only for armed rows by deadline; the partial index stays small.
-    index('heartbeats_armed_expected_idx')
-      .on(table.expectedAt)
-      .where(sql`not ${table.alerted} and not ${table.cancelled}`),
+    index('heartbeats_armed_expected_idx').on(table.expectedAt).where(sql`not ${table.alerted} and not ${table.cancelled}`),
   ],
 );
 

@@ -55,7 +55,9 @@ export class LocalFanOut {
 export function createLocalChangeFeed(): ChangeFeed {
   const fanOut = new LocalFanOut();
   return {
-    publish: (changes) => changes.forEach((change) => fanOut.deliver(change)),
+    publish: (changes) => {
+      for (const change of changes) fanOut.deliver(change);
+    },
     subscribe: (subscriber) => fanOut.subscribe(subscriber),
     get subscribers() {
       return fanOut.size;

@@ -56,10 +56,13 @@ export function startLoop(
     if (at >= plannedAt) return;
     clearTimeout(timer);
     plannedAt = at;
-    timer = setTimeout(() => {
-      plannedAt = Number.POSITIVE_INFINITY;
-      void run();
-    }, Math.max(0, delayMs));
+    timer = setTimeout(
+      () => {
+        plannedAt = Number.POSITIVE_INFINITY;
+        void run();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   async function runSteps(): Promise<void> {

@@ -77,7 +77,7 @@ export function groupCommit<In, Out>(
       if (results.length !== batch.length) {
         throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
       }
-      batch.forEach((waiter, index) => waiter.resolve(results[index]!));
+      for (const [index, waiter] of batch.entries()) waiter.resolve(results[index]!);
     } catch (error) {
       if (batch.length > 1 && options.retryAlone(error)) {
         // One bad item must not fail the others: each goes again on its own.

@@ -1,10 +1,4 @@
-import {
-  AddEventRequest,
-  ListEventsQuery,
-  ROUTES,
-  type AddEventResponse,
-  type ListEventsResponse,
-} from '@watchtower/protocol';
+import { AddEventRequest, ListEventsQuery, ROUTES, type AddEventResponse, type ListEventsResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
@@ -32,8 +26,7 @@ export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps):
   const app = new Hono<AppEnv>();
   const addEvent = createEventRecorder(db, clock);
   const { defaultType, defaultTarget } = config.alerts;
-  const defaultRoute: AlertRoute | null =
-    defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
+  const defaultRoute: AlertRoute | null = defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
 
   for (const path of ROUTES.addEvent.paths) {
     app.post(path, async (c) => {

@@ -1,6 +1,16 @@
 import type { AlertDelivery } from '@watchtower/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanUpServers, createTestDatabase, type CutMode, type Exit, PASSWORD, type ServerProcess, startServer, startTcpProxy, type TcpProxy } from '@watchtower/test-support';
+import {
+  cleanUpServers,
+  createTestDatabase,
+  type CutMode,
+  type Exit,
+  PASSWORD,
+  type ServerProcess,
+  startServer,
+  startTcpProxy,
+  type TcpProxy,
+} from '@watchtower/test-support';
 
 // The built server talks to PostgreSQL through a proxy that the test cuts for 10 s while
 // clients keep pulsing, as real ones do: every second, again every 500 ms after a failure.

@@ -1,7 +1,7 @@
 // Tests read answers whose shape each assertion checks; `any` keeps them short.
 declare global {
   interface Response {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: each test checks the shape of the answer it reads
     json(): Promise<any>;
   }
 }

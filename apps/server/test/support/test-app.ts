@@ -23,10 +23,7 @@ export interface TestApp {
  * Registers hooks that give each test an empty database of the given kind (one per file,
  * emptied between tests) and an app on a clock that only moves when told.
  */
-export function useTestApp(
-  kind: DatabaseKind,
-  options: { guiDir?: string; configure?: (config: Config) => void } = {},
-): TestApp {
+export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; configure?: (config: Config) => void } = {}): TestApp {
   const context = {} as TestApp;
   beforeAll(async () => {
     context.storage = await createTestStorage(kind);

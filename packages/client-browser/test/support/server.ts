@@ -10,8 +10,7 @@ export {
 } from '@watchtower/test-support';
 
 /** Calls the server directly, for assertions from its side. */
-// `any`: each test checks the shape of the answer it reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each test checks the shape of the answer it reads
 export async function api(url: string, path: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url + path, { headers: { password: PASSWORD } });
   return { status: response.status, body: await response.json() };

@@ -45,7 +45,9 @@ describe('describeFailure of a very long command line', () => {
     const args = Array.from({ length: 2_000 }, (_, index) => `file-😀-${index}.log`);
     const message = describeFailure(['rm', ...args], job(['rm: permission denied']), 'db1');
     expect(message.length).toBeLessThanOrEqual(10_000);
-    expect(message).toMatch(/^`rm 'file-😀-0\.log' 'file-😀-1\.log' .*…` failed on db1: exit code 1 after 1\.5 s\n1 line of output:\nrm: permission denied$/);
+    expect(message).toMatch(
+      /^`rm 'file-😀-0\.log' 'file-😀-1\.log' .*…` failed on db1: exit code 1 after 1\.5 s\n1 line of output:\nrm: permission denied$/,
+    );
     expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
@@ -95,7 +97,10 @@ describe('runCli', () => {
   it('reads the settings before the command name as after it', async () => {
     const after = await run('list', '--url', 'ftp://watchtower.example', '--password', 'x');
     const before = await run('--url', 'ftp://watchtower.example', '--password', 'x', 'list');
-    expect(after).toMatchObject({ code: 2, stderr: expect.stringMatching(/^watchtower list: url must be the server's http\(s\) address.*"ftp:/) });
+    expect(after).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^watchtower list: url must be the server's http\(s\) address.*"ftp:/),
+    });
     expect(before).toEqual(after);
   });
 
@@ -108,7 +113,8 @@ describe('runCli', () => {
     const result = await run('--next-in', '1h', 'pulse', 'backup', '--alert', 'log:ops');
     expect(result).toMatchObject({
       code: 2,
-      stderr: 'watchtower: unknown option --next-in before the command; the options of a command go after its name; see watchtower --help\n',
+      stderr:
+        'watchtower: unknown option --next-in before the command; the options of a command go after its name; see watchtower --help\n',
     });
   });
 
@@ -118,22 +124,28 @@ describe('runCli', () => {
     expect(result.stderr).toMatch(/^watchtower: no command; the commands are pulse, cancel, event, events, list, run/);
   });
 
-  it.each(COMMANDS.map((command) => command.name))('prints the same help of %s for help <command>, <command> --help and -h <command>', async (name) => {
-    const asked = await run(name, '--help');
-    expect(await run('help', name)).toEqual(asked);
-    expect(await run('-h', name)).toEqual(asked);
-  });
+  it.each(COMMANDS.map((command) => command.name))(
+    'prints the same help of %s for help <command>, <command> --help and -h <command>',
+    async (name) => {
+      const asked = await run(name, '--help');
+      expect(await run('help', name)).toEqual(asked);
+      expect(await run('-h', name)).toEqual(asked);
+    },
+  );
 
-  it.each(COMMANDS.map((command) => [command.name, command] as const))('shows in the help of %s its arguments and every option it declares', async (name, command) => {
-    const { stdout } = await run(name, '--help');
-    const usage = stdout.split('\n')[0];
-    for (const argument of command.arguments) expect(usage).toContain(`<${argument}>`);
-    for (const option of Object.keys(command.options)) {
-      expect(usage).toContain(`--${option}`);
-      expect(stdout).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
-    }
-    expect(stdout).toMatch(/^ {2}--url URL +the server/m);
-  });
+  it.each(COMMANDS.map((command) => [command.name, command] as const))(
+    'shows in the help of %s its arguments and every option it declares',
+    async (name, command) => {
+      const { stdout } = await run(name, '--help');
+      const usage = stdout.split('\n')[0];
+      for (const argument of command.arguments) expect(usage).toContain(`<${argument}>`);
+      for (const option of Object.keys(command.options)) {
+        expect(usage).toContain(`--${option}`);
+        expect(stdout).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
+      }
+      expect(stdout).toMatch(/^ {2}--url URL +the server/m);
+    },
+  );
 
   it('lists every command of the table in its help', async () => {
     const { stdout } = await run('--help');

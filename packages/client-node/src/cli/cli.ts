@@ -48,7 +48,8 @@ function explainError(error: unknown): string {
       const tries = error.attempts === 1 ? '' : ` (tried ${error.attempts} times)`;
       return `${hint}${tries}: check WATCHTOWER_URL or --url, and that the server is running`;
     }
-    if (error.status !== undefined && error.status >= 500) return `the server failed (${error.status} ${error.code}): ${hint}; try again later`;
+    if (error.status !== undefined && error.status >= 500)
+      return `the server failed (${error.status} ${error.code}): ${hint}; try again later`;
     if (error.code === 'BAD_RESPONSE') return `${hint}`;
     return `the server refused it (${error.status} ${error.code}): ${hint}`;
   }

@@ -9,7 +9,12 @@ describe('formatRelative', () => {
 
 describe('formatTable', () => {
   it('pads each column to its widest cell', () => {
-    expect(formatTable([['A', 'BB'], ['ccc', 'd']])).toBe('A    BB\nccc  d');
+    expect(
+      formatTable([
+        ['A', 'BB'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('A    BB\nccc  d');
   });
 });
 
@@ -17,7 +22,7 @@ describe('formatEvents', () => {
   it('names the level and indents the further lines of a message', () => {
     const text = formatEvents([{ id: 1, service: 'job', level: 40, message: 'failed\nlast line', date: 0 }]);
     const [first, second] = text.split('\n');
-    expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}  error  job  failed$/);
+    expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}error {2}job {2}failed$/);
     expect(second).toBe(`${' '.repeat((first ?? '').indexOf('failed'))}last line`);
   });
 });
@@ -32,6 +37,11 @@ describe('escapeControls', () => {
 
 describe('formatTable with control characters', () => {
   it('escapes them and pads by what is shown', () => {
-    expect(formatTable([['\x1b[2J', 'x'], ['abcdefg', 'y']])).toBe('\\x1b[2J  x\nabcdefg  y');
+    expect(
+      formatTable([
+        ['\x1b[2J', 'x'],
+        ['abcdefg', 'y'],
+      ]),
+    ).toBe('\\x1b[2J  x\nabcdefg  y');
   });
 });

@@ -3,6 +3,7 @@ import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
 
 // C0 controls but newline and tab, DEL, C1 (a lone 0x9b starts an escape sequence too),
 // and the bidirectional overrides that reorder what is shown.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to escape
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
@@ -37,7 +38,9 @@ export function formatRelative(unixSeconds: number, now: number): string {
 export function formatTable(cells: string[][]): string {
   const rows = cells.map((row) => row.map(escapeControls));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, [...cell].length)));
+  for (const row of rows) {
+    for (const [index, cell] of row.entries()) widths[index] = Math.max(widths[index] ?? 0, [...cell].length);
+  }
   return rows
     .map((row) =>
       row

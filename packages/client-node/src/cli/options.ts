@@ -26,9 +26,14 @@ export function parseAlert(value: string | undefined): { alertType: AlertType; a
   const type = colon < 0 ? value : value.slice(0, colon);
   const target = colon < 0 ? '' : value.slice(colon + 1);
   if (!(ALERT_TYPES as readonly string[]).includes(type)) {
-    throw new UsageError(`--alert must start with one of ${ALERT_TYPES.join(', ')} and a colon, such as --alert pushover:USER_KEY; received ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--alert must start with one of ${ALERT_TYPES.join(', ')} and a colon, such as --alert pushover:USER_KEY; received ${JSON.stringify(value)}`,
+    );
   }
-  if (!target) throw new UsageError(`--alert ${type}: needs the address after the colon, such as --alert ${type}:${type === 'email' || type === 'mail' ? 'ops@example.com' : 'TARGET'}`);
+  if (!target)
+    throw new UsageError(
+      `--alert ${type}: needs the address after the colon, such as --alert ${type}:${type === 'email' || type === 'mail' ? 'ops@example.com' : 'TARGET'}`,
+    );
   return { alertType: type as AlertType, alertTarget: target };
 }
 

@@ -2,7 +2,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { keepHead, keepTail } from './cut-text.js';
 
 // Colour codes and other escapes, then control characters but tab.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal escapes to strip
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to strip
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 // An unfinished line keeps at most this many characters (its end, where a redrawn line ends up).
 const MAX_PENDING = 8_192;
@@ -52,7 +54,10 @@ export class OutputTail {
   #push(raw: string): void {
     // A line redrawn with \r (a progress bar) shows what follows the last \r.
     const trimmed = raw.replace(/\r+$/, '');
-    const shown = trimmed.slice(trimmed.lastIndexOf('\r') + 1).replace(ESCAPES, '').replace(CONTROLS, '');
+    const shown = trimmed
+      .slice(trimmed.lastIndexOf('\r') + 1)
+      .replace(ESCAPES, '')
+      .replace(CONTROLS, '');
     this.#lines.push(shown.length > this.maxLineLength ? `${keepHead(shown, this.maxLineLength)}…` : shown);
     this.#seen += 1;
     if (this.#lines.length > this.maxLines) this.#lines.shift();

@@ -260,8 +260,7 @@ export class WatchtowerClient {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (this.#password !== undefined) headers.password = this.#password;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const fail = (details: Omit<WatchtowerErrorDetails, 'method' | 'path'>) =>
-      new WatchtowerError({ method, path, ...details });
+    const fail = (details: Omit<WatchtowerErrorDetails, 'method' | 'path'>) => new WatchtowerError({ method, path, ...details });
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);

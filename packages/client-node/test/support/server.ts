@@ -11,8 +11,7 @@ export {
 } from '@watchtower/test-support';
 
 /** Calls the server directly (not through the client under test), for assertions from its side. */
-// `any`: each test checks the shape of the answer it reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each test checks the shape of the answer it reads
 export async function api(url: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const headers = { password: PASSWORD, 'content-type': 'application/json', ...(init.headers as Record<string, string>) };
   const response = await fetch(url + path, { ...init, headers });

@@ -96,11 +96,10 @@ export async function insertEvents(
  * Records events written by the server itself (deaths, restarts), inside the caller's
  * transaction, and answers them in the protocol's form, in input order.
  */
-export async function recordServerEvents(
-  query: Query,
-  events: Array<Omit<EventToInsert, 'date' | 'key'>>,
-  at: Date,
-): Promise<Event[]> {
-  const inserted = await insertEvents(query, events.map((event) => ({ ...event, date: at.toISOString() })));
+export async function recordServerEvents(query: Query, events: Array<Omit<EventToInsert, 'date' | 'key'>>, at: Date): Promise<Event[]> {
+  const inserted = await insertEvents(
+    query,
+    events.map((event) => ({ ...event, date: at.toISOString() })),
+  );
   return inserted.map(({ row }) => toEvent(row));
 }

@@ -20,10 +20,7 @@ export function toEvent(row: EventRow): Event {
 }
 
 /** One page of events matching every given filter, newest first, and the cursor of the next. */
-export async function listEvents(
-  db: Database,
-  query: ListEventsQuery,
-): Promise<{ events: EventRow[]; next: string | null }> {
+export async function listEvents(db: Database, query: ListEventsQuery): Promise<{ events: EventRow[]; next: string | null }> {
   const filters: SQL[] = [];
   if (query.service !== undefined) filters.push(eq(events.service, query.service));
   if (query.from !== undefined) filters.push(gte(events.date, new Date(query.from * 1000)));

@@ -108,7 +108,6 @@ from upserted h
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
 where watchtower_write_deadline($2::timestamptz)`;
 
-
 // Times travel as epoch milliseconds: each driver parses timestamps its own way.
 interface UpsertedRow extends Record<string, unknown> {
   service: string;

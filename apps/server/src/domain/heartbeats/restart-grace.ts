@@ -2,7 +2,6 @@ import { formatIsoTime, LEVELS } from '@watchtower/protocol';
 import type { Query } from '../../db/client.js';
 import { recordServerEvents } from '../events/insert-events.js';
 
-
 /** Why pulses may have gone unheard for a while. */
 export type UnheardCause = 'restart' | 'outage' | 'clock';
 

@@ -193,13 +193,7 @@ function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel
  * Hands claimed event alerts back unsent, due at `until`, and moves every other due event
  * alert of the channel there too, so a flood is not claimed and handed back one by one.
  */
-export async function deferEventAlerts(
-  storage: Storage,
-  channel: string,
-  claims: ClaimedAlert[],
-  now: Date,
-  until: Date,
-): Promise<number> {
+export async function deferEventAlerts(storage: Storage, channel: string, claims: ClaimedAlert[], now: Date, until: Date): Promise<number> {
   return storage.transaction(async (query) => {
     const released = await query<{ id: string }>(
       `update alerts set attempts = attempts - 1, next_attempt_at = $3, claim_token = null

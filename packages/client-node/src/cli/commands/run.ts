@@ -18,7 +18,12 @@ export const run = defineCommand({
 <service>. When it fails, records an error event with its exit code, how long it ran
 and the last lines of its output, and does not pulse. Exits with the command's code.`,
   options: {
-    'next-in': { type: 'duration', required: true, example: '1d', help: "the longest silence before an alert: the job's period plus a margin" },
+    'next-in': {
+      type: 'duration',
+      required: true,
+      example: '1d',
+      help: "the longest silence before an alert: the job's period plus a margin",
+    },
     alert: { type: 'alert', help: 'where the alert goes, as for watchtower pulse' },
     tail: { type: 'count', default: 20, max: 1_000, help: 'lines of output kept for the error event' },
   },
@@ -32,7 +37,9 @@ and the last lines of its output, and does not pulse. Exits with the command's c
   async run({ args: { service }, options, job, io }) {
     const [program, ...programArgs] = job;
     if (program === undefined) {
-      throw new UsageError('the job to run goes after --, such as watchtower run nightly --next-in 1d --alert log:ops -- /usr/local/bin/backup');
+      throw new UsageError(
+        'the job to run goes after --, such as watchtower run nightly --next-in 1d --alert log:ops -- /usr/local/bin/backup',
+      );
     }
     const client = io.connect();
     const result = await runJob(program, programArgs, options.tail);
@@ -60,7 +67,9 @@ export function describeFailure(commandLine: string[], job: JobResult, host: str
   const lines = job.tail.lines();
   if (lines.length === 0) return `${head}\n(no output)`;
   const counted =
-    job.tail.total > lines.length ? `last ${lines.length} of ${job.tail.total} lines` : `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
+    job.tail.total > lines.length
+      ? `last ${lines.length} of ${job.tail.total} lines`
+      : `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
   let body = lines.join('\n');
   const intro = `${head}\n${counted} of output:\n`;
   // Oldest lines go first when the message would be too long for the server.

@@ -1,0 +1,3 @@
+export declare const sharedVitestConfig: {
+  test: { pool: 'forks'; testTimeout: number; hookTimeout: number; reporters: string[] };
+};
