@@ -51,15 +51,15 @@ describe("the server's own health", () => {
       await banner
         .filter({ hasText: 'The server cannot do its job' })
         .filter({ hasText: 'sweeper failing since' })
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: 45_000 });
       await admin.unsafe(`alter database "${name}" set default_transaction_read_only = off`);
       await endSessions();
-      await banner.waitFor({ state: 'detached', timeout: 30_000 });
+      await banner.waitFor({ state: 'detached', timeout: 45_000 });
     } finally {
       await admin.unsafe(`alter database "${name}" reset default_transaction_read_only`).catch(() => undefined);
       await admin.end();
     }
-  });
+  }, 120_000);
 
   it('counts the alerts that could not be delivered', async () => {
     const { port } = receiver.address() as AddressInfo;
@@ -68,6 +68,8 @@ describe("the server's own health", () => {
       alertType: 'webhook',
       alertTarget: `http://127.0.0.1:${port}/hook`,
       nextIn: 0.5,
+    }).catch((error: unknown) => {
+      throw new Error(`the pulse failed: ${(error as Error).message}; the server said:\n${server.output().slice(-4000)}`);
     });
     await page
       .getByTestId('health-banner')
