@@ -54,11 +54,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Milliseconds the database's clock is ahead of this process's, measured over one round trip. */
-async function measureClockOffset(readMs: () => Promise<number>): Promise<number> {
+/** A reading of the database's clock is trusted only when its round trip was this short. */
+const CLOCK_READING_MAX_RTT_MS = 500;
+
+/**
+ * Milliseconds the database's clock is ahead of this process's, measured over one round
+ * trip; null when the trip took too long to tell (a query that waited for a connection,
+ * or for the database to come back, says nothing about the clocks).
+ */
+async function measureClockOffset(readMs: () => Promise<number>): Promise<number | null> {
   const sent = Date.now();
   const databaseMs = await readMs();
-  return databaseMs - (sent + Date.now()) / 2;
+  const received = Date.now();
+  if (received - sent > CLOCK_READING_MAX_RTT_MS) return null;
+  return databaseMs - (sent + received) / 2;
 }
 
 const CLOCK_QUERY = 'select extract(epoch from clock_timestamp()) * 1000 as ms';
@@ -75,7 +84,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     const readClock = async () => Number((await client.unsafe<Array<{ ms: string }>>(CLOCK_QUERY))[0]!.ms);
     let offsetMs = 0;
     try {
-      offsetMs = await measureClockOffset(readClock);
+      offsetMs = (await measureClockOffset(readClock)) ?? 0;
     } catch {
       // Measured again at the next ping; until then the clocks are taken to agree.
     }
@@ -107,11 +116,12 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         }
       },
       ping: async (timeoutMs = 2000) => {
-        offsetMs = await withTimeout(measureClockOffset(readClock), timeoutMs, 'PostgreSQL');
+        offsetMs = (await withTimeout(measureClockOffset(readClock), timeoutMs, 'PostgreSQL')) ?? offsetMs;
       },
       databaseTime: (localMs) => new Date(localMs + offsetMs),
       readClock: async () => {
-        offsetMs = await measureClockOffset(readClock);
+        // A slow answer tells nothing new: the last offset stands.
+        offsetMs = (await measureClockOffset(readClock)) ?? offsetMs;
         return Date.now() + offsetMs;
       },
       close: async () => {
