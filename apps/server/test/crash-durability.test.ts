@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanUpServers, createTestDatabase, startServer, temporaryFolder } from '@watchtower/test-support';
-import { DATABASE_KINDS } from './support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@watchtower/test-support';
+import { DATABASE_KINDS, useServerData } from './support/databases.js';
 import { checkDurability, describeFailures, readStoredWrites, startServerAfterKill, startWriteLoad } from './support/write-load.js';
 
 // The built server is killed with SIGKILL while client loops write to it at full speed over
@@ -13,22 +13,10 @@ const EVENT_SERVICE = 'crash-load';
 const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
 
 describe.each(DATABASE_KINDS)('a SIGKILL under load on %s', (kind) => {
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let storageEnv: Record<string, string>;
-
-  beforeEach(async () => {
-    database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    storageEnv = { WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-') };
-    if (database) storageEnv.DATABASE_URL = database.url;
-  });
-
-  afterEach(async () => {
-    await cleanUpServers();
-    await database?.drop();
-  });
+  const data = useServerData(kind);
 
   it('loses no acknowledged pulse or event and duplicates no event', { timeout: 120_000 }, async () => {
-    const first = await startServer({ env: storageEnv });
+    const first = await startServer({ env: data.env });
     const load = startWriteLoad({
       url: first.url,
       pulseLoops: 6,
@@ -46,7 +34,7 @@ describe.each(DATABASE_KINDS)('a SIGKILL under load on %s', (kind) => {
     const { tally } = load;
 
     const restartedAt = Date.now();
-    const { server: second, starts } = await startServerAfterKill({ env: storageEnv }, 60_000);
+    const { server: second, starts } = await startServerAfterKill({ env: data.env }, 60_000);
     const restartMs = Date.now() - restartedAt;
     const check = checkDurability(tally, await readStoredWrites(second.url, EVENT_SERVICE));
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event, Heartbeat } from '@watchtower/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, cleanUpServers, createTestDatabase, type ServerProcess, startServer, temporaryFolder } from '@watchtower/test-support';
-import { DATABASE_KINDS } from './support/databases.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, cleanUpServers, type ServerProcess, startServer } from '@watchtower/test-support';
+import { DATABASE_KINDS, useServerData } from './support/databases.js';
 
 // Each case starts the built server (dist/main.js) as a child process, as an operator would.
 
@@ -80,26 +80,14 @@ function expectDeadlinesKept(stored: Heartbeat[], written: Heartbeat[], restarte
 const newestFirst = (a: Event, b: Event) => b.date - a.date || b.id - a.id;
 
 describe.each(DATABASE_KINDS)('data on %s', (kind) => {
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let storageEnv: Record<string, string>;
-
-  beforeEach(async () => {
-    database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    storageEnv = { WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-') };
-    if (database) storageEnv.DATABASE_URL = database.url;
-  });
-
-  afterEach(async () => {
-    await cleanUpServers();
-    await database?.drop();
-  });
+  const data = useServerData(kind);
 
   it('keeps every acknowledged heartbeat and event across a clean restart', async () => {
-    const first = await startServer({ env: storageEnv });
+    const first = await startServer({ env: data.env });
     const written = await writeConcurrently(first, 'clean', 10);
     expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    const second = await startServer({ env: storageEnv });
+    const second = await startServer({ env: data.env });
     const stored = await readAll(second);
     expect(stored.heartBeats.map(storedHeartbeat).sort(byService)).toEqual(written.heartBeats.map(storedHeartbeat).sort(byService));
     expectDeadlinesKept(stored.heartBeats, written.heartBeats, Date.now() / 1000);
@@ -107,7 +95,7 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
   });
 
   it('keeps every acknowledged heartbeat and event after the process is killed', async () => {
-    const first = await startServer({ env: storageEnv });
+    const first = await startServer({ env: data.env });
     const written = await writeConcurrently(first, 'before', 10);
     // A second burst is still in flight when the process dies: whatever was answered 200
     // must be there afterwards, whatever was not may or may not be.
@@ -123,11 +111,11 @@ describe.each(DATABASE_KINDS)('data on %s', (kind) => {
     const events = [...written.events, ...acknowledged.filter((value): value is Event => 'message' in value)];
     if (kind === 'pglite') {
       // The killed process could not remove its lock; the next start must see it is stale.
-      expect(existsSync(join(storageEnv.WATCHTOWER_DATA_DIR!, 'watchtower.lock'))).toBe(true);
+      expect(existsSync(join(data.env.WATCHTOWER_DATA_DIR!, 'watchtower.lock'))).toBe(true);
     }
 
     // On PGlite the start waits for the killed process's lock to go stale (10 s).
-    const second = await startServer({ env: storageEnv }, 60_000);
+    const second = await startServer({ env: data.env }, 60_000);
     const stored = await readAll(second);
     expect(stored.heartBeats.map(storedHeartbeat)).toEqual(expect.arrayContaining(heartBeats.map(storedHeartbeat)));
     expectDeadlinesKept(stored.heartBeats, heartBeats, Date.now() / 1000);

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanUpServers, createTestDatabase, type ServerProcess, startServer, temporaryFolder } from '@watchtower/test-support';
-import { DATABASE_KINDS } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '@watchtower/test-support';
+import { DATABASE_KINDS, useServerData } from '../support/databases.js';
 import {
   checkDurability,
   describeFailures,
@@ -20,24 +20,12 @@ const EVENT_SERVICE = 'kill-loop';
 const sleep = (ms: number) => new Promise((wait) => setTimeout(wait, ms));
 
 describe.each(DATABASE_KINDS)('repeated SIGKILLs under load on %s', (kind) => {
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let storageEnv: Record<string, string>;
-
-  beforeEach(async () => {
-    database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    storageEnv = { WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-data-') };
-    if (database) storageEnv.DATABASE_URL = database.url;
-  });
-
-  afterEach(async () => {
-    await cleanUpServers();
-    await database?.drop();
-  });
+  const data = useServerData(kind);
 
   it(`keeps every acknowledged write through ${KILLS} kills in a row`, async () => {
     const tallies: WriteTally[] = [];
     const restartMs: number[] = [];
-    let server: ServerProcess = await startServer({ env: storageEnv });
+    let server: ServerProcess = await startServer({ env: data.env });
     for (let round = 1; round <= KILLS; round += 1) {
       const load = startWriteLoad({
         url: server.url,
@@ -55,7 +43,7 @@ describe.each(DATABASE_KINDS)('repeated SIGKILLs under load on %s', (kind) => {
       tallies.push(load.tally);
 
       const restartedAt = Date.now();
-      server = (await startServerAfterKill({ env: storageEnv }, 60_000)).server;
+      server = (await startServerAfterKill({ env: data.env }, 60_000)).server;
       restartMs.push(Date.now() - restartedAt);
       const tally = mergeTallies(tallies);
       const check = checkDurability(tally, await readStoredWrites(server.url, EVENT_SERVICE));
