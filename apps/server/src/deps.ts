@@ -6,14 +6,9 @@ import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { LoopHealth } from './jobs/loop.js';
 import type { OutageTracker } from './db/outage.js';
+import type { JobSignals } from './domain/changes.js';
 
-/** How request handlers tell the background loops that there is new work. */
-export interface JobSignals {
-  /** A service is armed with this deadline: the sweeper must look at it then. */
-  deadlineSet(at: Date): void;
-  /** An alert was queued: the sender should deliver it now. */
-  alertQueued(): void;
-}
+export type { JobSignals };
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {

@@ -127,13 +127,10 @@ async function registerProcess(
   // PGlite: the data-folder lock already proves that no other process runs.
   const livenessLock = config.database.url ? await holdLivenessLock(config.database.url, instanceId) : undefined;
   if (livenessLock) cleanUp.push('liveness lock', () => livenessLock.release());
-  const registration = await registerInstance(storage, {
-    id: instanceId,
-    now: clock.now(),
-    probe: livenessLock ? { lock: true } : { staleAfterMs: 0 },
-  });
+  const context = { db: storage, clock };
+  const registration = await registerInstance(context, { id: instanceId, probe: livenessLock ? { lock: true } : { staleAfterMs: 0 } });
   cleanUp.push('instance', () =>
-    stopInstance(storage, instanceId, clock.now()).catch((error: unknown) => log.warn({ err: error }, 'could not record the stop')),
+    stopInstance(context, { id: instanceId }).catch((error: unknown) => log.warn({ err: error }, 'could not record the stop')),
   );
   if (registration.downtime) {
     log.warn(
@@ -184,7 +181,7 @@ function startLoops(
   const sender: Loop = startLoop('sender', send, { pollMs, clock, log });
   const sweeper = startLoop(
     'sweeper',
-    createSweepStep({ storage, clock, log, feed, outage, followClock: clock, onClaimed: () => sender.wake() }),
+    createSweepStep({ storage, clock, log, feed, outage, followClock: clock, signals: { alertQueued: () => sender.wake() } }),
     { pollMs, clock, log },
   );
   cleanUp.push('loops', async () => {

@@ -110,10 +110,12 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
   /** A sender, as one server process has it: each call is another process. */
   const sender = (options: Partial<Parameters<typeof createSendStep>[0]> = {}) =>
     createSendStep({ storage: t.storage, clock: t.clock, log: silentLogger, channels, ...options });
-  const alerts = () => listRecentAlerts(t.storage, 500);
+  /** What a domain verb runs with: the test's database and clock. */
+  const ctx = () => ({ db: t.storage, clock: t.clock });
+  const alerts = () => listRecentAlerts(ctx(), { limit: 500 });
   const alertOf = async (service: string, alertKind: string) =>
     (await alerts()).find((a) => a.service === service && a.kind === alertKind)!;
-  const sweep = () => claimOverdueHeartbeats(t.storage, t.clock.now());
+  const sweep = () => claimOverdueHeartbeats(ctx());
   const pulse = (service: string, nextIn = 10) =>
     t.call('POST', '/heartbeat', { service, alertType: 'webhook', alertTarget: hook.url(`/${service}`), nextIn });
   /** A service that pulsed, fell silent past its deadline and was claimed: one down alert pending. */
@@ -210,7 +212,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
     // Only PostgreSQL runs a pulse and a sender's outcome at the same time.
     it.runIf(kind === 'postgres')('supersedes a down whose failure is recorded while the recovering pulse runs', async () => {
       await kill('pay');
-      const [claim] = await claimDueAlerts(t.storage, t.clock.now(), 30_000);
+      const [claim] = await claimDueAlerts(ctx(), { leaseMs: 30_000 });
       // A third session holds the heartbeat: the pulse has read the down as claimed, and
       // waits, while the failure is recorded.
       const blocker = postgres(t.storage.url!, { max: 2, onnotice: () => {} });
@@ -228,7 +230,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
         t.clock.advance(1);
         const back = pulse('pay', 3600);
         await waitForLockWait(blocker);
-        await recordAlertFailure(t.storage, claim!, 'refused', new Date(t.clock.now().getTime() + 2_000), t.clock.now());
+        await recordAlertFailure(ctx(), { claim: claim!, error: 'refused', retryAt: new Date(t.clock.now().getTime() + 2_000) });
         letGo();
         expect((await back).status).toBe(200);
       } finally {
@@ -271,7 +273,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       const first = sender()();
       await waitUntil('the down to reach the provider', () => hook.to('/disk').length === 1);
       // The pulse was received before the sweep, and written after it.
-      await createPulseRecorder(t.storage, { now: () => received })(
+      await createPulseRecorder({ db: t.storage, clock: { now: () => received } })(
         PulseRequest.parse({ service: 'disk', alertType: 'webhook', alertTarget: hook.url('/disk'), nextIn: 3600 }),
       );
       expect((await sender()()).didWork).toBe(false);
@@ -380,19 +382,16 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       hook.reset();
       await pulse('core', 10);
       const target = hook.url('/events');
-      await t.storage.transaction((query) =>
-        enqueueAlerts(
-          query,
-          Array.from({ length: 500 }, (_, i) => ({
-            kind: 'event' as const,
-            service: `chatty-${i % 50}`,
-            channel: 'webhook',
-            target,
-            details: { eventId: i, level: 40, message: `event ${i}`, date: t.clock.now().getTime() / 1000 },
-          })),
-          t.clock.now(),
-        ),
-      );
+      await enqueueAlerts(ctx(), {
+        alerts: Array.from({ length: 500 }, (_, i) => ({
+          kind: 'event' as const,
+          service: `chatty-${i % 50}`,
+          channel: 'webhook',
+          target,
+          details: { eventId: i, level: 40, message: `event ${i}`, date: t.clock.now().getTime() / 1000 },
+        })),
+        at: t.clock.now(),
+      });
       t.clock.advance(11);
       await sweep();
       const swept = Date.now();
@@ -425,19 +424,16 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       await pulse('core', 10);
       const target = hook.url('/slow-events');
       hook.script('/slow-events', ...Array.from({ length: 40 }, () => ({ status: 200, delayMs: 1_500 })));
-      await t.storage.transaction((query) =>
-        enqueueAlerts(
-          query,
-          Array.from({ length: 40 }, (_, i) => ({
-            kind: 'event' as const,
-            service: `chatty-${i}`,
-            channel: 'webhook',
-            target,
-            details: { eventId: i, level: 40, message: `event ${i}`, date: t.clock.now().getTime() / 1000 },
-          })),
-          t.clock.now(),
-        ),
-      );
+      await enqueueAlerts(ctx(), {
+        alerts: Array.from({ length: 40 }, (_, i) => ({
+          kind: 'event' as const,
+          service: `chatty-${i}`,
+          channel: 'webhook',
+          target,
+          details: { eventId: i, level: 40, message: `event ${i}`, date: t.clock.now().getTime() / 1000 },
+        })),
+        at: t.clock.now(),
+      });
       const send = sender({ background: { onSettled: () => {} } });
       while ((await send()).didWork);
       await waitUntil('event alerts under way', () => hook.to('/slow-events').length > 0);
@@ -484,7 +480,7 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       t.clock.advance(2);
       await sender()();
       expect(await alertOf('busy', 'down')).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
-      expect(await countFailedAlerts(t.storage, new Date(0))).toBe(0);
+      expect(await countFailedAlerts(ctx(), { since: new Date(0) })).toBe(0);
     });
 
     it('records an error event when an alert fails for good after its retries, and counts it', async () => {
@@ -511,8 +507,8 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
       });
       expect(published).toContainEqual({ type: 'event', event: events[0] });
       expect(published).toContainEqual({ type: 'alert', alert: expect.objectContaining({ id: alert.id, status: 'failed' }) });
-      expect(await countFailedAlerts(t.storage, before)).toBe(1);
-      expect(await countFailedAlerts(t.storage, new Date(t.clock.now().getTime() + 1))).toBe(0);
+      expect(await countFailedAlerts(ctx(), { since: before })).toBe(1);
+      expect(await countFailedAlerts(ctx(), { since: new Date(t.clock.now().getTime() + 1) })).toBe(0);
       // The health probe counts it for a day.
       expect(await (await t.app.request('/healthz')).json()).toMatchObject({ status: 'ok', failedAlerts24h: 1 });
       t.clock.advance(24 * 3600 + 1);

@@ -11,7 +11,7 @@ import { silentLogger } from '../src/lib/logger.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { PASSWORD, useTestApp } from './support/test-app.js';
 import { createApp } from '../src/app.js';
-import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
+import { createPulseRecorder, type PulseOutcome } from '../src/domain/heartbeats/record-pulse.js';
 import { PulseRequest } from '@watchtower/protocol';
 
 const pulse = (service: string, nextIn = 60, alertType = 'log', alertTarget = 'ops') => ({
@@ -55,8 +55,10 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       config.alerts.defaultTarget = 'ops';
     },
   });
-  const sweep = async () => (await claimOverdueHeartbeats(t.storage, t.clock.now())).map((claim) => claim.service);
-  const alerts = () => listRecentAlerts(t.storage, 100);
+  /** What a domain verb runs with: the test's database and clock. */
+  const ctx = () => ({ db: t.storage, clock: t.clock });
+  const sweep = async () => (await claimOverdueHeartbeats(ctx())).services;
+  const alerts = () => listRecentAlerts(ctx(), { limit: 100 });
   const events = async () =>
     (await (await t.call('GET', '/events')).json()).events as Array<{ service: string; level: number; message: string }>;
 
@@ -111,9 +113,9 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     it('claims each of many overdue services exactly once when sweeps run at the same time', async () => {
       await Promise.all(Array.from({ length: 150 }, (_, i) => t.call('POST', '/heartbeat', pulse(`svc-${i}`, 5))));
       t.clock.advance(6);
-      const claimed = (await Promise.all([1, 2, 3, 4].map(() => claimOverdueHeartbeats(t.storage, t.clock.now(), 40))))
-        .flat()
-        .map((claim) => claim.service);
+      const claimed = (await Promise.all([1, 2, 3, 4].map(() => claimOverdueHeartbeats(ctx(), { limit: 40 })))).flatMap(
+        (claim) => claim.services,
+      );
       const again = await sweep();
       const all = [...claimed, ...again];
       expect(all).toHaveLength(150);
@@ -122,12 +124,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     });
 
     it('knows the earliest deadline of the armed services', async () => {
-      expect(await nextDeadline(t.storage)).toBeNull();
+      expect(await nextDeadline(ctx())).toBeNull();
       await t.call('POST', '/heartbeat', pulse('slow', 600));
       await t.call('POST', '/heartbeat', pulse('fast', 5));
       await t.call('POST', '/heartbeat', pulse('gone', 1));
       await t.call('DELETE', '/heartbeat', { service: 'gone' });
-      expect((await nextDeadline(t.storage))?.getTime()).toBe(t.clock.now().getTime() + 5000);
+      expect((await nextDeadline(ctx()))?.getTime()).toBe(t.clock.now().getTime() + 5000);
     });
   });
 
@@ -219,16 +221,19 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       t.clock.advance(61);
       await sweep();
       t.clock.advance(1);
-      const outcome = await createPulseRecorder(t.storage, t.clock)(PulseRequest.parse(pulse('backup', 60)));
-      expect(outcome.recovery).toEqual({
+      // The event a pulse recorded, as live views are told of it.
+      const recoveryOf = ({ changes }: PulseOutcome) =>
+        changes.feed.flatMap((change) => (change.type === 'event' ? [change.event] : []))[0] ?? null;
+      const outcome = await createPulseRecorder(ctx())(PulseRequest.parse(pulse('backup', 60)));
+      expect(recoveryOf(outcome)).toEqual({
         id: expect.any(Number),
         service: 'backup',
         level: 20,
         message: 'Service backup is pulsing again after 1 min 2 s of silence.',
         date: t.clock.now().getTime() / 1000,
       });
-      const again = await createPulseRecorder(t.storage, t.clock)(PulseRequest.parse(pulse('backup', 60)));
-      expect(again.recovery).toBeNull();
+      const again = await createPulseRecorder(ctx())(PulseRequest.parse(pulse('backup', 60)));
+      expect(recoveryOf(again)).toBeNull();
     });
 
     it('sends no recovery for a service that was late but not yet alerted', async () => {
@@ -319,7 +324,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
       const wait = failed!.nextAttemptAt.getTime() - t.clock.now().getTime();
       expect(wait).toBeGreaterThanOrEqual(800);
       expect(wait).toBeLessThanOrEqual(1200);
-      expect(await claimDueAlerts(t.storage, t.clock.now(), 60_000)).toEqual([]);
+      expect(await claimDueAlerts(ctx(), { leaseMs: 60_000 })).toEqual([]);
       hook.answer(200);
       t.clock.advance(1.3);
       await send();
@@ -329,10 +334,10 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
 
     it('does not hand a claimed alert to a second sender while the first holds it', async () => {
       await t.call('POST', '/event', { service: 'disk', message: 'full', alert: true });
-      expect(await claimDueAlerts(t.storage, t.clock.now(), 60_000)).toHaveLength(1);
-      expect(await claimDueAlerts(t.storage, t.clock.now(), 60_000)).toHaveLength(0);
+      expect(await claimDueAlerts(ctx(), { leaseMs: 60_000 })).toHaveLength(1);
+      expect(await claimDueAlerts(ctx(), { leaseMs: 60_000 })).toHaveLength(0);
       t.clock.advance(61);
-      expect(await claimDueAlerts(t.storage, t.clock.now(), 60_000)).toHaveLength(1);
+      expect(await claimDueAlerts(ctx(), { leaseMs: 60_000 })).toHaveLength(1);
     });
   });
 
@@ -360,14 +365,14 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     const instance = (id: string) => ({ id, probe: kind === 'postgres' ? { lock: true as const } : { staleAfterMs: 15_000 } });
 
     it('gives one fresh nextIn to services whose deadline passed while no server ran, and says so', async () => {
-      await registerInstance(t.storage, { ...instance('old'), now: t.clock.now() });
+      await registerInstance(ctx(), { ...instance('old') });
       await t.call('POST', '/heartbeat', pulse('overdue-before', 10)); // deadline +10 s, before the stop
       await t.call('POST', '/heartbeat', pulse('during', 100)); // deadline +100 s, in the downtime
       await t.call('POST', '/heartbeat', pulse('after', 1000)); // deadline +1000 s, after the restart
       t.clock.advance(20);
-      await stopInstance(t.storage, 'old', t.clock.now());
+      await stopInstance(ctx(), { id: 'old' });
       t.clock.advance(280); // down from +20 s to +300 s
-      const registration = await registerInstance(t.storage, { ...instance('new'), now: t.clock.now() });
+      const registration = await registerInstance(ctx(), { ...instance('new') });
       // "after" could have pulsed during the downtime too: its deadline would then be later.
       expect(registration.graced.sort()).toEqual(['after', 'during']);
       expect(registration.downtime!.to.getTime() - registration.downtime!.from.getTime()).toBe(280_000);
@@ -391,12 +396,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     });
 
     it('gives grace to a service whose deadline falls just after a short restart, its pulse lost in it', async () => {
-      await registerInstance(t.storage, { ...instance('old'), now: t.clock.now() });
+      await registerInstance(ctx(), { ...instance('old') });
       await t.call('POST', '/heartbeat', pulse('steady', 30)); // pulses every ~25 s, deadline +30 s
       t.clock.advance(20);
-      await stopInstance(t.storage, 'old', t.clock.now()); // its pulse at +25 s goes into the void
+      await stopInstance(ctx(), { id: 'old' }); // its pulse at +25 s goes into the void
       t.clock.advance(8); // back at +28 s, before the deadline
-      const registration = await registerInstance(t.storage, { ...instance('new'), now: t.clock.now() });
+      const registration = await registerInstance(ctx(), { ...instance('new') });
       expect(registration.graced).toEqual(['steady']);
       t.clock.advance(7); // past the old deadline (+30 s), well within the fresh one (+58 s)
       expect(await sweep()).toEqual([]);
@@ -405,12 +410,12 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     });
 
     it('gives no grace while another server process is alive', async () => {
-      await registerInstance(t.storage, { ...instance('peer'), now: t.clock.now() });
+      await registerInstance(ctx(), { ...instance('peer') });
       const peerLock = kind === 'postgres' ? await holdLivenessLock(t.storage.url!, 'peer') : undefined;
       try {
         await t.call('POST', '/heartbeat', pulse('svc', 5));
         t.clock.advance(10);
-        const registration = await registerInstance(t.storage, { ...instance('me'), now: t.clock.now() });
+        const registration = await registerInstance(ctx(), { ...instance('me') });
         expect(registration).toEqual({ downtime: null, graced: [] });
         expect(await sweep()).toEqual(['svc']);
       } finally {
@@ -420,10 +425,10 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
 
     it.runIf(kind === 'postgres')('counts the downtime of a killed process at once, its lock being free', async () => {
       // "crashed" registered moments ago and never stopped, but holds no lock: it is gone.
-      await registerInstance(t.storage, { ...instance('crashed'), now: t.clock.now() });
+      await registerInstance(ctx(), { ...instance('crashed') });
       await t.call('POST', '/heartbeat', pulse('svc', 5));
       t.clock.advance(6);
-      const registration = await registerInstance(t.storage, { ...instance('restarted'), now: t.clock.now() });
+      const registration = await registerInstance(ctx(), { ...instance('restarted') });
       expect(registration.graced).toEqual(['svc']);
       expect(await sweep()).toEqual([]);
     });
@@ -431,7 +436,7 @@ describe.each(DATABASE_KINDS)('alerting rules on %s', (kind) => {
     it('gives no grace on the very first start', async () => {
       await t.call('POST', '/heartbeat', pulse('svc', 5));
       t.clock.advance(10);
-      expect(await registerInstance(t.storage, { ...instance('first'), now: t.clock.now() })).toEqual({ downtime: null, graced: [] });
+      expect(await registerInstance(ctx(), { ...instance('first') })).toEqual({ downtime: null, graced: [] });
     });
   });
 });

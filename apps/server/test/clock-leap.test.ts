@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)('a leap of the clock on %s', (kind) => {
           claimed.push(...changes.filter((c) => c.type === 'heartbeat.dead').map((c) => (c as { service: string }).service)),
       },
       followClock: clock,
-      onClaimed: () => {},
+      signals: { alertQueued: () => {} },
     });
     return { step, claimed };
   }

@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server';
 import { ERROR_CODES } from '@watchtower/protocol';
-import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
@@ -45,11 +44,10 @@ const runs = (count: number) => ({ numRuns: Math.round(count * scale), ...replay
 type Counts = { heartbeats: number; events: number; alerts: number };
 
 async function countRows(t: TestApp): Promise<Counts> {
-  const [row] = await t.storage.rows<Counts>(
-    sql.raw(
-      'select (select count(*) from heartbeats)::int as heartbeats, (select count(*) from events)::int as events, ' +
-        '(select count(*) from alerts)::int as alerts',
-    ),
+  const [row] = await t.storage.query<Counts>(
+    'select (select count(*) from heartbeats)::int as heartbeats, (select count(*) from events)::int as events, ' +
+      '(select count(*) from alerts)::int as alerts',
+    [],
   );
   return row!;
 }

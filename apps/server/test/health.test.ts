@@ -121,7 +121,7 @@ describe('a read-only PostgreSQL (a fail-over, a full disk, a revoked grant)', (
     const options = { pollMs: 300, clock: systemClock, log: silentLogger };
     const sweeper = startLoop(
       'sweeper',
-      createSweepStep({ storage: watched, clock: systemClock, log: silentLogger, feed, outage, onClaimed: () => {} }),
+      createSweepStep({ storage: watched, clock: systemClock, log: silentLogger, feed, outage, signals: { alertQueued: () => {} } }),
       options,
     );
     const sender = startLoop('sender', createSendStep({ storage: watched, clock: systemClock, log: silentLogger, channels }), options);

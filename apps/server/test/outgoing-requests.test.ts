@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlertDelivery } from '@watchtower/protocol';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../src/channels/channel.js';
 import { postOrThrow } from '../src/channels/http-post.js';
@@ -106,7 +105,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
   });
   afterAll(() => storage?.close());
   beforeEach(async () => {
-    await storage.db.execute(sql`truncate heartbeats, events, alerts, server_instances restart identity`);
+    await storage.query('truncate heartbeats, events, alerts, server_instances restart identity', []);
   });
 
   /** The app and its sender over one registry, on a clock that moves only when told. */
@@ -127,7 +126,7 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
     /** Lets the service die and the sender try once; the alert as the API lists it. */
     const dieAndDeliver = async (service: string): Promise<AlertDelivery> => {
       clock.advance(11);
-      expect(await claimOverdueHeartbeats(storage, clock.now())).toHaveLength(1);
+      expect((await claimOverdueHeartbeats({ db: storage, clock })).services).toHaveLength(1);
       await send();
       const { alerts } = (await (await call('GET', `/alerts?service=${service}`)).json()) as { alerts: AlertDelivery[] };
       expect(alerts).toHaveLength(1);

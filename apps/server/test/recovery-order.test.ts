@@ -25,7 +25,7 @@ describe('a recovery that races the death claim (PostgreSQL)', () => {
     const base = Date.UTC(2026, 0, 1, 12);
     const at = (seconds: number) => new Date(base + seconds * 1000);
     const request = PulseRequest.parse({ service: 'disk', alertType: 'log', alertTarget: 'ops', nextIn: 10 });
-    await createPulseRecorder(storage, { now: () => at(0) })(request);
+    await createPulseRecorder({ db: storage, clock: { now: () => at(0) } })(request);
 
     // The claim at +10.6 s holds its transaction open while the pulse stamped +10.5 s arrives.
     let claimed!: () => void;
@@ -38,7 +38,7 @@ describe('a recovery that races the death claim (PostgreSQL)', () => {
       await new Promise((done) => setTimeout(done, 500));
     });
     await holding;
-    await createPulseRecorder(storage, { now: () => at(10.5) })(request);
+    await createPulseRecorder({ db: storage, clock: { now: () => at(10.5) } })(request);
     await claim;
 
     const rows = await other<{ kind: string; status: string }[]>`

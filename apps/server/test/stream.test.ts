@@ -113,7 +113,7 @@ describe('GET /stream', () => {
     await post('/heartbeat', { service: 'worker', alertType: 'log', alertTarget: 'ops', nextIn: 5 });
     await stream.next();
     clock.advance(6);
-    const sweep = createSweepStep({ storage, clock, log: silentLogger, feed, onClaimed: () => {} });
+    const sweep = createSweepStep({ storage, clock, log: silentLogger, feed, signals: { alertQueued: () => {} } });
     await sweep();
     expect(await stream.next()).toMatchObject({ event: 'heartbeat.dead', data: { service: 'worker' } });
     expect(await stream.next()).toMatchObject({ event: 'event', data: { event: { service: 'worker', level: 40 } } });

@@ -1,4 +1,5 @@
 import type { Channel } from './channel.js';
+import { unixSeconds } from '../domain/views.js';
 import { postOrThrow } from './http-post.js';
 import type { Config } from '../config.js';
 
@@ -23,7 +24,7 @@ export function pushoverChannel(config: Config): Channel {
             message: message.text,
             // A death is urgent; a recovery or an event is not.
             priority: alert.kind === 'down' ? 1 : 0,
-            timestamp: Math.floor(alert.createdAt.getTime() / 1000),
+            timestamp: Math.floor(unixSeconds(alert.createdAt)),
           }),
           headers: { 'content-type': 'application/json' },
         },

@@ -1,4 +1,5 @@
 import { findLevelName, formatDuration, formatIsoTime } from '@watchtower/protocol';
+import { unixSeconds } from '../domain/views.js';
 import type { AlertRow } from '../db/schema.js';
 
 /** An alert in words, for every channel; `payload` is what webhooks receive. */
@@ -24,7 +25,7 @@ export function renderAlert(alert: AlertRow): RenderedAlert {
   if (alert.kind === 'down') {
     const last = Number(details.last);
     const expected = Number(details.expected);
-    const late = alert.createdAt.getTime() / 1000 - expected;
+    const late = unixSeconds(alert.createdAt) - expected;
     type = 'heartbeat.down';
     status = 'dead';
     title = `${service} is down`;

@@ -2,30 +2,46 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrate.js';
-import * as schema from './schema.js';
 
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export interface QueryOptions {
+  /**
+   * Prepared (the default): planned once per connection, for the hot statements. Off for
+   * a statement whose best plan depends on its values (the event filters).
+   */
+  prepare?: boolean;
+}
 
-export type Query = <T extends Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
+/** Runs one statement with $1… parameters through the driver itself, and answers its rows. */
+export type Query = <T extends Record<string, unknown>>(text: string, params: unknown[], options?: QueryOptions) => Promise<T[]>;
+
+/**
+ * Where a domain verb runs its statements: the database itself, or a transaction under way.
+ * The one way to query, inside a transaction or outside.
+ */
+export interface Db {
+  query: Query;
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * Inside a transaction, `work` joins it.
+   */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+/** A transaction under way: a nested `transaction` joins it. */
+export function joinedTransaction(query: Query): Db {
+  const tx: Db = { query, transaction: (work) => work(tx) };
+  return tx;
+}
 
 /** An open database, whichever driver serves it. */
-export interface Storage {
+export interface Storage extends Db {
   readonly kind: 'pglite' | 'postgres';
-  readonly db: Database;
-  /** Runs a plain query and returns its rows, whatever the driver's result shape. */
-  rows<T extends Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
-  /** Runs one statement with $1… parameters through the driver itself (the hot paths). */
-  query: Query;
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
   /** Brings the schema up to date (safe when several processes start at once). */
   migrate(): Promise<void>;
   /** Answers when the database answers; throws otherwise. */
@@ -88,18 +104,21 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     } catch {
       // Measured again at the next ping; until then the clocks are taken to agree.
     }
-    const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database;
     const storage: Storage = {
       kind: 'postgres',
-      db,
-      rows: async (query) => (await db.execute(query)) as unknown as never[],
-      query: async (text, params) =>
-        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+      query: async (text, params, options) =>
+        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+          prepare: options?.prepare ?? true,
+        })) as unknown as never[],
       transaction: async (work) =>
         (await client.begin((tx) =>
           work(
-            async (text, params) =>
-              (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as never[],
+            joinedTransaction(
+              async (text, params, options) =>
+                (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+                  prepare: options?.prepare ?? true,
+                })) as unknown as never[],
+            ),
           ),
         )) as never,
       migrate: async () => {
@@ -142,16 +161,14 @@ async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>):
   }
   const client = new PGlite(dataDir ?? 'memory://', { extensions: { pg_trgm } });
   await client.waitReady;
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   let closed = false;
   return {
     kind: 'pglite',
-    db,
-    rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
     query: async (text, params) => (await client.query<never>(text, params)).rows,
-    transaction: (work) => client.transaction((tx) => work(async (text, params) => (await tx.query<never>(text, params)).rows)),
+    transaction: (work) =>
+      client.transaction((tx) => work(joinedTransaction(async (text, params) => (await tx.query<never>(text, params)).rows))),
     migrate: async () => {
-      await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: migrationsFolder() });
+      await migratePglite(drizzlePglite({ client, casing: 'snake_case' }), { migrationsFolder: migrationsFolder() });
     },
     ping: async (timeoutMs = 2000) => {
       if (closed) throw new Error('the embedded database is closed');

@@ -49,9 +49,7 @@ export function watchOutages(storage: Storage, outage: OutageTracker, now: () =>
   return {
     ...storage,
     kind: storage.kind,
-    db: storage.db,
-    rows: (query) => watch(() => storage.rows(query)),
-    query: (text, params) => watch(() => storage.query(text, params)),
+    query: (text, params, options) => watch(() => storage.query(text, params, options)),
     transaction: (work) => watch(() => storage.transaction(work)),
   };
 }

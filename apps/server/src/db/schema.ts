@@ -50,8 +50,7 @@ export const events = pgTable(
 );
 
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
-// The idempotency key is the request's, not part of the event.
-export type EventRow = Omit<typeof events.$inferSelect, 'idempotencyKey'>;
+export type EventRow = typeof events.$inferSelect;
 
 export type { AlertKind, AlertStatus } from '@watchtower/protocol';
 

@@ -9,7 +9,7 @@ export const LIVENESS_INTERVAL_MS = 5_000;
 /** Refreshes this process's row in server_instances until stopped. */
 export function startLiveness(storage: Storage, id: string, clock: Clock, log: Logger): { stop(): void } {
   const timer = setInterval(() => {
-    touchInstance(storage, id, clock.now()).catch((error: unknown) => log.warn({ err: error }, 'liveness update failed'));
+    touchInstance({ db: storage, clock }, { id }).catch((error: unknown) => log.warn({ err: error }, 'liveness update failed'));
   }, LIVENESS_INTERVAL_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };

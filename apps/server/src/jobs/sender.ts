@@ -10,10 +10,11 @@ import {
   markAlertSent,
   nextAlertDue,
   recordAlertFailure,
-  toAlertDelivery,
   type ClaimedAlert,
 } from '../domain/outbox/delivery-queue.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
+import { applyChanges } from '../domain/changes.js';
+import type { DomainContext } from '../domain/context.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
@@ -108,8 +109,8 @@ class Sender {
     this.eventWindow = createRateWindow(this.eventRate);
   }
 
-  private announce(row: AlertRow): void {
-    this.options.feed?.publish([{ type: 'alert', alert: toAlertDelivery(row) }]);
+  private get context(): DomainContext {
+    return { db: this.options.storage, clock: this.options.clock };
   }
 
   /** Delivers within one deadline; the channel's own time-out never runs past it. */
@@ -136,13 +137,13 @@ class Sender {
   }
 
   /** The provider took it: only the record is retried, never the delivery. */
-  private async recordSent(claim: ClaimedAlert, at: Date, fields: Fields): Promise<void> {
-    const { storage, log } = this.options;
+  private async recordSent(claim: ClaimedAlert, fields: Fields): Promise<void> {
+    const { feed, log } = this.options;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const row = await markAlertSent(storage, claim, at);
-        if (row) {
-          this.announce(row);
+        const outcome = await markAlertSent(this.context, { claim });
+        if (outcome) {
+          applyChanges(outcome.changes, { feed, log });
           log.info(fields, 'alert.sent');
         } else {
           // Delivered, but the lease ran out and another sender holds the alert now.
@@ -162,19 +163,18 @@ class Sender {
   }
 
   private async recordFailure(claim: ClaimedAlert, error: unknown, fields: Fields): Promise<void> {
-    const { storage, clock, log, feed } = this.options;
+    const { clock, log, feed } = this.options;
     const now = clock.now();
     const permanent = error instanceof DeliveryError && error.permanent;
     const retryAt = permanent ? null : retryTime(claim.alert, now);
     const reason = failureReason(error, claim.alert, retryAt);
     try {
-      const outcome = await recordAlertFailure(storage, claim, reason, retryAt, now);
+      const outcome = await recordAlertFailure(this.context, { claim, error: reason, retryAt });
       if (!outcome) {
         log.warn({ ...fields, outcome: 'failed', error: reason }, 'alert.claim_lost');
         return;
       }
-      this.announce(outcome.alert);
-      if (outcome.event) feed?.publish([{ type: 'event', event: outcome.event }]);
+      applyChanges(outcome.changes, { feed, log });
     } catch (recordError) {
       // The lease runs out and the alert is claimed again: nothing is lost.
       log.error({ ...fields, err: recordError }, 'could not record a failed delivery');
@@ -191,12 +191,12 @@ class Sender {
       await this.recordFailure(claim, error, fields);
       return;
     }
-    await this.recordSent(claim, this.options.clock.now(), fields);
+    await this.recordSent(claim, fields);
   }
 
   /** Event alerts within their channel's rate; the others go back to the queue, due when it has room. */
   private async admitEvents(claims: ClaimedAlert[], now: Date): Promise<ClaimedAlert[]> {
-    const { storage, log } = this.options;
+    const { log } = this.options;
     const admitted: ClaimedAlert[] = [];
     const held = new Map<string, ClaimedAlert[]>();
     for (const claim of claims) {
@@ -207,7 +207,7 @@ class Sender {
     for (const [channel, over] of held) {
       const until = this.eventWindow.freeAt(channel, now.getTime());
       try {
-        const deferred = await deferEventAlerts(storage, channel, over, now, until);
+        const deferred = await deferEventAlerts(this.context, { channel, claims: over, until });
         log.warn({ channel, deferred, until, limit: this.eventRate.limit, window_ms: this.eventRate.windowMs }, 'alert.deferred');
       } catch (error) {
         // Still claimed: they come back when their lease runs out.
@@ -227,21 +227,22 @@ class Sender {
   }
 
   async step(): Promise<StepResult> {
-    const { storage, clock, background } = this.options;
+    const { clock, background } = this.options;
     const room = background ? MAX_IN_FLIGHT - this.inFlight.size : MAX_IN_FLIGHT;
     if (room <= 0) return { didWork: false };
     const now = clock.now();
     const exclude = [...this.inFlight.keys()];
     // Deaths and recoveries first; event alerts only with the room they leave.
-    const urgent = await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, room, { events: false, exclude });
+    const lease = { leaseMs: DELIVERY_LEASE_MS, exclude };
+    const urgent = await claimDueAlerts(this.context, { ...lease, limit: room, events: false });
     const eventsInFlight = [...this.inFlight.values()].filter((entry) => entry.event).length;
     const deliveries = urgent.map((claim) => this.start(claim));
     const eventRoom = Math.min(room - urgent.length, MAX_EVENTS_IN_FLIGHT - eventsInFlight);
-    const events = eventRoom > 0 ? await claimDueAlerts(storage, now, DELIVERY_LEASE_MS, eventRoom, { events: true, exclude }) : [];
+    const events = eventRoom > 0 ? await claimDueAlerts(this.context, { ...lease, limit: eventRoom, events: true }) : [];
     deliveries.push(...(await this.admitEvents(events, now)).map((claim) => this.start(claim)));
     if (urgent.length === 0 && events.length === 0) {
       // With no room for event alerts, their due times are no reason to wake: a settled one wakes the loop.
-      const wakeAt = await nextAlertDue(storage, { events: eventRoom > 0 ? undefined : false, exclude: [...this.inFlight.keys()] });
+      const wakeAt = await nextAlertDue(this.context, { events: eventRoom > 0 ? undefined : false, exclude: [...this.inFlight.keys()] });
       return { didWork: false, wakeAt };
     }
     if (!background) await Promise.all(deliveries);

@@ -3,6 +3,7 @@ import type { OutageTracker } from '../db/outage.js';
 import { graceUnheardTime } from '../domain/heartbeats/restart-grace.js';
 import { claimOverdueHeartbeats, nextDeadline } from '../domain/heartbeats/claim-overdue-heartbeats.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
+import { applyChanges, type JobSignals } from '../domain/changes.js';
 import type { Clock, DatabaseClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StepResult } from './loop.js';
@@ -17,7 +18,7 @@ export function createSweepStep({
   clock,
   log,
   feed,
-  onClaimed,
+  signals,
   outage,
   followClock,
 }: {
@@ -25,12 +26,15 @@ export function createSweepStep({
   clock: Clock;
   log: Logger;
   feed: ChangeFeed;
-  onClaimed: () => void;
+  /** Wakes the sender for the alerts a claim queued; the sweeper keeps its own deadlines. */
+  signals: Pick<JobSignals, 'alertQueued'>;
   /** Database outages seen by this process: services get grace for them before any claim. */
   outage?: OutageTracker;
   /** The database's clock, read again before every sweep; a forward jump is time unheard. */
   followClock?: DatabaseClock;
 }): () => Promise<StepResult> {
+  const context = { db: storage, clock };
+  const targets = { feed, signals: { deadlineSet: () => {}, ...signals }, log };
   /**
    * Follows the database's clock. When it leapt ahead of this process's monotonic clock,
    * every deadline came closer by the leap: services get grace for it, as for a downtime.
@@ -39,7 +43,8 @@ export function createSweepStep({
     const { before, after, adopt } = await clock.read();
     const leapMs = after.getTime() - before.getTime();
     if (leapMs > CLOCK_LEAP_MS) {
-      const graced = await storage.transaction((query) => graceUnheardTime(query, { from: before, to: after, cause: 'clock' }));
+      const { graced, changes } = await graceUnheardTime(context, { from: before, to: after, cause: 'clock' });
+      applyChanges(changes, targets);
       log.warn({ from: before, to: after, graced: graced.length }, 'clock.leapt');
     } else if (leapMs < -CLOCK_LEAP_MS) {
       log.warn({ from: before, to: after }, 'clock.went_back');
@@ -57,7 +62,8 @@ export function createSweepStep({
     const seen = outage!.failures();
     await storage.ping();
     const to = clock.now();
-    const graced = await storage.transaction((query) => graceUnheardTime(query, { from: since, to, cause: 'outage' }));
+    const { graced, changes } = await graceUnheardTime(context, { from: since, to, cause: 'outage' });
+    applyChanges(changes, targets);
     log.warn({ from: since, to, graced: graced.length }, 'database.recovered');
     outage!.end(seen);
     return outage!.since() === null;
@@ -68,21 +74,13 @@ export function createSweepStep({
     const since = outage?.since();
     // Not over yet: no claim until a grace covers the whole outage.
     if (since && !(await graceOutage(since))) return { didWork: true };
-    const now = clock.now();
-    const claims = await claimOverdueHeartbeats(storage, now, BATCH);
-    if (claims.length > 0) {
-      for (const { service } of claims) log.info({ service }, 'heartbeat.dead');
-      onClaimed();
-      feed.publish(
-        claims.flatMap(({ service, event }) => [
-          { type: 'heartbeat.dead' as const, service },
-          { type: 'event' as const, event },
-        ]),
-      );
+    const { services, changes } = await claimOverdueHeartbeats(context, { limit: BATCH });
+    applyChanges(changes, targets);
+    if (services.length > 0) {
       // Go again at once: the next step claims the rest, or names the next deadline. Without
       // it the loop would sleep a whole poll and miss the deadlines that follow.
       return { didWork: true };
     }
-    return { didWork: false, wakeAt: await nextDeadline(storage) };
+    return { didWork: false, wakeAt: await nextDeadline(context) };
   };
 }

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
 import { DomainError } from '../domain/errors.js';
-import { listEvents, toEvent } from '../domain/events/list-events.js';
+import { listEvents } from '../domain/events/list-events.js';
+import { toEvent } from '../domain/views.js';
+import { applyChanges } from '../domain/changes.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
@@ -24,7 +26,8 @@ function idempotencyKey(header: string | undefined): string | undefined {
 
 export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const addEvent = createEventRecorder(db, clock);
+  const context = { db, clock };
+  const addEvent = createEventRecorder(context);
   const { defaultType, defaultTarget } = config.alerts;
   const defaultRoute: AlertRoute | null = defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
 
@@ -38,26 +41,22 @@ export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps):
         );
       }
       const key = idempotencyKey(c.req.header('idempotency-key'));
-      const { row, created } = await addEvent(event, event.alert ? defaultRoute : null, key);
+      const { row, created, changes } = await addEvent(event, event.alert ? defaultRoute : null, key);
       if (!created && (row.service !== event.service || row.level !== event.level || row.message !== event.message)) {
         throw new DomainError(
           'VALIDATION_FAILED',
           'this Idempotency-Key was used for another event (a different service, level or message); send a new key for a new event',
         );
       }
-      const added = toEvent(row);
-      if (created) {
-        if (event.alert) signals.alertQueued();
-        feed.publish([{ type: 'event', event: added }]);
-      }
-      return c.json({ result: 200, event: added } satisfies AddEventResponse);
+      applyChanges(changes, { feed, signals, log: c.get('log') });
+      return c.json({ result: 200, event: toEvent(row) } satisfies AddEventResponse);
     });
   }
 
   for (const path of ROUTES.listEvents.paths) {
     app.get(path, async (c) => {
       const query = parseInput(ListEventsQuery, c.req.query());
-      const page = await listEvents(db.db, query);
+      const page = await listEvents(context, query);
       return c.json({ result: 200, events: page.events.map(toEvent), next: page.next } satisfies ListEventsResponse);
     });
   }

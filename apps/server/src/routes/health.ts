@@ -4,6 +4,7 @@ import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/app-env.js';
 import { describeFailure } from '../db/errors.js';
 import { countFailedAlerts } from '../domain/outbox/delivery-queue.js';
+import { unixSeconds } from '../domain/views.js';
 import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
 /** Seconds a client or a load balancer should wait before asking again. */
@@ -25,7 +26,7 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
     let failedAlerts24h: number | undefined;
     try {
       await db.ping();
-      failedAlerts24h = await countFailedAlerts(db, new Date(now.getTime() - DAY_MS));
+      failedAlerts24h = await countFailedAlerts({ db, clock }, { since: new Date(now.getTime() - DAY_MS) });
     } catch (error) {
       c.get('log').warn({ err: error }, 'health check: the database failed');
       problems.unshift({ part: 'database', since: outage.since() ?? now, error: describeFailure(error) });
@@ -40,7 +41,7 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
         result: 503,
         status: 'unavailable',
         hint: problems.map((problem) => `${problem.part} failing since ${formatIsoTime(problem.since)}: ${problem.error}`).join('; '),
-        failing: problems.map((problem) => ({ ...problem, since: problem.since.getTime() / 1000 })),
+        failing: problems.map((problem) => ({ ...problem, since: unixSeconds(problem.since) })),
         failedAlerts24h,
       } satisfies HealthResponse,
       503,

@@ -10,54 +10,45 @@ import {
 } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
+import { applyChanges } from '../domain/changes.js';
 import { cancelHeartbeat } from '../domain/heartbeats/cancel-heartbeat.js';
 import { DomainError } from '../domain/errors.js';
 import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
-import { toHeartbeat } from '../domain/heartbeats/heartbeat-view.js';
 import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
+import { toHeartbeat } from '../domain/views.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
 export function heartbeatRoutes({ db, clock, channels, signals, feed }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const recordPulse = createPulseRecorder(db, clock);
+  const context = { db, clock };
+  const recordPulse = createPulseRecorder(context);
 
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {
       const pulse = parseInput(PulseRequest, await readBody(c));
       const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);
-      const { heartbeat, recovery } = await recordPulse(pulse);
-      const now = clock.now();
-      signals.deadlineSet(heartbeat.expectedAt);
-      const heartBeat = toHeartbeat(heartbeat, now);
-      feed.publish([{ type: 'heartbeat', heartBeat }]);
-      if (recovery) {
-        c.get('log').info({ service: heartbeat.service }, 'heartbeat.recovered');
-        signals.alertQueued();
-        feed.publish([
-          { type: 'heartbeat.recovered', service: heartbeat.service },
-          { type: 'event', event: recovery },
-        ]);
-      }
-      return c.json({ result: 200, action: 'pulse', heartBeat } satisfies PulseResponse);
+      const { heartbeat, changes } = await recordPulse(pulse);
+      applyChanges(changes, { feed, signals, log: c.get('log') });
+      return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(heartbeat, clock.now()) } satisfies PulseResponse);
     });
   }
 
   for (const path of ROUTES.cancel.paths) {
     app.delete(path, async (c) => {
       const { service } = parseInput(CancelRequest, await readBody(c));
-      const row = await cancelHeartbeat(db.db, service);
-      const heartBeat = row ? toHeartbeat(row, clock.now()) : null;
-      if (heartBeat) feed.publish([{ type: 'heartbeat', heartBeat }]);
+      const { heartbeat, changes } = await cancelHeartbeat(context, { service });
+      applyChanges(changes, { feed, signals, log: c.get('log') });
+      const heartBeat = heartbeat ? toHeartbeat(heartbeat, clock.now()) : null;
       return c.json({ result: 200, action: 'cancel', heartBeat } satisfies CancelResponse);
     });
   }
 
   for (const path of ROUTES.listHeartbeats.paths) {
     app.get(path, async (c) => {
-      const rows = await listHeartbeats(db.db);
+      const rows = await listHeartbeats(context);
       const now = clock.now();
       return c.json({
         result: 200,
@@ -69,7 +60,7 @@ export function heartbeatRoutes({ db, clock, channels, signals, feed }: Resolved
   for (const path of ROUTES.getHeartbeat.paths) {
     app.get(path, async (c) => {
       const service = parseInput(ServiceName, c.req.param('service'));
-      const row = await findHeartbeat(db.db, service);
+      const row = await findHeartbeat(context, { service });
       if (!row) throw new DomainError('NOT_FOUND', `no heartbeat for service ${JSON.stringify(service)}`);
       return c.json({ result: 200, heartBeat: toHeartbeat(row, clock.now()) } satisfies GetHeartbeatResponse);
     });

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { ConfigSchema, type Config } from '../../src/config.js';
@@ -32,7 +31,7 @@ export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; confi
     await context.storage?.close();
   });
   beforeEach(async () => {
-    await context.storage.db.execute(sql`truncate heartbeats, events, alerts, server_instances restart identity`);
+    await context.storage.query('truncate heartbeats, events, alerts, server_instances restart identity', []);
     context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
     const config = { ...ConfigSchema.parse({}), password: PASSWORD };
     options.configure?.(config);
@@ -53,7 +52,7 @@ export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; confi
     return context.app.request(path, init);
   };
   context.count = async (table) => {
-    const [row] = await context.storage.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+    const [row] = await context.storage.query<{ n: number }>(`select count(*)::int as n from ${table}`, []);
     return row?.n ?? 0;
   };
   return context;

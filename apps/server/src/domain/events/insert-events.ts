@@ -1,7 +1,8 @@
 import type { Event } from '@watchtower/protocol';
-import type { Query } from '../../db/client.js';
+import { eventRows } from '../../db/rows.js';
 import type { EventRow } from '../../db/schema.js';
-import { toEvent } from './list-events.js';
+import type { DomainContext } from '../context.js';
+import { toEvent } from '../views.js';
 
 export interface EventToInsert {
   service: string;
@@ -29,52 +30,16 @@ with inserted as (
   from json_to_recordset($1::text::json) as x(i int, service text, level int, message text, date timestamptz, key text)
   order by x.i
   on conflict (idempotency_key) where idempotency_key is not null do nothing
-  returning id, service, level, message, extract(epoch from date) * 1000 as date_ms, idempotency_key as key
+  returning *
 )
-select * from inserted where $2::timestamptz is null or watchtower_write_deadline($2::timestamptz)`;
+select ${eventRows.columns()} from inserted where $2::timestamptz is null or watchtower_write_deadline($2::timestamptz)`;
 
-const FIND_BY_KEYS = `
-select id, service, level, message, extract(epoch from date) * 1000 as date_ms, idempotency_key as key
-from events where idempotency_key = any($1::text[])`;
+const FIND_BY_KEYS = `select ${eventRows.columns()} from events where idempotency_key = any($1::text[])`;
 
-// Times travel as epoch milliseconds: each driver parses timestamps its own way.
-interface InsertedRecord extends Record<string, unknown> {
-  id: string | number | bigint;
-  service: string;
-  level: number;
-  message: string;
-  date_ms: string | number;
-  key: string | null;
-}
-
-const toRow = (record: InsertedRecord): EventRow => ({
-  id: Number(record.id),
-  service: record.service,
-  level: record.level,
-  message: record.message,
-  date: new Date(Number(record.date_ms)),
-});
-
-/**
- * Inserts events with one statement and answers each input's stored row, in input order:
- * the new row, or the one stored before under the same idempotency key.
- */
-export async function insertEvents(
-  query: Query,
-  events: EventToInsert[],
-  { deadline }: { deadline?: Date } = {},
-): Promise<InsertedEvent[]> {
-  if (events.length === 0) return [];
-  const numbered = events.map(({ service, level, message, date, key }, i) => ({ i, service, level, message, date, key: key ?? null }));
-  const records = await query<InsertedRecord>(INSERT_EVENTS, [JSON.stringify(numbered), deadline?.toISOString() ?? null]);
-  const inserted = records.map((record) => ({ row: toRow(record), key: record.key })).sort((a, b) => a.row.id - b.row.id);
-  const byKey = new Map(inserted.filter((entry) => entry.key !== null).map((entry) => [entry.key!, entry.row]));
-  const unkeyed = inserted.filter((entry) => entry.key === null).map((entry) => entry.row);
-  const missingKeys = [...new Set(events.flatMap((event) => (event.key && !byKey.has(event.key) ? [event.key] : [])))];
-  const earlier = new Map<string, EventRow>();
-  if (missingKeys.length > 0) {
-    for (const record of await query<InsertedRecord>(FIND_BY_KEYS, [missingKeys])) earlier.set(record.key!, toRow(record));
-  }
+/** Pairs each input with its stored row: the one just inserted, or the one stored before under its key. */
+function pairWithInputs(events: EventToInsert[], inserted: EventRow[], earlier: Map<string, EventRow>): InsertedEvent[] {
+  const byKey = new Map(inserted.flatMap((row) => (row.idempotencyKey === null ? [] : [[row.idempotencyKey, row] as const])));
+  const unkeyed = inserted.filter((row) => row.idempotencyKey === null);
   const claimed = new Set<string>();
   let next = 0;
   return events.map((event) => {
@@ -93,13 +58,37 @@ export async function insertEvents(
 }
 
 /**
- * Records events written by the server itself (deaths, restarts), inside the caller's
- * transaction, and answers them in the protocol's form, in input order.
+ * Inserts events with one statement and answers each input's stored row, in input order:
+ * the new row, or the one stored before under the same idempotency key.
  */
-export async function recordServerEvents(query: Query, events: Array<Omit<EventToInsert, 'date' | 'key'>>, at: Date): Promise<Event[]> {
-  const inserted = await insertEvents(
-    query,
-    events.map((event) => ({ ...event, date: at.toISOString() })),
-  );
+export async function insertEvents(
+  { db }: DomainContext,
+  { events, deadline }: { events: EventToInsert[]; deadline?: Date },
+): Promise<InsertedEvent[]> {
+  if (events.length === 0) return [];
+  const numbered = events.map(({ service, level, message, date, key }, i) => ({ i, service, level, message, date, key: key ?? null }));
+  const records = await db.query(INSERT_EVENTS, [JSON.stringify(numbered), deadline?.toISOString() ?? null]);
+  const inserted = records.map(eventRows.read).sort((a, b) => a.id - b.id);
+  const stored = new Set(inserted.map((row) => row.idempotencyKey));
+  const missingKeys = [...new Set(events.flatMap((event) => (event.key && !stored.has(event.key) ? [event.key] : [])))];
+  const earlier = new Map<string, EventRow>();
+  if (missingKeys.length > 0) {
+    for (const record of await db.query(FIND_BY_KEYS, [missingKeys])) {
+      const row = eventRows.read(record);
+      earlier.set(row.idempotencyKey!, row);
+    }
+  }
+  return pairWithInputs(events, inserted, earlier);
+}
+
+/**
+ * Records events written by the server itself (deaths, restarts), dated `at` (now when
+ * absent), and answers them in the protocol's form, in input order.
+ */
+export async function recordServerEvents(
+  context: DomainContext,
+  { events, at = context.clock.now() }: { events: Array<Omit<EventToInsert, 'date' | 'key'>>; at?: Date },
+): Promise<Event[]> {
+  const inserted = await insertEvents(context, { events: events.map((event) => ({ ...event, date: at.toISOString() })) });
   return inserted.map(({ row }) => toEvent(row));
 }

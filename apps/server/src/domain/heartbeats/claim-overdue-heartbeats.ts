@@ -1,17 +1,10 @@
-import { formatIsoTime, LEVELS, type Event } from '@watchtower/protocol';
-import type { Storage } from '../../db/client.js';
+import { formatIsoTime, LEVELS } from '@watchtower/protocol';
+import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
+import { changes, type Changes } from '../changes.js';
+import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
-
-interface OverdueRow extends Record<string, unknown> {
-  service: string;
-  alert_type: string;
-  alert_target: string;
-  next_in: number;
-  last: string | number;
-  expected: string | number;
-  message: string | null;
-}
+import { unixSeconds } from '../views.js';
 
 // SKIP LOCKED: several processes sweep at once, each claims different rows, and the
 // `not alerted` guard under the row lock makes each death claimed exactly once.
@@ -24,54 +17,58 @@ where h.service in (
   limit $2
   for update skip locked
 )
-returning h.service, h.alert_type, h.alert_target, h.next_in, h.message,
-  extract(epoch from h.last_at) as last, extract(epoch from h.expected_at) as expected`;
+returning ${heartbeatRows.columns('h')}`;
 
 const NEXT_DEADLINE = `
-select extract(epoch from min(expected_at)) * 1000 as at_ms
+select ${selectInstant('min(expected_at)', 'at')}
 from heartbeats where not alerted and not cancelled`;
-
-export interface OverdueClaim {
-  service: string;
-  /** The error event recorded for the death. */
-  event: Event;
-}
 
 /**
  * Marks services past their deadline as alerted and, in the same transaction, writes one
- * "down" alert and one error event for each. Answers what it claimed.
+ * "down" alert and one error event for each. Answers the services it claimed.
  */
-export async function claimOverdueHeartbeats(storage: Storage, now: Date, limit = 500): Promise<OverdueClaim[]> {
-  return storage.transaction(async (query) => {
-    const rows = await query<OverdueRow>(CLAIM_OVERDUE, [now.toISOString(), limit]);
-    if (rows.length === 0) return [];
-    const overdue = rows.map((row) => ({ ...row, last: Number(row.last), expected: Number(row.expected) }));
-    await enqueueAlerts(
-      query,
-      overdue.map((row) => ({
+export async function claimOverdueHeartbeats(
+  context: DomainContext,
+  { limit = 500 }: { limit?: number } = {},
+): Promise<{ services: string[]; changes: Changes }> {
+  const now = context.clock.now();
+  return inTransaction(context, async (tx) => {
+    const overdue = (await tx.db.query(CLAIM_OVERDUE, [now.toISOString(), limit])).map(heartbeatRows.read);
+    if (overdue.length === 0) return { services: [], changes: changes() };
+    await enqueueAlerts(tx, {
+      alerts: overdue.map((row) => ({
         kind: 'down' as const,
         service: row.service,
-        channel: row.alert_type,
-        target: row.alert_target,
-        details: { last: row.last, expected: row.expected, nextIn: row.next_in, message: row.message },
+        channel: row.alertType,
+        target: row.alertTarget,
+        details: { last: unixSeconds(row.lastAt), expected: unixSeconds(row.expectedAt), nextIn: row.nextIn, message: row.message },
       })),
-      now,
-    );
-    const events = await recordServerEvents(
-      query,
-      overdue.map((row) => ({
+      at: now,
+    });
+    const events = await recordServerEvents(tx, {
+      events: overdue.map((row) => ({
         service: row.service,
         level: LEVELS.error,
-        message: `Service ${row.service} has not pulsed since ${formatIsoTime(row.last)} (it was expected by ${formatIsoTime(row.expected)}).`,
+        message: `Service ${row.service} has not pulsed since ${formatIsoTime(row.lastAt)} (it was expected by ${formatIsoTime(row.expectedAt)}).`,
       })),
-      now,
-    );
-    return overdue.map((row, i) => ({ service: row.service, event: events[i]! }));
+      at: now,
+    });
+    return {
+      services: overdue.map((row) => row.service),
+      changes: changes({
+        feed: overdue.flatMap((row, i) => [
+          { type: 'heartbeat.dead' as const, service: row.service },
+          { type: 'event' as const, event: events[i]! },
+        ]),
+        alertsQueued: true,
+        log: overdue.map((row) => ({ level: 'info' as const, fields: { service: row.service }, message: 'heartbeat.dead' })),
+      }),
+    };
   });
 }
 
 /** The earliest deadline of an armed service, if any. */
-export async function nextDeadline(storage: Storage): Promise<Date | null> {
-  const [row] = await storage.query<{ at_ms: string | number | null }>(NEXT_DEADLINE, []);
-  return row?.at_ms === null || row?.at_ms === undefined ? null : new Date(Number(row.at_ms));
+export async function nextDeadline({ db }: DomainContext): Promise<Date | null> {
+  const [row] = await db.query(NEXT_DEADLINE, []);
+  return readInstant(row?.at);
 }

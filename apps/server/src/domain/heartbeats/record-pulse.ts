@@ -1,11 +1,14 @@
 import { formatDuration, LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
-import type { Query, Storage } from '../../db/client.js';
+import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
+import { heartbeatRows } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { groupCommit } from '../../lib/group-commit.js';
+import { changes, mergeChanges, type Changes } from '../changes.js';
+import { inTransaction, type DomainContext } from '../context.js';
 import { insertEvents } from '../events/insert-events.js';
-import { toEvent } from '../events/list-events.js';
+import { toEvent, toHeartbeat } from '../views.js';
 
 interface PulseRow {
   service: string;
@@ -97,76 +100,87 @@ recovery_alerts as (
     greatest(r.back, watchtower_latest_pending_down(r.service) + interval '1 microsecond')
   from recovered r
 )
-select h.service, h.alert_type, h.alert_target, h.next_in, h.alerted, h.cancelled, h.message,
-  h.remind_every, h.warn_before,
-  extract(epoch from h.last_at) * 1000 as last_at_ms,
-  extract(epoch from h.expected_at) * 1000 as expected_at_ms,
-  extract(epoch from h.snoozed_until) * 1000 as snoozed_until_ms,
-  extract(epoch from h.created_at) * 1000 as created_at_ms,
+select ${heartbeatRows.columns('h')},
   (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s
 from upserted h
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
 where watchtower_write_deadline($2::timestamptz)`;
 
-// Times travel as epoch milliseconds: each driver parses timestamps its own way.
-interface UpsertedRow extends Record<string, unknown> {
-  service: string;
-  alert_type: string;
-  alert_target: string;
-  next_in: number;
-  alerted: boolean;
-  cancelled: boolean;
-  message: string | null;
-  remind_every: number | null;
-  warn_before: number | null;
-  last_at_ms: string | number;
-  expected_at_ms: string | number;
-  snoozed_until_ms: string | number | null;
-  created_at_ms: string | number;
-  /** Seconds of silence of a service that came back from the dead; null for the others. */
-  recovered_after_s: string | number | null;
-}
-
-function toHeartbeatRow(row: UpsertedRow): HeartbeatRow {
-  return {
-    service: row.service,
-    alertType: row.alert_type,
-    alertTarget: row.alert_target,
-    nextIn: Number(row.next_in),
-    lastAt: new Date(Number(row.last_at_ms)),
-    expectedAt: new Date(Number(row.expected_at_ms)),
-    alerted: row.alerted,
-    cancelled: row.cancelled,
-    message: row.message,
-    remindEvery: row.remind_every,
-    warnBefore: row.warn_before,
-    snoozedUntil: row.snoozed_until_ms === null ? null : new Date(Number(row.snoozed_until_ms)),
-    createdAt: new Date(Number(row.created_at_ms)),
-  };
-}
-
 export interface PulseOutcome {
   heartbeat: HeartbeatRow;
-  /** The service had been alerted as dead: a "recovered" alert is queued, and this event recorded. */
-  recovery: Event | null;
+  changes: Changes;
 }
 
-/** Records the "pulsing again" event of each service that came back, in the caller's transaction. */
-async function recordRecoveryEvents(query: Query, rows: UpsertedRow[], deadline: Date): Promise<Map<string, Event>> {
-  const back = rows.filter((row) => row.recovered_after_s !== null);
+/** What a pulse changed: the service is armed, and announced; one that came back also recovered. */
+function pulseChanges(heartbeat: HeartbeatRow, recovery: Event | undefined, now: Date): Changes {
+  const announced = changes({ feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }], deadlines: [heartbeat.expectedAt] });
+  if (!recovery) return announced;
+  return mergeChanges([
+    announced,
+    changes({
+      feed: [
+        { type: 'heartbeat.recovered', service: heartbeat.service },
+        { type: 'event', event: recovery },
+      ],
+      alertsQueued: true,
+      log: [{ level: 'info', fields: { service: heartbeat.service }, message: 'heartbeat.recovered' }],
+    }),
+  ]);
+}
+
+/** Records the "pulsing again" event of each service that came back, as part of the pulses' transaction. */
+async function recordRecoveryEvents(
+  context: DomainContext,
+  back: Array<{ heartbeat: HeartbeatRow; silentFor: number }>,
+  deadline: Date,
+): Promise<Map<string, Event>> {
   if (back.length === 0) return new Map();
-  const inserted = await insertEvents(
-    query,
-    back.map((row) => ({
-      service: row.service,
+  const inserted = await insertEvents(context, {
+    events: back.map(({ heartbeat, silentFor }) => ({
+      service: heartbeat.service,
       level: LEVELS.info,
-      message: `Service ${row.service} is pulsing again after ${formatDuration(Number(row.recovered_after_s))} of silence.`,
-      date: new Date(Number(row.last_at_ms)).toISOString(),
+      message: `Service ${heartbeat.service} is pulsing again after ${formatDuration(silentFor)} of silence.`,
+      date: heartbeat.lastAt.toISOString(),
     })),
     // Last: past its deadline the transaction rolls back whole, the pulses with it.
-    { deadline },
-  );
+    deadline,
+  });
   return new Map(inserted.map(({ row }) => [row.service, toEvent(row)]));
+}
+
+/**
+ * Records a batch of pulses stamped now, one per service (the last of a service wins):
+ * each service is armed until `nextIn` after it, and one that was alerted as dead gets its
+ * recovery alert and event, all in one transaction. Past `deadline` nothing is applied.
+ * `sentAt` (the database's time when the batch was sent) lets a statement that started
+ * late stamp the pulses when it runs.
+ */
+export async function recordPulses(
+  context: DomainContext,
+  { pulses, deadline, sentAt }: { pulses: PulseRow[]; deadline: Date; sentAt: Date },
+): Promise<Map<string, PulseOutcome>> {
+  const at = context.clock.now().getTime();
+  const stamped = pulses.map((pulse) => ({
+    ...pulse,
+    last_at: new Date(at).toISOString(),
+    expected_at: new Date(at + pulse.next_in * 1000).toISOString(),
+  }));
+  const params = [JSON.stringify(stamped), deadline.toISOString(), sentAt.toISOString()];
+  return inTransaction(context, async (tx) => {
+    const upserted = (await tx.db.query(UPSERT_PULSES, params)).map((record) => ({
+      heartbeat: heartbeatRows.read(record),
+      silentFor: record.recovered_after_s === null ? null : Number(record.recovered_after_s),
+    }));
+    const back = upserted.flatMap(({ heartbeat, silentFor }) => (silentFor === null ? [] : [{ heartbeat, silentFor }]));
+    const recoveries = await recordRecoveryEvents(tx, back, deadline);
+    const now = context.clock.now();
+    return new Map(
+      upserted.map(({ heartbeat }) => [
+        heartbeat.service,
+        { heartbeat, changes: pulseChanges(heartbeat, recoveries.get(heartbeat.service), now) },
+      ]),
+    );
+  });
 }
 
 export type RecordPulse = (pulse: PulseRequest) => Promise<PulseOutcome>;
@@ -177,34 +191,27 @@ export const PULSE_MAX_WAIT_MS = 4_000;
 /**
  * Records pulses: each service is alive until `nextIn` after its pulse is written (not
  * received: a write that waited on the database never starts with its deadline behind
- * it). Concurrent pulses share one transaction (the upsert, and the recovery events when a
- * dead service came back) and one commit; each caller is answered after that commit.
+ * it). Concurrent pulses share one transaction and one commit; each caller is answered
+ * after that commit.
  */
-export function createPulseRecorder(storage: Storage, clock: Clock): RecordPulse {
+export function createPulseRecorder({ db, clock }: { db: Storage; clock: Clock }): RecordPulse {
   const write = groupCommit(
-    async (pulses: PulseRow[], deadline: number): Promise<PulseOutcome[]> => {
+    async (pulses: PulseRow[], deadlineMs: number): Promise<PulseOutcome[]> => {
       // PostgreSQL refuses an upsert that touches one row twice: the last pulse of a
       // service in the batch wins, and every caller of that service sees the result.
       const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
-      const at = clock.now().getTime();
-      const stamped = [...latest.values()].map((pulse) => ({
-        ...pulse,
-        last_at: new Date(at).toISOString(),
-        expected_at: new Date(at + pulse.next_in * 1000).toISOString(),
-      }));
-      const databaseDeadline = storage.databaseTime(deadline);
-      const params = [JSON.stringify(stamped), databaseDeadline.toISOString(), storage.databaseTime(Date.now()).toISOString()];
-      return storage.transaction(async (query) => {
-        const rows = await query<UpsertedRow>(UPSERT_PULSES, params);
-        const recoveries = await recordRecoveryEvents(query, rows, databaseDeadline);
-        const byService = new Map(
-          rows.map((row) => [row.service, { heartbeat: toHeartbeatRow(row), recovery: recoveries.get(row.service) ?? null }]),
-        );
-        return pulses.map((pulse) => {
-          const outcome = byService.get(pulse.service);
-          if (!outcome) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
-          return outcome;
-        });
+      const outcomes = await recordPulses(
+        { db, clock },
+        { pulses: [...latest.values()], deadline: db.databaseTime(deadlineMs), sentAt: db.databaseTime(Date.now()) },
+      );
+      const answered = new Set<string>();
+      return pulses.map((pulse) => {
+        const outcome = outcomes.get(pulse.service);
+        if (!outcome) throw new Error(`the pulse upsert returned no row for ${pulse.service}`);
+        // The changes are applied once, by the first caller of a service.
+        if (answered.has(pulse.service)) return { heartbeat: outcome.heartbeat, changes: changes() };
+        answered.add(pulse.service);
+        return outcome;
       });
     },
     {

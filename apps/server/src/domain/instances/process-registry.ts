@@ -1,4 +1,5 @@
-import type { Storage } from '../../db/client.js';
+import { readInstant, selectInstant } from '../../db/rows.js';
+import { inTransaction, type DomainContext } from '../context.js';
 import { graceUnheardTime } from '../heartbeats/restart-grace.js';
 
 export interface Downtime {
@@ -13,17 +14,6 @@ export interface Registration {
   graced: string[];
 }
 
-interface InstanceSummary extends Record<string, unknown> {
-  last_seen_ms: string | number | null;
-  others_alive: boolean | null;
-}
-
-/**
- * Registers this process and, when no other process was running, gives every armed
- * service whose deadline passed while the server was down one fresh `nextIn` from now:
- * its pulses may have gone into the void, so calling it dead would be a false alarm.
- * Each such service gets an event that says so. All in one transaction.
- */
 /**
  * How a starting process tells whether the others still run. `lock`: each process holds a
  * PostgreSQL advisory lock for its id as long as its session lives (see holdLivenessLock),
@@ -35,11 +25,16 @@ export type LivenessProbe = { lock: true } | { staleAfterMs: number };
 // The first key of the two-key advisory locks that say "this server process runs".
 export const LIVENESS_LOCK_CLASS = 746_574;
 
-export async function registerInstance(
-  storage: Storage,
-  { id, now, probe }: { id: string; now: Date; probe: LivenessProbe },
-): Promise<Registration> {
-  return storage.transaction(async (query) => {
+/**
+ * Registers this process and, when no other process was running, gives every armed
+ * service whose deadline passed while the server was down one fresh `nextIn` from now:
+ * its pulses may have gone into the void, so calling it dead would be a false alarm.
+ * Each such service gets an event that says so. All in one transaction.
+ */
+export async function registerInstance(context: DomainContext, { id, probe }: { id: string; probe: LivenessProbe }): Promise<Registration> {
+  const now = context.clock.now();
+  return inTransaction(context, async (tx) => {
+    const query = tx.db.query;
     // One registration at a time, so two processes starting together agree on the downtime.
     await query(`lock table server_instances in share row exclusive mode`, []);
     if ('lock' in probe) {
@@ -52,8 +47,8 @@ export async function registerInstance(
       );
     }
     const staleBefore = 'lock' in probe ? new Date(0) : new Date(now.getTime() - probe.staleAfterMs);
-    const [summary] = await query<InstanceSummary>(
-      `select extract(epoch from max(seen_at)) * 1000 as last_seen_ms,
+    const [summary] = await query<{ last_seen: unknown; others_alive: boolean | null }>(
+      `select ${selectInstant('max(seen_at)', 'last_seen')},
               bool_or(not stopped and seen_at > $1) as others_alive
        from server_instances where id <> $2`,
       [staleBefore.toISOString(), id],
@@ -68,24 +63,23 @@ export async function registerInstance(
       `delete from server_instances where id <> $1 and seen_at < (select max(seen_at) from server_instances) - interval '1 day'`,
       [id],
     );
-    if (summary?.last_seen_ms === null || summary?.last_seen_ms === undefined || summary.others_alive) {
-      return { downtime: null, graced: [] };
-    }
-    const downtime = { from: new Date(Number(summary.last_seen_ms)), to: now };
+    const lastSeen = readInstant(summary?.last_seen);
+    if (!lastSeen || summary?.others_alive) return { downtime: null, graced: [] };
+    const downtime = { from: lastSeen, to: now };
     if (downtime.from >= downtime.to) return { downtime: null, graced: [] };
-    const graced = await graceUnheardTime(query, { ...downtime, cause: 'restart' });
+    const { graced } = await graceUnheardTime(tx, { ...downtime, cause: 'restart' });
     return { downtime, graced };
   });
 }
 
 /** Refreshes this process's sign of life. */
-export async function touchInstance(storage: Storage, id: string, now: Date): Promise<void> {
-  await storage.query(`update server_instances set seen_at = $2 where id = $1`, [id, now.toISOString()]);
+export async function touchInstance({ db, clock }: DomainContext, { id }: { id: string }): Promise<void> {
+  await db.query(`update server_instances set seen_at = $2 where id = $1`, [id, clock.now().toISOString()]);
 }
 
-/** Marks this process as stopped cleanly, at `now`. */
-export async function stopInstance(storage: Storage, id: string, now: Date): Promise<void> {
-  await storage.query(`update server_instances set seen_at = $2, stopped = true where id = $1`, [id, now.toISOString()]);
+/** Marks this process as stopped cleanly, now. */
+export async function stopInstance({ db, clock }: DomainContext, { id }: { id: string }): Promise<void> {
+  await db.query(`update server_instances set seen_at = $2, stopped = true where id = $1`, [id, clock.now().toISOString()]);
 }
 
 /**

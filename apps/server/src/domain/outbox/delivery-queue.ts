@@ -1,47 +1,12 @@
-import { LEVELS, type AlertDelivery, type Event } from '@watchtower/protocol';
-import type { Query, Storage } from '../../db/client.js';
+import { LEVELS } from '@watchtower/protocol';
+import { alertRows, readInstant, selectInstant } from '../../db/rows.js';
 import type { AlertRow } from '../../db/schema.js';
+import { changes, type Changes } from '../changes.js';
+import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
+import { toAlertDelivery, unixSeconds } from '../views.js';
 
-interface AlertRecord extends Record<string, unknown> {
-  id: string;
-  kind: AlertRow['kind'];
-  service: string;
-  channel: string;
-  target: string;
-  details: Record<string, unknown> | string;
-  status: AlertRow['status'];
-  attempts: number;
-  last_error: string | null;
-  claim_token: string | null;
-  next_attempt_ms: string | number;
-  created_ms: string | number;
-  sent_ms: string | number | null;
-}
-
-// Times travel as epoch milliseconds: each driver parses timestamps its own way.
-const COLUMNS = `id, kind, service, channel, target, details, status, attempts, last_error, claim_token,
-  extract(epoch from next_attempt_at) * 1000 as next_attempt_ms,
-  extract(epoch from created_at) * 1000 as created_ms,
-  extract(epoch from sent_at) * 1000 as sent_ms`;
-
-export function toAlertRow(row: AlertRecord): AlertRow {
-  return {
-    id: row.id,
-    kind: row.kind,
-    service: row.service,
-    channel: row.channel,
-    target: row.target,
-    details: typeof row.details === 'string' ? JSON.parse(row.details) : row.details,
-    status: row.status,
-    attempts: Number(row.attempts),
-    lastError: row.last_error,
-    claimToken: row.claim_token,
-    nextAttemptAt: new Date(Number(row.next_attempt_ms)),
-    createdAt: new Date(Number(row.created_ms)),
-    sentAt: row.sent_ms === null ? null : new Date(Number(row.sent_ms)),
-  };
-}
+const COLUMNS = alertRows.columns();
 
 /** What a claim hands out: the alert, and the token that proves this sender still holds it. */
 export interface ClaimedAlert {
@@ -85,41 +50,43 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
+/** Claims due alerts, each at the head of its service's line, for `leaseMs`. */
 export async function claimDueAlerts(
-  storage: Storage,
-  now: Date,
-  leaseMs: number,
-  limit = 20,
-  { events, exclude = [] }: ClaimOptions = {},
+  { db, clock }: DomainContext,
+  { leaseMs, limit = 20, events, exclude = [] }: ClaimOptions & { leaseMs: number; limit?: number },
 ): Promise<ClaimedAlert[]> {
-  const rows = await storage.query<AlertRecord>(CLAIM_DUE, [
+  const now = clock.now();
+  const records = await db.query(CLAIM_DUE, [
     now.toISOString(),
     new Date(now.getTime() + leaseMs).toISOString(),
     limit,
     events ?? null,
     exclude,
   ]);
-  return rows.map((row) => ({ alert: toAlertRow(row), claimToken: row.claim_token! }));
+  return records.map(alertRows.read).map((alert) => ({ alert, claimToken: alert.claimToken! }));
 }
 
 // Every outcome is written only by the holder of the current claim: a sender whose lease
 // ran out and was claimed again, or whose alert was superseded, changes nothing.
 const OWNED = `id = $1 and claim_token = $2 and status = 'pending'`;
 
-/** Marks a claimed alert sent; null when the claim was no longer this sender's. */
-export async function markAlertSent(storage: Storage, claim: ClaimedAlert, at: Date): Promise<AlertRow | null> {
-  const [row] = await storage.query<AlertRecord>(
-    `update alerts set status = 'sent', sent_at = $3, last_error = null, claim_token = null
-     where ${OWNED} returning ${COLUMNS}`,
-    [claim.alert.id, claim.claimToken, at.toISOString()],
-  );
-  return row ? toAlertRow(row) : null;
+export interface AlertOutcome {
+  alert: AlertRow;
+  changes: Changes;
 }
 
-export interface FailureOutcome {
-  alert: AlertRow;
-  /** The error event recorded when the alert failed for good. */
-  event: Event | null;
+const announce = (alert: AlertRow): Changes => changes({ feed: [{ type: 'alert', alert: toAlertDelivery(alert) }] });
+
+/** Marks a claimed alert sent, now; null when the claim was no longer this sender's. */
+export async function markAlertSent({ db, clock }: DomainContext, { claim }: { claim: ClaimedAlert }): Promise<AlertOutcome | null> {
+  const [record] = await db.query(
+    `update alerts set status = 'sent', sent_at = $3, last_error = null, claim_token = null
+     where ${OWNED} returning ${COLUMNS}`,
+    [claim.alert.id, claim.claimToken, clock.now().toISOString()],
+  );
+  if (!record) return null;
+  const alert = alertRows.read(record);
+  return { alert, changes: announce(alert) };
 }
 
 /**
@@ -128,14 +95,12 @@ export interface FailureOutcome {
  * A failed alert keeps in next_attempt_at when it was given up.
  */
 export async function recordAlertFailure(
-  storage: Storage,
-  claim: ClaimedAlert,
-  error: string,
-  retryAt: Date | null,
-  now: Date,
-): Promise<FailureOutcome | null> {
-  return storage.transaction(async (query) => {
-    const [row] = await query<AlertRecord>(
+  context: DomainContext,
+  { claim, error, retryAt }: { claim: ClaimedAlert; error: string; retryAt: Date | null },
+): Promise<AlertOutcome | null> {
+  const now = context.clock.now();
+  return inTransaction(context, async (tx) => {
+    const [record] = await tx.db.query(
       `update alerts set last_error = $3, claim_token = null,
          status = case when $4::timestamptz is null then 'failed' else 'pending' end,
          next_attempt_at = coalesce($4::timestamptz, $5::timestamptz)
@@ -143,17 +108,17 @@ export async function recordAlertFailure(
        returning ${COLUMNS}`,
       [claim.alert.id, claim.claimToken, Array.from(error).slice(0, 1000).join(''), retryAt?.toISOString() ?? null, now.toISOString()],
     );
-    if (!row) return null;
-    const alert = toAlertRow(row);
+    if (!record) return null;
+    const alert = alertRows.read(record);
     if (alert.status === 'pending') {
-      return { alert: (alert.kind === 'down' && (await supersedeByRecovery(query, alert))) || alert, event: null };
+      const outcome = (alert.kind === 'down' && (await supersedeByRecovery(tx, alert))) || alert;
+      return { alert: outcome, changes: announce(outcome) };
     }
-    const [event] = await recordServerEvents(
-      query,
-      [{ service: alert.service, level: LEVELS.error, message: describeFailedAlert(alert) }],
-      now,
-    );
-    return { alert, event: event! };
+    const events = await recordServerEvents(tx, {
+      events: [{ service: alert.service, level: LEVELS.error, message: describeFailedAlert(alert) }],
+      at: now,
+    });
+    return { alert, changes: changes({ feed: [...announce(alert).feed, ...events.map((event) => ({ type: 'event' as const, event }))] }) };
   });
 }
 
@@ -175,14 +140,14 @@ update alerts set status = 'superseded'
 where id = $1 and status = 'pending' and exists (select 1 from recovery)
 returning ${COLUMNS}`;
 
-async function supersedeByRecovery(query: Query, down: AlertRow): Promise<AlertRow | null> {
-  const [row] = await query<AlertRecord>(SUPERSEDE_BY_RECOVERY, [
+async function supersedeByRecovery({ db }: DomainContext, down: AlertRow): Promise<AlertRow | null> {
+  const [record] = await db.query(SUPERSEDE_BY_RECOVERY, [
     down.id,
     down.service,
     down.createdAt.toISOString(),
-    down.createdAt.getTime() / 1000,
+    unixSeconds(down.createdAt),
   ]);
-  return row ? toAlertRow(row) : null;
+  return record ? alertRows.read(record) : null;
 }
 
 function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
@@ -193,15 +158,19 @@ function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel
  * Hands claimed event alerts back unsent, due at `until`, and moves every other due event
  * alert of the channel there too, so a flood is not claimed and handed back one by one.
  */
-export async function deferEventAlerts(storage: Storage, channel: string, claims: ClaimedAlert[], now: Date, until: Date): Promise<number> {
-  return storage.transaction(async (query) => {
-    const released = await query<{ id: string }>(
+export async function deferEventAlerts(
+  context: DomainContext,
+  { channel, claims, until }: { channel: string; claims: ClaimedAlert[]; until: Date },
+): Promise<number> {
+  const now = context.clock.now();
+  return inTransaction(context, async ({ db }) => {
+    const released = await db.query<{ id: string }>(
       `update alerts set attempts = attempts - 1, next_attempt_at = $3, claim_token = null
        where (id, claim_token) in (select * from unnest($1::text[], $2::text[])) and status = 'pending'
        returning id`,
       [claims.map((claim) => claim.alert.id), claims.map((claim) => claim.claimToken), until.toISOString()],
     );
-    const moved = await query<{ id: string }>(
+    const moved = await db.query<{ id: string }>(
       `update alerts set next_attempt_at = $3
        where status = 'pending' and next_attempt_at <= $2 and kind = 'event' and channel = $1
        returning id`,
@@ -212,46 +181,33 @@ export async function deferEventAlerts(storage: Storage, channel: string, claims
 }
 
 /** When the next alert this process could claim is due; alerts waiting for an older one do not count. */
-export async function nextAlertDue(storage: Storage, { events, exclude = [] }: ClaimOptions = {}): Promise<Date | null> {
-  const [row] = await storage.query<{ at_ms: string | number | null }>(
-    `select extract(epoch from min(c.next_attempt_at)) * 1000 as at_ms from alerts c
+export async function nextAlertDue({ db }: DomainContext, { events, exclude = [] }: ClaimOptions = {}): Promise<Date | null> {
+  const [row] = await db.query(
+    `select ${selectInstant('min(c.next_attempt_at)', 'at')} from alerts c
      where c.status = 'pending' and ($1::boolean is null or (c.kind = 'event') = $1)
        and c.id <> all($2::text[]) and ${HEAD_OF_LINE}`,
     [events ?? null, exclude],
   );
-  return row?.at_ms === null || row?.at_ms === undefined ? null : new Date(Number(row.at_ms));
+  return readInstant(row?.at);
 }
 
 /** Alerts given up since `since` (their retries ran out, or the provider refused for good). */
-export async function countFailedAlerts(storage: Storage, since: Date): Promise<number> {
-  const [row] = await storage.query<{ n: string | number }>(
+export async function countFailedAlerts({ db }: DomainContext, { since }: { since: Date }): Promise<number> {
+  const [row] = await db.query<{ n: string | number }>(
     `select count(*) as n from alerts where status = 'failed' and next_attempt_at >= $1`,
     [since.toISOString()],
   );
   return Number(row?.n ?? 0);
 }
 
-export async function listRecentAlerts(storage: Storage, limit: number, service?: string): Promise<AlertRow[]> {
-  const rows = await storage.query<AlertRecord>(
+/** The newest alerts, of one service or of all. */
+export async function listRecentAlerts(
+  { db }: DomainContext,
+  { limit, service }: { limit: number; service?: string | undefined },
+): Promise<AlertRow[]> {
+  const records = await db.query(
     `select ${COLUMNS} from alerts where ($2::text is null or service = $2) order by created_at desc, id limit $1`,
     [limit, service ?? null],
   );
-  return rows.map(toAlertRow);
-}
-
-/** An alert and its delivery in the protocol's form. */
-export function toAlertDelivery(row: AlertRow): AlertDelivery {
-  return {
-    id: row.id,
-    kind: row.kind,
-    service: row.service,
-    channel: row.channel,
-    target: row.target,
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    created: row.createdAt.getTime() / 1000,
-    sent: row.sentAt ? row.sentAt.getTime() / 1000 : null,
-    nextAttempt: row.status === 'pending' ? row.nextAttemptAt.getTime() / 1000 : null,
-  };
+  return records.map(alertRows.read);
 }

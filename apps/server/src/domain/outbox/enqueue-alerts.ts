@@ -1,5 +1,5 @@
-import type { Query } from '../../db/client.js';
 import type { AlertKind } from '../../db/schema.js';
+import type { DomainContext } from '../context.js';
 
 export interface NewAlert {
   kind: AlertKind;
@@ -15,9 +15,9 @@ select x.kind, x.service, x.channel, x.target, x.details, $2, $2
 from json_to_recordset($1::text::json) as x(kind text, service text, channel text, target text, details jsonb)
 returning id`;
 
-/** Writes alerts to the outbox (due at once), inside the caller's transaction. */
-export async function enqueueAlerts(query: Query, alerts: NewAlert[], at: Date): Promise<string[]> {
+/** Writes alerts to the outbox, raised and due at `at`; inside a transaction, as part of it. */
+export async function enqueueAlerts({ db }: DomainContext, { alerts, at }: { alerts: NewAlert[]; at: Date }): Promise<string[]> {
   if (alerts.length === 0) return [];
-  const rows = await query<{ id: string }>(INSERT_ALERTS, [JSON.stringify(alerts), at.toISOString()]);
+  const rows = await db.query<{ id: string }>(INSERT_ALERTS, [JSON.stringify(alerts), at.toISOString()]);
   return rows.map((row) => row.id);
 }
