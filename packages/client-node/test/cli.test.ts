@@ -1,7 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, cleanUpServers, freePort, PASSWORD, startServer, type ServerProcess } from './support/server.js';
+import { api, cleanUpServers, freePort, PASSWORD, startServer, temporaryFolder, type ServerProcess } from './support/server.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -67,7 +69,7 @@ describe('watchtower pulse and cancel', () => {
     const result = await watchtower(['list'], { WATCHTOWER_PASSWORD: 'not-the-password' });
     expect(result).toMatchObject({
       code: 1,
-      stderr: 'watchtower list: the server refused the password (401): check WATCHTOWER_PASSWORD or --password\n',
+      stderr: 'watchtower list: the server refused the password (401): check WATCHTOWER_PASSWORD\n',
     });
   });
 });
@@ -260,5 +262,198 @@ describe('watchtower run', () => {
     const result = await watchtower(['run', 'cli-run-typo', '--next-in', '1d', '--alert', 'log:ops', '--tial', '5', '--', 'true']);
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'watchtower run: unknown option --tial; see watchtower run --help\n' });
     expect(await eventsOf('cli-run-typo')).toEqual([]);
+  });
+});
+
+describe('watchtower --quiet', () => {
+  it('prints nothing when a pulse and a cancel succeed, and still records them', async () => {
+    const pulse = await watchtower(['-q', 'pulse', 'cli-quiet-pulse', '--next-in', '1h', '--alert', 'log:ops']);
+    expect(pulse).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await api(server.url, '/heartbeat/cli-quiet-pulse')).body.heartBeat).toMatchObject({ nextIn: 3_600, status: 'alive' });
+    expect(await watchtower(['cancel', 'cli-quiet-pulse', '--quiet'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await api(server.url, '/heartbeat/cli-quiet-pulse')).body.heartBeat.status).toBe('cancelled');
+  });
+
+  it('prints nothing when an event is recorded, even with --json, and still records it', async () => {
+    const result = await watchtower(['event', 'cli-quiet-event', 'rotated the logs', '--quiet', '--json']);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await eventsOf('cli-quiet-event')).toMatchObject([{ level: 20, message: 'rotated the logs' }]);
+  });
+
+  it("passes only the job's own output through when run succeeds, and pulses", async () => {
+    const job = "console.log('backed up'); console.error('warning: slow disk')";
+    const result = await watchtower([
+      '-q',
+      'run',
+      'cli-quiet-run',
+      '--next-in',
+      '1d',
+      '--alert',
+      'log:ops',
+      '--',
+      process.execPath,
+      '-e',
+      job,
+    ]);
+    expect(result).toEqual({ code: 0, stdout: 'backed up\n', stderr: 'warning: slow disk\n' });
+    expect((await api(server.url, '/heartbeat/cli-quiet-run')).body.heartBeat).toMatchObject({ nextIn: 86_400, status: 'alive' });
+  });
+
+  it('still says on stderr that a run failed, with the exit code of the job', async () => {
+    const result = await watchtower(['-q', 'run', 'cli-quiet-fail', '--next-in', '1d', '--alert', 'log:ops', '--', 'false']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'watchtower run: cli-quiet-fail failed (exit code 1); recorded as an error event\n',
+    });
+  });
+
+  it('still says on stderr what the server refused, and what is missing on the command line', async () => {
+    const refused = await watchtower([
+      '-q',
+      'pulse',
+      'cli-quiet-refused',
+      '--next-in',
+      '1h',
+      '--alert',
+      'pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG',
+    ]);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^watchtower pulse: the server refused it \(400 VALIDATION_FAILED\): .*PUSHOVER_TOKEN\n$/);
+    const wrong = await watchtower(['-q', 'event', 'cli-quiet-refused', 'hello'], { WATCHTOWER_PASSWORD: 'not-the-password' });
+    expect(wrong).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'watchtower event: the server refused the password (401): check WATCHTOWER_PASSWORD\n',
+    });
+    const usage = await watchtower(['-q', 'pulse', 'cli-quiet-refused', '--alert', 'log:ops']);
+    expect(usage).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'watchtower pulse: --next-in is required, such as --next-in 1h; see watchtower pulse --help\n',
+    });
+  });
+
+  it('still prints the events and heartbeats found, and nothing (or [] as JSON) when none match', async () => {
+    await watchtower(['event', 'cli-quiet-found', 'disk 95% full', '--level', 'error']);
+    const found = await watchtower(['-q', 'events', '--service', 'cli-quiet-found']);
+    expect(found).toMatchObject({ code: 0, stderr: '' });
+    expect(found.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}error {2}cli-quiet-found {2}disk 95% full\n$/);
+    expect(await watchtower(['-q', 'events', '--service', 'cli-quiet-none'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await watchtower(['-q', 'events', '--service', 'cli-quiet-none', '--json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await watchtower(['events', '--service', 'cli-quiet-none'])).toEqual({ code: 0, stdout: 'no events match\n', stderr: '' });
+    await watchtower(['pulse', 'cli-quiet-list', '--next-in', '1d', '--alert', 'log:ops']);
+    expect((await watchtower(['-q', 'list'])).stdout).toMatch(/^cli-quiet-list +alive /m);
+  });
+});
+
+describe('watchtower password files', () => {
+  const WRONG = 'not-the-password';
+  let folder: string;
+
+  beforeAll(() => {
+    folder = temporaryFolder('watchtower-cli-password-');
+  });
+
+  function fileWith(name: string, content: string): string {
+    const path = join(folder, name);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  it.each([
+    ['with', `${PASSWORD}\n`],
+    ['without', PASSWORD],
+  ])('reads the password from --password-file, %s a trailing newline', async (name, content) => {
+    const file = fileWith(`${name}-newline`, content);
+    const result = await watchtower(['--password-file', file, 'pulse', `cli-file-${name}`, '--next-in', '1h', '--alert', 'log:ops'], {
+      WATCHTOWER_PASSWORD: '',
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect((await api(server.url, `/heartbeat/cli-file-${name}`)).status).toBe(200);
+  });
+
+  it('reads the password from the file of WATCHTOWER_PASSWORD_FILE', async () => {
+    const env = { WATCHTOWER_PASSWORD: '', WATCHTOWER_PASSWORD_FILE: fileWith('env-file', `${PASSWORD}\n\n`) };
+    expect(await watchtower(['event', 'cli-env-file', 'read the file'], env)).toMatchObject({ code: 0, stderr: '' });
+    expect(await eventsOf('cli-env-file')).toMatchObject([{ message: 'read the file' }]);
+  });
+
+  it('takes --password before both variables', async () => {
+    const env = { WATCHTOWER_PASSWORD: WRONG, WATCHTOWER_PASSWORD_FILE: fileWith('loses-1', WRONG) };
+    expect(await watchtower(['list', '--password', PASSWORD], env)).toMatchObject({ code: 0, stderr: '' });
+    const right = { WATCHTOWER_PASSWORD: PASSWORD, WATCHTOWER_PASSWORD_FILE: fileWith('right-1', PASSWORD) };
+    expect(await watchtower(['list', '--password', WRONG], right)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'watchtower list: the server refused the password (401): check --password\n',
+    });
+  });
+
+  it('takes --password-file before both variables', async () => {
+    const env = { WATCHTOWER_PASSWORD: WRONG, WATCHTOWER_PASSWORD_FILE: fileWith('loses-2', WRONG) };
+    expect(await watchtower(['list', '--password-file', fileWith('wins-2', PASSWORD)], env)).toMatchObject({ code: 0, stderr: '' });
+    const wrong = fileWith('wrong-2', `${WRONG}\n`);
+    const right = { WATCHTOWER_PASSWORD: PASSWORD, WATCHTOWER_PASSWORD_FILE: fileWith('right-2', PASSWORD) };
+    expect(await watchtower(['list', '--password-file', wrong], right)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `watchtower list: the server refused the password (401): check the file "${wrong}" of --password-file\n`,
+    });
+  });
+
+  it('takes WATCHTOWER_PASSWORD before WATCHTOWER_PASSWORD_FILE', async () => {
+    const env = { WATCHTOWER_PASSWORD: PASSWORD, WATCHTOWER_PASSWORD_FILE: fileWith('loses-3', WRONG) };
+    expect(await watchtower(['list'], env)).toMatchObject({ code: 0, stderr: '' });
+    const wrong = fileWith('wrong-3', WRONG);
+    expect(await watchtower(['list'], { WATCHTOWER_PASSWORD: '', WATCHTOWER_PASSWORD_FILE: wrong })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `watchtower list: the server refused the password (401): check the file "${wrong}" of WATCHTOWER_PASSWORD_FILE\n`,
+    });
+  });
+
+  it('refuses --password and --password-file together, asking to pick one', async () => {
+    const result = await watchtower(['--password', PASSWORD, 'list', '--password-file', fileWith('both', PASSWORD)]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'watchtower list: --password and --password-file both give the password: pick one; see watchtower list --help\n',
+    });
+  });
+
+  it('names the file and the reason when the file cannot be read, and does not start the job', async () => {
+    const missing = join(folder, 'no-such-file');
+    const marker = join(folder, 'job-ran');
+    const job = ['run', 'cli-file-missing', '--next-in', '1d', '--alert', 'log:ops', '--', 'touch', marker];
+    expect(await watchtower(['--password-file', missing, ...job])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `watchtower run: cannot read the password file "${missing}" (--password-file): no such file or directory (ENOENT); see watchtower run --help\n`,
+    });
+    expect(existsSync(marker)).toBe(false);
+    expect(await watchtower(['list'], { WATCHTOWER_PASSWORD: '', WATCHTOWER_PASSWORD_FILE: missing })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `watchtower list: cannot read the password file "${missing}" (WATCHTOWER_PASSWORD_FILE): no such file or directory (ENOENT); see watchtower list --help\n`,
+    });
+  });
+
+  it('says that the password file is empty', async () => {
+    const empty = fileWith('empty', '\n');
+    expect(await watchtower(['-q', 'list', '--password-file', empty])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `watchtower list: the password file "${empty}" (--password-file) is empty; write the server's password in it; see watchtower list --help\n`,
+    });
+  });
+
+  it('asks for a password when none is given, naming every way to give one', async () => {
+    expect(await watchtower(['list'], { WATCHTOWER_PASSWORD: '' })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "watchtower list: no password: set WATCHTOWER_PASSWORD or WATCHTOWER_PASSWORD_FILE (or pass --password-file or --password) to the server's password; see watchtower list --help\n",
+    });
   });
 });

@@ -153,6 +153,27 @@ describe('runCli', () => {
     expect(await run()).toMatchObject({ code: 0, stdout });
   });
 
+  it.each(['--help', ...COMMANDS.map((command) => `${command.name} --help`)])(
+    'says in %s where the password comes from and what --quiet leaves out',
+    async (asked) => {
+      const { stdout } = await run(...asked.split(' '));
+      expect(stdout).toMatch(/^ {2}--password-file PATH +a file that holds its password, trailing newlines dropped/m);
+      expect(stdout).toMatch(/^ {2}-q, --quiet +print nothing on success/m);
+      expect(stdout).toContain(
+        'The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file\nof $WATCHTOWER_PASSWORD_FILE',
+      );
+      expect(stdout).toContain('events and list still print what they find');
+    },
+  );
+
+  it('says that no password is given for an empty --password, as for none', async () => {
+    const result = await run('list', '--url', 'http://127.0.0.1:9', '--password', '');
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^watchtower list: no password: set WATCHTOWER_PASSWORD or WATCHTOWER_PASSWORD_FILE/),
+    });
+  });
+
   it('prints its version for -v', async () => {
     expect(await run('-v')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
   });

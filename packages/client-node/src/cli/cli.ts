@@ -9,6 +9,7 @@ import { COMMANDS, findCommand } from './commands/index.js';
 import { escapeControls } from './format.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
+import { type Password, readPassword } from './password.js';
 
 export { describeFailure } from './commands/run.js';
 
@@ -35,15 +36,15 @@ function checkLevel(value: string | undefined): string | undefined {
   throw new UsageError(`--level must be one of ${Object.keys(LEVELS).join(', ')} or a number; received ${JSON.stringify(value)}`);
 }
 
-/** One line that says what went wrong and what to do, safe to print. */
-function describeError(error: unknown): string {
-  return escapeControls(explainError(error));
+/** One line that says what went wrong and what to do, safe to print; `passwordFrom` names where the password came from. */
+function describeError(error: unknown, passwordFrom = 'the password'): string {
+  return escapeControls(explainError(error, passwordFrom));
 }
 
-function explainError(error: unknown): string {
+function explainError(error: unknown, passwordFrom: string): string {
   if (error instanceof WatchtowerError) {
     const hint = error.hint.replace(/\s+/g, ' ');
-    if (error.status === 401) return `the server refused the password (401): check WATCHTOWER_PASSWORD or --password`;
+    if (error.status === 401) return `the server refused the password (401): check ${passwordFrom}`;
     if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') {
       const tries = error.attempts === 1 ? '' : ` (tried ${error.attempts} times)`;
       return `${hint}${tries}: check WATCHTOWER_URL or --url, and that the server is running`;
@@ -154,7 +155,14 @@ async function runCommand(command: Command, leading: RawValues, args: string[], 
   const named = Object.fromEntries(command.arguments.map((name, index) => [name, parsed.positionals[index] ?? '']));
   const options = readOptions(command.options, values, context.env);
   const settings = readOptions(GLOBAL_OPTIONS, values, context.env);
-  return command.run({ args: named, options, job, io: createIo(settings, context) });
+  const io = createIo(settings, values, context);
+  try {
+    return await command.run({ args: named, options, job, io });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    context.stderr(`watchtower ${command.name}: ${io.describeError(error)}\n`);
+    return 1;
+  }
 }
 
 function parseOwnArguments(command: Command, args: string[]): { values: RawValues; positionals: string[] } {
@@ -204,21 +212,43 @@ function readLevel(value: string | undefined): Level | undefined {
   return /^\d+$/.test(level) ? Number(level) : (level.toLowerCase() as LevelName);
 }
 
-function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, context: CliContext): CommandIo {
+function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, values: RawValues, context: CliContext): CommandIo {
+  let password: Password | undefined;
+  const show = (value: unknown, text: string) =>
+    context.stdout(`${settings.json ? JSON.stringify(value, null, 2) : escapeControls(text)}\n`);
   return {
-    connect: () => connectTo(settings),
-    print: (value, text) => context.stdout(`${settings.json ? JSON.stringify(value, null, 2) : escapeControls(text)}\n`),
+    connect: () => {
+      if (!settings.url) {
+        throw new UsageError('no server: set WATCHTOWER_URL (or pass --url), such as WATCHTOWER_URL=https://watchtower.example:4443');
+      }
+      password = readPassword({ password: textOf(values.password), passwordFile: textOf(values['password-file']) }, context.env);
+      return connectTo(settings.url, password);
+    },
+    printFound: (found, text, none) => {
+      if (found.length > 0 || settings.json) show(found, text);
+      else if (!settings.quiet) show(found, none);
+    },
+    printDone: (value, text) => {
+      if (!settings.quiet) show(value, text);
+    },
     stderr: context.stderr,
     now: () => Date.now() / 1000,
-    describeError,
+    describeError: (error) => describeError(error, password?.from),
   };
 }
 
-function connectTo({ url, password }: OptionValues<typeof GLOBAL_OPTIONS>): WatchtowerClient {
-  if (!url) throw new UsageError('no server: set WATCHTOWER_URL (or pass --url), such as WATCHTOWER_URL=https://watchtower.example:4443');
-  if (!password) throw new UsageError("no password: set WATCHTOWER_PASSWORD (or pass --password) to the server's password");
+function textOf(raw: RawValues[string]): string | undefined {
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+function connectTo(url: string, password: Password | undefined): WatchtowerClient {
+  if (!password?.value) {
+    throw new UsageError(
+      "no password: set WATCHTOWER_PASSWORD or WATCHTOWER_PASSWORD_FILE (or pass --password-file or --password) to the server's password",
+    );
+  }
   try {
-    return new WatchtowerClient({ url, password });
+    return new WatchtowerClient({ url, password: password.value });
   } catch (error) {
     throw new UsageError(describeError(error).replace(/^watchtower: /, ''));
   }

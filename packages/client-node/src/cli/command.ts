@@ -42,10 +42,15 @@ export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: Op
 
 /** What a command may do besides reading its input: talk to the server, print, warn. */
 export interface CommandIo {
-  /** A client for the server of --url and --password (or their variables). */
+  /** A client for the server of --url and the password (see readPassword). */
   connect(): WatchtowerClient;
-  /** Prints `value` as JSON under --json, else `text` with its control characters escaped. */
-  print(value: unknown, text: string): void;
+  /**
+   * Prints what a command that reads was run for: `found` as JSON under --json, else `text`,
+   * or `none` when nothing was found, which --quiet leaves out.
+   */
+  printFound(found: readonly unknown[], text: string, none: string): void;
+  /** Says what a command that records did: `value` as JSON under --json, else `text`; nothing under --quiet. */
+  printDone(value: unknown, text: string): void;
   stderr(text: string): void;
   /** Unix seconds. */
   now(): number;
@@ -91,9 +96,20 @@ export const GLOBAL_OPTIONS = {
     value: 'SECRET',
     help: 'its password',
     env: 'WATCHTOWER_PASSWORD',
-    note: 'prefer the variable, arguments show in ps',
+    note: 'prefer a file or the variable, arguments show in ps',
+  },
+  'password-file': {
+    type: 'string',
+    value: 'PATH',
+    help: 'a file that holds its password, trailing newlines dropped',
+    env: 'WATCHTOWER_PASSWORD_FILE',
   },
   json: { type: 'boolean', help: 'print the answer as JSON' },
+  quiet: {
+    type: 'boolean',
+    short: 'q',
+    help: 'print nothing on success but what events and list find (see below)',
+  },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies OptionSpecs;
 

@@ -2,7 +2,7 @@ import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type OptionSpec, type Optio
 import { COMMANDS } from './commands/index.js';
 
 // Where the description of an option or a command starts.
-const OPTION_COLUMN = 20;
+const OPTION_COLUMN = 22;
 const COMMAND_COLUMN = 28;
 
 /** What the option takes, as its help and its usage show it. */
@@ -66,6 +66,14 @@ function formatSynopsis(command: Command): string {
 
 const SETTINGS = `Settings (every command, before or after its name):\n${formatOptions(GLOBAL_OPTIONS)}`;
 
+const SETTINGS_RULES = `The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file
+of $WATCHTOWER_PASSWORD_FILE (the first given is used; both options at once is an error).
+Quiet (-q): pulse, cancel and event print nothing when they succeed, even with --json;
+run passes the job's output through and adds a line only when the job fails or cannot be
+reported; events and list still print what they find, and nothing when they find nothing
+(with --json, []), so that cron mails only when there is something. Errors still go to
+stderr, with the same exit codes.`;
+
 /** The help of `watchtower` itself: its commands and settings. */
 export function formatMainHelp(): string {
   const commands = COMMANDS.map((command): [string, string] => [
@@ -82,6 +90,8 @@ ${formatColumns(commands, COMMAND_COLUMN)}
 ${SETTINGS}
 ${formatOptions(MAIN_OPTIONS)}
 
+${SETTINGS_RULES}
+
 Durations: 90 or 90s (seconds), 15m, 1h, 1d, 1w, several units (1h30m), fractions (1.5h).
 Help of a command: watchtower <command> --help, or watchtower help <command>`;
 }
@@ -90,7 +100,7 @@ Help of a command: watchtower <command> --help, or watchtower help <command>`;
 export function formatCommandHelp(command: Command): string {
   const parts = [`Usage: watchtower ${formatSynopsis(command)}`, command.description];
   if (Object.keys(command.options).length > 0) parts.push(`Options:\n${formatOptions(command.options)}`);
-  parts.push(SETTINGS);
+  parts.push(SETTINGS, SETTINGS_RULES);
   const examples = command.examples ?? [];
   if (examples.length > 0) {
     const title = command.examplesTitle ?? (examples.length === 1 ? 'Example' : 'Examples');

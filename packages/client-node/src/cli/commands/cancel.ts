@@ -9,7 +9,7 @@ export const cancel = defineCommand({
   examples: ['watchtower cancel backup'],
   async run({ args: { service }, io }) {
     const beat = await io.connect().cancel(service);
-    io.print(
+    io.printDone(
       beat,
       beat ? `cancelled ${service}: its silence is no longer alerted` : `${service} is not known to the server: nothing to cancel`,
     );

@@ -13,7 +13,7 @@ export const event = defineCommand({
   examples: ['watchtower event backup "disk 91% full" --level warning'],
   async run({ args: { service, message }, options, io }) {
     const recorded = await io.connect().addEvent({ service, message, level: options.level, alert: options.alert });
-    io.print(recorded, `recorded event ${recorded.id} of ${service}`);
+    io.printDone(recorded, `recorded event ${recorded.id} of ${service}`);
     return 0;
   },
 });

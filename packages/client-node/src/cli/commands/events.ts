@@ -28,7 +28,7 @@ export const events = defineCommand({
       found.push(event);
       if (found.length >= options.limit) break;
     }
-    io.print(found, found.length ? formatEvents(found) : 'no events match');
+    io.printFound(found, formatEvents(found), 'no events match');
     return 0;
   },
 });

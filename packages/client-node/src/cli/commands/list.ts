@@ -9,7 +9,7 @@ export const list = defineCommand({
   options: {},
   async run({ io }) {
     const beats = await io.connect().heartbeats();
-    io.print(beats, beats.length ? formatHeartbeats(beats, io.now()) : 'no heartbeats yet');
+    io.printFound(beats, formatHeartbeats(beats, io.now()), 'no heartbeats yet');
     return 0;
   },
 });

@@ -17,7 +17,7 @@ the server alerts TARGET through TYPE.`,
   examples: ['watchtower pulse backup --next-in 1h --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG'],
   async run({ args: { service }, options, io }) {
     const beat = await io.connect().pulse({ service, nextIn: options['next-in'], ...options.alert });
-    io.print(
+    io.printDone(
       beat,
       `pulsed ${service}: ${beat.alertType}:${beat.alertTarget} is alerted if it is silent past ${formatDate(beat.expected)} (${formatRelative(beat.expected, io.now())})`,
     );

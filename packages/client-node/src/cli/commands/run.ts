@@ -30,8 +30,8 @@ and the last lines of its output, and does not pulse. Exits with the command's c
   examplesTitle: 'Examples (crontab)',
   examples: [
     'WATCHTOWER_URL=https://watchtower.example:4443',
-    'WATCHTOWER_PASSWORD=change-me-please',
-    '15 3 * * * watchtower run nightly-backup --next-in 1d --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG -- /usr/local/bin/backup',
+    'WATCHTOWER_PASSWORD_FILE=/etc/watchtower/password',
+    '15 3 * * * watchtower -q run nightly-backup --next-in 1d --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG -- /usr/local/bin/backup',
     "*/5 * * * * watchtower run sync --next-in 15m --alert log:ops -- sh -c 'sync-once && tidy-up'",
   ],
   async run({ args: { service }, options, job, io }) {
