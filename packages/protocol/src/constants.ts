@@ -1,3 +1,5 @@
+import type { KeyScope } from './vocabulary.js';
+
 /** Machine-readable error codes of the error answer. */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -31,24 +33,87 @@ export const LIMITS = {
   alertsMaxLimit: 500,
   /** Bytes in a request body. */
   bodyMaxBytes: 64 * 1024,
+  /** Bytes in a ping's body (its message), as Healthchecks allows. */
+  pingBodyMaxBytes: 10 * 1024,
+  /** Characters in the message of a run signal (start, fail, log). */
+  signalMessageMaxLength: 10_000,
+  /** Characters in a run id (`rid`). */
+  ridMaxLength: 100,
+  /** Characters in a short name: a tag, a channel name. */
+  shortNameMaxLength: 50,
+  /** Entries in a service's `tags`, `channels` and `dependsOn`. */
+  tagsMax: 20,
+  channelsMax: 20,
+  dependsOnMax: 50,
+  /** Characters in a service's description. */
+  descriptionMaxLength: 1_000,
+  /** Characters in a cron expression and in a time zone name. */
+  cronMaxLength: 100,
+  tzMaxLength: 64,
+  /** Runs per page by default and at most. */
+  runsDefaultLimit: 50,
+  runsMaxLimit: 1_000,
+  /** Characters in an API key's name. */
+  keyNameMaxLength: 100,
 } as const;
+
+/** Every signal path of a ping URL: by token, or by a pulse key and the service's name (slug). */
+const PING_PATHS = [
+  '/ping/:token',
+  '/ping/:token/start',
+  '/ping/:token/fail',
+  '/ping/:token/log',
+  '/ping/:token/:exitCode',
+  '/ping/:key/:slug',
+  '/ping/:key/:slug/start',
+  '/ping/:key/:slug/fail',
+  '/ping/:key/:slug/log',
+  '/ping/:key/:slug/:exitCode',
+] as const;
+
+/** One call of the API: its method, every path that serves it, and the key scope it needs (null: no credentials). */
+export interface RouteEntry {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  paths: readonly string[];
+  scope: KeyScope | null;
+}
 
 /**
  * Routes of the API. Each call lists every path that serves it: the first is the
- * preferred one, the others are kept for existing clients.
+ * preferred one, the others are kept for existing clients. `scope` is what the
+ * credentials must cover (see coversScope); null routes take none.
  */
 export const ROUTES = {
-  pulse: { method: 'POST', paths: ['/heartbeat', '/'] },
-  cancel: { method: 'DELETE', paths: ['/heartbeat', '/'] },
-  listHeartbeats: { method: 'GET', paths: ['/heartbeats', '/'] },
-  getHeartbeat: { method: 'GET', paths: ['/heartbeat/:service', '/get/:service'] },
-  addEvent: { method: 'POST', paths: ['/event', '/add-event'] },
-  listEvents: { method: 'GET', paths: ['/events', '/list-events'] },
-  listAlerts: { method: 'GET', paths: ['/alerts'] },
-  stream: { method: 'GET', paths: ['/stream'] },
-  dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'] },
-  health: { method: 'GET', paths: ['/healthz'] },
-} as const;
+  pulse: { method: 'POST', paths: ['/heartbeat', '/'], scope: 'pulse' },
+  // A classic client cancels its own heartbeat when it stops on purpose: a signal.
+  cancel: { method: 'DELETE', paths: ['/heartbeat', '/'], scope: 'pulse' },
+  listHeartbeats: { method: 'GET', paths: ['/heartbeats', '/'], scope: 'read' },
+  getHeartbeat: { method: 'GET', paths: ['/heartbeat/:service', '/get/:service'], scope: 'read' },
+  putService: { method: 'PUT', paths: ['/heartbeat/:service'], scope: 'admin' },
+  patchService: { method: 'PATCH', paths: ['/heartbeat/:service'], scope: 'admin' },
+  deleteService: { method: 'DELETE', paths: ['/heartbeat/:service'], scope: 'admin' },
+  pauseService: { method: 'POST', paths: ['/heartbeat/:service/pause'], scope: 'admin' },
+  resumeService: { method: 'POST', paths: ['/heartbeat/:service/resume'], scope: 'admin' },
+  startRun: { method: 'POST', paths: ['/heartbeat/:service/start'], scope: 'pulse' },
+  failRun: { method: 'POST', paths: ['/heartbeat/:service/fail'], scope: 'pulse' },
+  logMessage: { method: 'POST', paths: ['/heartbeat/:service/log'], scope: 'pulse' },
+  listRuns: { method: 'GET', paths: ['/heartbeat/:service/runs'], scope: 'read' },
+  addEvent: { method: 'POST', paths: ['/event', '/add-event'], scope: 'pulse' },
+  listEvents: { method: 'GET', paths: ['/events', '/list-events'], scope: 'read' },
+  listAlerts: { method: 'GET', paths: ['/alerts'], scope: 'read' },
+  createKey: { method: 'POST', paths: ['/keys'], scope: 'admin' },
+  listKeys: { method: 'GET', paths: ['/keys'], scope: 'read' },
+  deleteKey: { method: 'DELETE', paths: ['/keys/:id'], scope: 'admin' },
+  // Ping URLs carry their secret in the path (a token, or a pulse key before the slug).
+  // HEAD is answered as GET. `/ping/:token/:exitCode` and `/ping/:key/:slug` share a
+  // shape: the server tells them apart by which secret the first segment is.
+  ping: { method: 'GET', paths: PING_PATHS, scope: null },
+  pingWithBody: { method: 'POST', paths: PING_PATHS, scope: null },
+  push: { method: 'GET', paths: ['/api/push/:token'], scope: null },
+  stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
+  dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
+  health: { method: 'GET', paths: ['/healthz'], scope: null },
+} as const satisfies Record<string, RouteEntry>;
 
 /** Header carrying the shared secret (the classic form); `Authorization: Bearer` works too. */
 export const PASSWORD_HEADER = 'password';

@@ -1,3 +1,6 @@
 export * from './constants.js';
+export * from './keys.js';
+export * from './runs.js';
 export * from './schemas.js';
+export * from './services.js';
 export * from './vocabulary.js';

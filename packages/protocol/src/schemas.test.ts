@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { AddEventRequest, CancelRequest, ListEventsQuery, PulseRequest, describeIssues } from './index.js';
+import {
+  AddEventRequest,
+  CancelRequest,
+  describeIssues,
+  Heartbeat,
+  ListEventsQuery,
+  LogResponse,
+  PulseRequest,
+  Schedule,
+  ServiceResponse,
+} from './index.js';
 
 function hint(result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }): string {
   expect(result.success).toBe(false);
@@ -83,5 +93,64 @@ describe('ListEventsQuery', () => {
 
   it('names every unknown parameter', () => {
     expect(hint(ListEventsQuery.safeParse({ sevrice: 'a', lvl: '3' }))).toBe('unknown fields sevrice, lvl');
+  });
+});
+
+describe('Heartbeat', () => {
+  const classic = {
+    service: 'backup',
+    alertType: 'log',
+    alertTarget: 'ops',
+    nextIn: 60,
+    last: 1_767_225_600,
+    expected: 1_767_225_660,
+    alerted: false,
+    cancelled: false,
+    status: 'alive',
+  };
+
+  it('reads a classic HB, which has none of the newer fields', () => {
+    expect(Heartbeat.parse(classic)).toEqual(classic);
+  });
+
+  it('reads an HB of a service configured on the server', () => {
+    const configured = {
+      ...classic,
+      status: 'started',
+      schedule: { kind: 'cron', cron: '0 3 * * *', tz: 'Europe/Paris' },
+      grace: 300,
+      maxRuntime: null,
+      description: null,
+      tags: ['prod'],
+      channels: ['pager'],
+      remindEvery: 3_600,
+      warnBefore: null,
+      dependsOn: ['db'],
+      lastRun: { id: 1, rid: null, started: 1_767_225_600, ended: null, duration: null, outcome: 'running', exitCode: null, message: null },
+      pingUrl: 'https://watchtower.example/ping/3q2-7w',
+    };
+    expect(Heartbeat.parse(configured)).toEqual(configured);
+  });
+
+  it.each(['alive', 'dead', 'cancelled', 'new', 'started', 'late', 'paused'])('takes the status %s', (status) => {
+    expect(Heartbeat.parse({ ...classic, status }).status).toBe(status);
+  });
+
+  it('refuses a status it does not know and a schedule of an unknown kind', () => {
+    expect(Heartbeat.safeParse({ ...classic, status: 'sleeping' }).success).toBe(false);
+    expect(Heartbeat.safeParse({ ...classic, schedule: { kind: 'hourly' } }).success).toBe(false);
+  });
+
+  it('keeps each schedule value under the name of its kind', () => {
+    expect(Schedule.parse({ kind: 'nextIn', nextIn: 60 })).toEqual({ kind: 'nextIn', nextIn: 60 });
+    expect(Schedule.parse({ kind: 'period', period: 3_600 })).toEqual({ kind: 'period', period: 3_600 });
+    expect(Schedule.safeParse({ kind: 'cron', cron: '0 3 * * *' }).success).toBe(false);
+  });
+
+  it('is the answer of the service routes, and an event the answer of log', () => {
+    expect(ServiceResponse.parse({ result: 200, heartBeat: classic }).heartBeat).toEqual(classic);
+    expect(ServiceResponse.safeParse({ result: 200, heartBeat: null }).success).toBe(false);
+    const event = { id: 1, service: 'backup', level: 0, message: 'rotated', date: 1_767_225_600 };
+    expect(LogResponse.parse({ result: 200, event })).toEqual({ result: 200, event });
   });
 });

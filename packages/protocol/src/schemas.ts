@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, LIMITS } from './constants.js';
+import { describeValue, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, serviceName, storable } from './fields.js';
+import { Run } from './runs.js';
 import {
   ALERT_KINDS,
   ALERT_STATUSES,
@@ -11,79 +13,8 @@ import {
   parseLevel,
 } from './vocabulary.js';
 
-const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const CONTROL = /\p{Cc}/u;
-// Text PostgreSQL cannot store: NUL, and UTF-16 halves without their other half.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character PostgreSQL refuses
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-const storable = (field: string) =>
-  [(text: string) => !UNSTORABLE.test(text), { message: `${field} must not contain NUL characters or broken UTF-16` }] as const;
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (value === null) return 'null';
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `the string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** A number, or a string holding one (form bodies and query strings carry numbers as text). */
-function numeric(field: string, expectation: string) {
-  return z.unknown().transform((value, ctx) => {
-    const number =
-      typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-    if (!Number.isFinite(number)) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          value === undefined ? `${field} is required: ${expectation}` : `${field} must be ${expectation}; received ${describe(value)}`,
-      });
-      return z.NEVER;
-    }
-    return number;
-  });
-}
-
 /** A service name: 1 to 200 characters, any Unicode but control characters (and not starting with U+FEFF). */
-export const ServiceName = z.unknown().transform((value, ctx) => {
-  if (typeof value !== 'string') {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        value === undefined
-          ? `service is required: a string of 1 to ${LIMITS.serviceMaxLength} characters`
-          : `service must be a string of 1 to ${LIMITS.serviceMaxLength} characters; received ${describe(value)}`,
-    });
-    return z.NEVER;
-  }
-  const length = [...value].length;
-  if (length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'service must not be empty' });
-    return z.NEVER;
-  }
-  if (length > LIMITS.serviceMaxLength) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `service must be at most ${LIMITS.serviceMaxLength} characters; received ${length}`,
-    });
-    return z.NEVER;
-  }
-  if (CONTROL.test(value) || UNSTORABLE.test(value)) {
-    ctx.addIssue({ code: 'custom', message: 'service must not contain control characters or broken UTF-16' });
-    return z.NEVER;
-  }
-  // The embedded database drops a leading U+FEFF from the text it returns: the name would change.
-  if (value.startsWith('\uFEFF')) {
-    ctx.addIssue({ code: 'custom', message: 'service must not start with U+FEFF (a byte-order mark)' });
-    return z.NEVER;
-  }
-  return value;
-});
+export const ServiceName = serviceName('service');
 export type ServiceName = z.output<typeof ServiceName>;
 
 /** Seconds until the next pulse: > 0 and at most a year; fractions allowed. */
@@ -105,7 +36,7 @@ export const AlertTypeName = z.unknown().transform((value, ctx) => {
     message:
       value === undefined
         ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
-        : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describe(value)}`,
+        : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describeValue(value)}`,
   });
   return z.NEVER;
 });
@@ -115,7 +46,7 @@ export const AlertTarget = z
     error: (issue) =>
       issue.input === undefined
         ? 'alertTarget is required: the address alerts go to (user key, e-mail address or URL)'
-        : `alertTarget must be a string; received ${describe(issue.input)}`,
+        : `alertTarget must be a string; received ${describeValue(issue.input)}`,
   })
   .max(LIMITS.alertTargetMaxLength, {
     message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
@@ -150,17 +81,8 @@ export const Level = z.unknown().transform((value, ctx) => {
   if (level !== undefined) return level;
   ctx.addIssue({
     code: 'custom',
-    message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describe(value)}`,
+    message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describeValue(value)}`,
   });
-  return z.NEVER;
-});
-
-const Flag = z.unknown().transform((value, ctx) => {
-  if (value === null) return false;
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === '1' || value === 1) return true;
-  if (value === 'false' || value === '0' || value === 0 || value === '') return false;
-  ctx.addIssue({ code: 'custom', message: `alert must be true or false; received ${describe(value)}` });
   return z.NEVER;
 });
 
@@ -170,13 +92,16 @@ export const AddEventRequest = z.object({
   level: Level.optional().transform((level) => level ?? 0),
   message: z
     .string({
-      error: (issue) => (issue.input === undefined ? 'message is required' : `message must be a string; received ${describe(issue.input)}`),
+      error: (issue) =>
+        issue.input === undefined ? 'message is required' : `message must be a string; received ${describeValue(issue.input)}`,
     })
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
     })
     .refine(...storable('message')),
-  alert: Flag.optional().transform((flag) => flag ?? false),
+  alert: flag('alert')
+    .optional()
+    .transform((flag) => flag ?? false),
 });
 export type AddEventRequest = z.output<typeof AddEventRequest>;
 export type AddEventRequestInput = {
@@ -205,7 +130,7 @@ export const DateInput = (field: string) =>
     }
     ctx.addIssue({
       code: 'custom',
-      message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describe(value)}`,
+      message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describeValue(value)}`,
     });
     return z.NEVER;
   });
@@ -213,20 +138,6 @@ export const DateInput = (field: string) =>
 // Years 1 to 9999, which every client and both databases can represent.
 const MIN_DATE_SECONDS = -62_135_596_800;
 const MAX_DATE_SECONDS = 253_402_300_799;
-
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-/** A page size from 1 to `max`, as a number or a string; `fallback` when absent. */
-const pageLimit = (fallback: number, max: number) =>
-  optional(
-    numeric('limit', `a whole number from 1 to ${max}`).pipe(
-      z
-        .number()
-        .int({ message: 'limit must be a whole number' })
-        .min(1, { message: 'limit must be at least 1' })
-        .max(max, { message: `limit must be at most ${max}` }),
-    ),
-  ).transform((value) => value ?? fallback);
 
 /** Query of `GET /events` and `GET /list-events`. All filters combine with AND. */
 export const ListEventsQuery = z.strictObject({
@@ -243,7 +154,7 @@ export const ListEventsQuery = z.strictObject({
       .refine(...storable('message filter')),
   ),
   limit: pageLimit(LIMITS.eventsDefaultLimit, LIMITS.eventsMaxLimit),
-  before: optional(z.string().max(200, { message: 'before must be a cursor returned as next' })),
+  before: pageCursor,
 });
 export type ListEventsQuery = z.output<typeof ListEventsQuery>;
 export type ListEventsQueryInput = {
@@ -256,7 +167,22 @@ export type ListEventsQueryInput = {
   before?: string | undefined;
 };
 
-/** A heartbeat as the server reports it. `last` and `expected` are Unix seconds. */
+/**
+ * How a service's deadline is set, named by `kind` with its value under the same name:
+ * `{kind:'nextIn', nextIn}` (each pulse may change it), `{kind:'period', period}` (seconds)
+ * or `{kind:'cron', cron, tz}` (a 5-field expression in an IANA zone).
+ */
+export const Schedule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('nextIn'), nextIn: z.number() }),
+  z.object({ kind: z.literal('period'), period: z.number() }),
+  z.object({ kind: z.literal('cron'), cron: z.string(), tz: z.string() }),
+]);
+export type Schedule = z.output<typeof Schedule>;
+
+/**
+ * A heartbeat as the server reports it. `last` and `expected` are Unix seconds. The
+ * optional fields belong to services configured on the server; a classic HB has none.
+ */
 export const Heartbeat = z.object({
   service: z.string(),
   alertType: z.string(),
@@ -267,6 +193,20 @@ export const Heartbeat = z.object({
   alerted: z.boolean(),
   cancelled: z.boolean(),
   status: z.enum(HEARTBEAT_STATUSES),
+  schedule: Schedule.optional(),
+  /** Seconds of tolerance after the deadline. */
+  grace: z.number().optional(),
+  /** Seconds a run may take after its start; null when unlimited. */
+  maxRuntime: z.number().nullable().optional(),
+  description: z.string().nullable().optional(),
+  tags: z.array(z.string()).optional(),
+  channels: z.array(z.string()).optional(),
+  remindEvery: z.number().nullable().optional(),
+  warnBefore: z.number().nullable().optional(),
+  dependsOn: z.array(z.string()).optional(),
+  lastRun: Run.nullable().optional(),
+  /** The service's ping URL; shown to read and admin keys only. */
+  pingUrl: z.string().optional(),
 });
 export type Heartbeat = z.output<typeof Heartbeat>;
 
@@ -306,11 +246,25 @@ export const GetHeartbeatResponse = z.object({
 });
 export type GetHeartbeatResponse = z.output<typeof GetHeartbeatResponse>;
 
+/** Answer of the service routes: PUT, PATCH and DELETE `/heartbeat/:service`, pause, resume, start and fail. */
+export const ServiceResponse = z.object({
+  result: z.literal(200),
+  heartBeat: Heartbeat,
+});
+export type ServiceResponse = z.output<typeof ServiceResponse>;
+
 export const AddEventResponse = z.object({
   result: z.literal(200),
   event: Event,
 });
 export type AddEventResponse = z.output<typeof AddEventResponse>;
+
+/** Answer of `POST /heartbeat/:service/log`: the event it recorded. */
+export const LogResponse = z.object({
+  result: z.literal(200),
+  event: Event,
+});
+export type LogResponse = z.output<typeof LogResponse>;
 
 export const ListEventsResponse = z.object({
   result: z.literal(200),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ALERT_KINDS,
   ALERT_TYPES,
+  coversScope,
   findLevelName,
   formatDuration,
   formatIsoTime,
@@ -10,7 +12,12 @@ import {
   levelName,
   MAX_LEVEL,
   parseDuration,
+  HEARTBEAT_STATUSES,
+  KEY_SCOPES,
   parseLevel,
+  readDurationText,
+  RUN_OUTCOMES,
+  SCHEDULE_KINDS,
 } from './vocabulary.js';
 
 describe('levels', () => {
@@ -45,6 +52,45 @@ describe('levels', () => {
 describe('alert channels', () => {
   it('include mail as an alias of email', () => {
     expect(ALERT_TYPES).toEqual(['pushover', 'email', 'mail', 'webhook', 'slack', 'log']);
+  });
+});
+
+describe('statuses, outcomes and schedules', () => {
+  it('name the classic statuses first, then those of configured services', () => {
+    expect(HEARTBEAT_STATUSES).toEqual(['alive', 'dead', 'cancelled', 'new', 'started', 'late', 'paused']);
+    expect(RUN_OUTCOMES).toEqual(['running', 'success', 'fail', 'timeout']);
+    expect(SCHEDULE_KINDS).toEqual(['nextIn', 'period', 'cron']);
+    expect(ALERT_KINDS).toContain('failed');
+  });
+});
+
+describe('key scopes', () => {
+  it('are pulse, read and admin', () => {
+    expect(KEY_SCOPES).toEqual(['pulse', 'read', 'admin']);
+  });
+
+  it.each([
+    ['admin', 'admin', true],
+    ['admin', 'read', true],
+    ['admin', 'pulse', true],
+    ['read', 'read', true],
+    ['read', 'pulse', false],
+    ['read', 'admin', false],
+    ['pulse', 'pulse', true],
+    ['pulse', 'read', false],
+    ['pulse', 'admin', false],
+  ] as const)('a %s key covers %s: %s', (held, needed, covers) => {
+    expect(coversScope(held, needed)).toBe(covers);
+  });
+});
+
+describe('readDurationText', () => {
+  it('reads what parseDuration reads, zero included', () => {
+    expect([readDurationText(' 90 '), readDurationText('1h30m'), readDurationText('0'), readDurationText('0s')]).toEqual([90, 5_400, 0, 0]);
+  });
+
+  it.each(['', 'soon', '-5', '30m1h', '1e3'])('answers undefined for %j', (text) => {
+    expect(readDurationText(text)).toBeUndefined();
   });
 });
 

@@ -48,7 +48,7 @@ export const ALERT_TYPES = ['pushover', 'email', 'mail', 'webhook', 'slack', 'lo
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /** Why an alert was raised. */
-export const ALERT_KINDS = ['down', 'recovered', 'event'] as const;
+export const ALERT_KINDS = ['down', 'recovered', 'failed', 'event'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
@@ -59,9 +59,30 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['pending', 'sent', 'failed', 'superseded'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-/** What the server reports about a heartbeat. */
-export const HEARTBEAT_STATUSES = ['alive', 'dead', 'cancelled'] as const;
+/**
+ * What the server reports about a heartbeat: the classic `alive`, `dead` and `cancelled`,
+ * and, only for services that use those features, `new` (created by PUT, no signal yet),
+ * `started` (a run is under way), `late` (within warnBefore of the deadline) and `paused`.
+ */
+export const HEARTBEAT_STATUSES = ['alive', 'dead', 'cancelled', 'new', 'started', 'late', 'paused'] as const;
 export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
+
+/** How a run ended, or `running` while it has not. */
+export const RUN_OUTCOMES = ['running', 'success', 'fail', 'timeout'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+/** How a service's deadline is set: by each pulse's nextIn, a fixed period, or a cron expression. */
+export const SCHEDULE_KINDS = ['nextIn', 'period', 'cron'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+/** What an API key may do: `pulse` (signals and events), `read` (every GET) or `admin` (everything). */
+export const KEY_SCOPES = ['pulse', 'read', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+/** Whether a key of scope `held` may call a route that needs `needed`: admin covers all, read and pulse only themselves. */
+export function coversScope(held: KeyScope, needed: KeyScope): boolean {
+  return held === needed || held === 'admin';
+}
 
 /**
  * Seconds as a number, or text: `90` or `90s` (seconds), `15m`, `1h`, `1d`, `1w`, or
@@ -119,6 +140,15 @@ export function parseDuration(value: Duration, field = 'duration'): number {
   throw new RangeError(
     `${field} must be a positive number of seconds or a duration such as ${DURATION_EXAMPLES}; received ${JSON.stringify(value)}${reason}`,
   );
+}
+
+/**
+ * Seconds of a duration text as parseDuration reads it (`90`, `15m`, `1h30m`, …), zero
+ * included, or undefined when the text is not a duration.
+ */
+export function readDurationText(text: string): number | undefined {
+  const read = readDuration(text.trim());
+  return typeof read === 'number' ? read : undefined;
 }
 
 const SPOKEN_UNITS = [
