@@ -2,7 +2,15 @@ import type { AlertStatus } from '@watchtower/protocol';
 import { STATUS_WORDS, type BoardStatus } from '../lib/heartbeat-status.js';
 import { levelBand, levelLabel } from '../lib/levels.js';
 
-const STATUS_MARKS: Record<BoardStatus, string> = { dead: '✕', late: '!', alive: '✓', cancelled: '–' };
+const STATUS_MARKS: Record<BoardStatus, string> = {
+  dead: '✕',
+  late: '!',
+  started: '▶',
+  alive: '✓',
+  new: '○',
+  paused: '⏸',
+  cancelled: '–',
+};
 
 /** A status by colour, by mark and by word: never by colour alone. */
 export function StatusBadge({ status }: { status: BoardStatus }) {

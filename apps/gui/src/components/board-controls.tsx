@@ -1,4 +1,12 @@
-import { BOARD_SORTS, BOARD_STATUSES, STATUS_WORDS, type BoardFilter, type BoardSort, type BoardStatus } from '../lib/heartbeat-status.js';
+import {
+  BOARD_SORTS,
+  BOARD_STATUSES,
+  CLASSIC_STATUSES,
+  STATUS_WORDS,
+  type BoardFilter,
+  type BoardSort,
+  type BoardStatus,
+} from '../lib/heartbeat-status.js';
 
 export type BoardView = BoardFilter & { sort: BoardSort };
 
@@ -16,18 +24,20 @@ export function BoardHead({
     <div className="page-head">
       <h1 id="board-title">Heartbeats</h1>
       <div className="summary" role="group" aria-label="Show only services that are">
-        {BOARD_STATUSES.map((status) => (
-          <button
-            key={status}
-            type="button"
-            className={`chip status-${status}`}
-            aria-pressed={view.statuses.includes(status)}
-            onClick={() => onToggle(status)}
-            data-testid={`count-${status}`}
-          >
-            <strong>{counts[status]}</strong> {STATUS_WORDS[status]}
-          </button>
-        ))}
+        {BOARD_STATUSES.filter((status) => CLASSIC_STATUSES.includes(status) || counts[status] > 0 || view.statuses.includes(status)).map(
+          (status) => (
+            <button
+              key={status}
+              type="button"
+              className={`chip status-${status}`}
+              aria-pressed={view.statuses.includes(status)}
+              onClick={() => onToggle(status)}
+              data-testid={`count-${status}`}
+            >
+              <strong>{counts[status]}</strong> {STATUS_WORDS[status]}
+            </button>
+          ),
+        )}
       </div>
     </div>
   );

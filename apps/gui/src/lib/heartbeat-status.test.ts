@@ -84,7 +84,14 @@ describe('sorting and filtering', () => {
   });
 
   it('counts each status', () => {
-    expect(countByStatus(board, NOW)).toEqual({ dead: 2, late: 1, alive: 1, cancelled: 1 });
+    expect(countByStatus(board, NOW)).toEqual({ dead: 2, late: 1, alive: 1, cancelled: 1, started: 0, new: 0, paused: 0 });
+  });
+
+  it('shows a paused or new service as such, whatever its deadline, and a run past its deadline as dead', () => {
+    expect(boardStatus(hb('nightly', { status: 'paused', expected: NOW - 5 }), NOW)).toBe('paused');
+    expect(boardStatus(hb('fresh', { status: 'new', expected: NOW - 5 }), NOW)).toBe('new');
+    expect(boardStatus(hb('backup', { status: 'started' }), NOW)).toBe('started');
+    expect(boardStatus(hb('hung', { status: 'started', expected: NOW - 1 }), NOW)).toBe('dead');
   });
 });
 

@@ -1,16 +1,22 @@
 import type { Heartbeat } from '@watchtower/protocol';
 import type { HeartbeatStatus } from '@watchtower/protocol/vocabulary';
 
-/** What the board shows: the server's three states, plus "late" (alive, deadline close). */
-export type BoardStatus = HeartbeatStatus | 'late';
+/** What the board shows: the server's states, with "late" (alive, deadline close) judged here too. */
+export type BoardStatus = HeartbeatStatus;
 
 /** Dead first: what needs a person comes first. */
-export const BOARD_STATUSES: readonly BoardStatus[] = ['dead', 'late', 'alive', 'cancelled'];
+export const BOARD_STATUSES: readonly BoardStatus[] = ['dead', 'late', 'started', 'alive', 'new', 'paused', 'cancelled'];
+
+/** The states every server has; the others are counted only when some service is in them. */
+export const CLASSIC_STATUSES: readonly BoardStatus[] = ['dead', 'late', 'alive', 'cancelled'];
 
 export const STATUS_WORDS: Readonly<Record<BoardStatus, string>> = {
   dead: 'dead',
   late: 'late soon',
+  started: 'running',
   alive: 'alive',
+  new: 'new',
+  paused: 'paused',
   cancelled: 'cancelled',
 };
 
@@ -29,7 +35,10 @@ export function lateThreshold(nextIn: number): number {
  */
 export function boardStatus(heartbeat: Heartbeat, now: number): BoardStatus {
   if (heartbeat.cancelled || heartbeat.status === 'cancelled') return 'cancelled';
+  // Neither is watched until it is resumed or sends its first signal.
+  if (heartbeat.status === 'paused' || heartbeat.status === 'new') return heartbeat.status;
   if (heartbeat.status === 'dead' || now > heartbeat.expected) return 'dead';
+  if (heartbeat.status === 'started') return 'started';
   return heartbeat.expected - now < lateThreshold(heartbeat.nextIn) ? 'late' : 'alive';
 }
 
@@ -72,7 +81,7 @@ export function filterHeartbeats(heartbeats: readonly Heartbeat[], filter: Board
 }
 
 export function countByStatus(heartbeats: readonly Heartbeat[], now: number): Record<BoardStatus, number> {
-  const counts: Record<BoardStatus, number> = { dead: 0, late: 0, alive: 0, cancelled: 0 };
+  const counts = Object.fromEntries(BOARD_STATUSES.map((status) => [status, 0])) as Record<BoardStatus, number>;
   for (const hb of heartbeats) counts[boardStatus(hb, now)] += 1;
   return counts;
 }
