@@ -182,3 +182,6 @@ export function listOf<T>(field: string, item: (name: string) => z.ZodType<T>, m
     return problems.length > 0 ? z.NEVER : items;
   });
 }
+
+/** A success answer: `{"result":200, …}` with the given fields. */
+export const answer = <T extends z.ZodRawShape>(shape: T) => z.object({ result: z.literal(200), ...shape });

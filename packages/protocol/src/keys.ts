@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './constants.js';
-import { boundedText, expectationMessage } from './fields.js';
+import { boundedText, expectationMessage, answer } from './fields.js';
 import { KEY_SCOPES, type KeyScope } from './vocabulary.js';
 
 /** A key's scope: `pulse` (signals and events), `read` (every GET) or `admin`. */
@@ -30,22 +30,19 @@ export const Key = z.object({
 export type Key = z.output<typeof Key>;
 
 /** Answer of `POST /keys`: the secret is shown here once; the server keeps only its hash. */
-export const CreateKeyResponse = z.object({
-  result: z.literal(200),
+export const CreateKeyResponse = answer({
   key: Key,
   secret: z.string(),
 });
 export type CreateKeyResponse = z.output<typeof CreateKeyResponse>;
 
-export const ListKeysResponse = z.object({
-  result: z.literal(200),
+export const ListKeysResponse = answer({
   keys: z.array(Key),
 });
 export type ListKeysResponse = z.output<typeof ListKeysResponse>;
 
 /** Answer of `DELETE /keys/:id`: the key revoked, as it was (an unknown id is a 404). */
-export const DeleteKeyResponse = z.object({
-  result: z.literal(200),
+export const DeleteKeyResponse = answer({
   key: Key,
 });
 export type DeleteKeyResponse = z.output<typeof DeleteKeyResponse>;

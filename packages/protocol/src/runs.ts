@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './constants.js';
-import { boundedText, expectationMessage, flag, NUMERIC, numeric, optional, pageCursor, pageLimit } from './fields.js';
+import { boundedText, expectationMessage, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, answer } from './fields.js';
 import { RUN_OUTCOMES } from './vocabulary.js';
 
 /** A run id pairing a start with its end: 1 to 100 characters, no control characters (Healthchecks sends UUIDs). */
@@ -57,8 +57,7 @@ export const Run = z.object({
 });
 export type Run = z.output<typeof Run>;
 
-export const ListRunsResponse = z.object({
-  result: z.literal(200),
+export const ListRunsResponse = answer({
   runs: z.array(Run),
   next: z.string().nullable(),
 });

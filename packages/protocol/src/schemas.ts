@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, LIMITS } from './constants.js';
-import { describeValue, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, serviceName, storable } from './fields.js';
+import { describeValue, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, serviceName, storable, answer } from './fields.js';
 import { Run } from './runs.js';
 import {
   ALERT_KINDS,
@@ -220,54 +220,46 @@ export const Event = z.object({
 });
 export type Event = z.output<typeof Event>;
 
-export const PulseResponse = z.object({
-  result: z.literal(200),
+export const PulseResponse = answer({
   action: z.literal('pulse'),
   heartBeat: Heartbeat,
 });
 export type PulseResponse = z.output<typeof PulseResponse>;
 
-export const CancelResponse = z.object({
-  result: z.literal(200),
+export const CancelResponse = answer({
   action: z.literal('cancel'),
   heartBeat: Heartbeat.nullable(),
 });
 export type CancelResponse = z.output<typeof CancelResponse>;
 
-export const ListHeartbeatsResponse = z.object({
-  result: z.literal(200),
+export const ListHeartbeatsResponse = answer({
   heartBeats: z.array(Heartbeat),
 });
 export type ListHeartbeatsResponse = z.output<typeof ListHeartbeatsResponse>;
 
-export const GetHeartbeatResponse = z.object({
-  result: z.literal(200),
+export const GetHeartbeatResponse = answer({
   heartBeat: Heartbeat,
 });
 export type GetHeartbeatResponse = z.output<typeof GetHeartbeatResponse>;
 
 /** Answer of the service routes: PUT, PATCH and DELETE `/heartbeat/:service`, pause, resume, start and fail. */
-export const ServiceResponse = z.object({
-  result: z.literal(200),
+export const ServiceResponse = answer({
   heartBeat: Heartbeat,
 });
 export type ServiceResponse = z.output<typeof ServiceResponse>;
 
-export const AddEventResponse = z.object({
-  result: z.literal(200),
+export const AddEventResponse = answer({
   event: Event,
 });
 export type AddEventResponse = z.output<typeof AddEventResponse>;
 
 /** Answer of `POST /heartbeat/:service/log`: the event it recorded. */
-export const LogResponse = z.object({
-  result: z.literal(200),
+export const LogResponse = answer({
   event: Event,
 });
 export type LogResponse = z.output<typeof LogResponse>;
 
-export const ListEventsResponse = z.object({
-  result: z.literal(200),
+export const ListEventsResponse = answer({
   events: z.array(Event),
   next: z.string().nullable(),
 });
@@ -296,8 +288,7 @@ export const AlertDelivery = z.object({
 });
 export type AlertDelivery = z.output<typeof AlertDelivery>;
 
-export const ListAlertsResponse = z.object({
-  result: z.literal(200),
+export const ListAlertsResponse = answer({
   alerts: z.array(AlertDelivery),
 });
 export type ListAlertsResponse = z.output<typeof ListAlertsResponse>;
@@ -332,8 +323,7 @@ export const EventsPreset = z.object({
 export type EventsPreset = z.output<typeof EventsPreset>;
 
 /** `GET /dashboard-settings`: what the server's configuration says to the dashboard. */
-export const DashboardSettingsResponse = z.object({
-  result: z.literal(200),
+export const DashboardSettingsResponse = answer({
   eventsPresets: z.array(EventsPreset),
   /** Alert channels this server can deliver through. */
   channels: z.array(z.string()),
