@@ -1,6 +1,17 @@
 import { getTableColumns, type Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
-import { alerts, events, heartbeats, type AlertRow, type EventRow, type HeartbeatRow } from './schema.js';
+import {
+  alerts,
+  apiKeys,
+  events,
+  heartbeats,
+  runs,
+  type AlertRow,
+  type ApiKeyRow,
+  type EventRow,
+  type HeartbeatRow,
+  type RunRow,
+} from './schema.js';
 
 /** How one column type is selected and read back. */
 interface ColumnCodec {
@@ -19,6 +30,8 @@ const CODECS: Record<string, ColumnCodec> = {
   PgInteger: asNumber,
   PgDoublePrecision: asNumber,
   PgBigInt53: asNumber,
+  // Both drivers answer text[] as an array of strings.
+  PgArray: asIs,
   PgTimestamp: {
     select: (column) => `extract(epoch from ${column}) * 1000`,
     read: (value) => new Date(Number(value)),
@@ -66,3 +79,5 @@ export function rowReader<T extends Table>(table: T): RowReader<T['$inferSelect'
 export const heartbeatRows: RowReader<HeartbeatRow> = rowReader(heartbeats);
 export const eventRows: RowReader<EventRow> = rowReader(events);
 export const alertRows: RowReader<AlertRow> = rowReader(alerts);
+export const runRows: RowReader<RunRow> = rowReader(runs);
+export const apiKeyRows: RowReader<ApiKeyRow> = rowReader(apiKeys);

@@ -1,4 +1,4 @@
-import { ALERT_KINDS, ALERT_STATUSES } from '@watchtower/protocol';
+import { ALERT_KINDS, ALERT_STATUSES, KEY_SCOPES, RUN_OUTCOMES, SCHEDULE_KINDS } from '@watchtower/protocol';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
@@ -21,12 +21,80 @@ export const heartbeats = pgTable(
     warnBefore: doublePrecision(),
     snoozedUntil: instant(),
     createdAt: instant().notNull().defaultNow(),
+    // The schedule: nextIn and period keep their seconds in next_in; cron keeps the length
+    // of its current cycle there (restart grace gives one cycle).
+    scheduleKind: text({ enum: SCHEDULE_KINDS }).notNull().default('nextIn'),
+    cron: text(),
+    tz: text(),
+    grace: doublePrecision().notNull().default(0),
+    maxRuntime: doublePrecision(),
+    description: text(),
+    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    channels: text().array().notNull().default(sql`'{}'::text[]`),
+    dependsOn: text().array().notNull().default(sql`'{}'::text[]`),
+    // Paused: not watched until resumed (a pulse does not resume it, unlike a cancel).
+    paused: boolean().notNull().default(false),
+    // False for a service made by PUT until its first signal: it is not watched before.
+    signalled: boolean().notNull().default(true),
+    // The start of the oldest run still open; its deadline is then start + maxRuntime.
+    runStartedAt: instant(),
+    // The secret of the service's ping URL: 32 random bytes (two UUIDs' worth), URL-safe.
+    pingToken: text()
+      .notNull()
+      .default(
+        sql`translate(encode(decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), 'base64'), '+/=', '-_')`,
+      ),
   },
   (table) => [
-    // The sweeper looks only for armed rows by deadline; the partial index stays small.
-    index('heartbeats_armed_expected_idx').on(table.expectedAt).where(sql`not ${table.alerted} and not ${table.cancelled}`),
+    // The sweeper looks only for watched rows by deadline; the partial index stays small.
+    index('heartbeats_watched_expected_idx')
+      .on(table.expectedAt)
+      .where(sql`not ${table.alerted} and not ${table.cancelled} and not ${table.paused} and ${table.signalled}`),
+    uniqueIndex('heartbeats_ping_token_idx').on(table.pingToken),
   ],
 );
+
+/** One run of a job: from its start signal (if any) to its success, failure or time-out. */
+export const runs = pgTable(
+  'runs',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    service: text().notNull(),
+    // The client's run id: pairs the start and the end of one run when runs overlap.
+    rid: text(),
+    // Null for a run that ended without a start signal.
+    startedAt: instant(),
+    endedAt: instant(),
+    outcome: text({ enum: RUN_OUTCOMES }).notNull(),
+    exitCode: integer(),
+    message: text(),
+  },
+  (table) => [
+    // A service's runs, newest first, keyset-paged on id.
+    index('runs_service_idx').on(table.service, table.id.desc()),
+    // The open runs of a service, oldest first: an end signal closes one of them.
+    index('runs_open_idx').on(table.service, table.startedAt).where(sql`${table.outcome} = 'running'`),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+
+/** API keys besides the configured password; only a hash of each secret is kept. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    scope: text({ enum: KEY_SCOPES }).notNull(),
+    // SHA-256 of the secret, hex: secrets are 32 random bytes, so a slow hash adds nothing.
+    secretHash: text().notNull(),
+    createdAt: instant().notNull(),
+    lastUsedAt: instant(),
+  },
+  (table) => [uniqueIndex('api_keys_secret_hash_idx').on(table.secretHash)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export const events = pgTable(
   'events',
