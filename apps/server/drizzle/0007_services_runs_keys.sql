@@ -34,6 +34,6 @@ ALTER TABLE "heartbeats" ADD COLUMN "run_started_at" timestamp with time zone;--
 ALTER TABLE "heartbeats" ADD COLUMN "ping_token" text DEFAULT translate(encode(decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), 'base64'), '+/=', '-_') NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_secret_hash_idx" ON "api_keys" USING btree ("secret_hash");--> statement-breakpoint
 CREATE INDEX "runs_service_idx" ON "runs" USING btree ("service","id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "runs_open_idx" ON "runs" USING btree ("service","started_at") WHERE "runs"."outcome" = 'running';--> statement-breakpoint
+CREATE INDEX "runs_open_idx" ON "runs" USING btree ("service","started_at") WHERE "runs"."ended_at" is null;--> statement-breakpoint
 CREATE INDEX "heartbeats_watched_expected_idx" ON "heartbeats" USING btree ("expected_at") WHERE not "heartbeats"."alerted" and not "heartbeats"."cancelled" and not "heartbeats"."paused" and "heartbeats"."signalled";--> statement-breakpoint
 CREATE UNIQUE INDEX "heartbeats_ping_token_idx" ON "heartbeats" USING btree ("ping_token");

@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
+import { serviceRoutes } from './routes/services.js';
 
 /** Every API path with the methods it answers, for 405 answers. */
 function allowedMethods(): Map<string, string[]> {
@@ -97,6 +98,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use(requireSecret(deps.config.password));
   api.route('/', heartbeatRoutes(deps));
+  api.route('/', serviceRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));

@@ -82,6 +82,13 @@ export const ConfigSchema = z
           .default([]),
         // Open `GET /stream` connections a process holds at once; each costs a socket and a subscriber.
         maxStreams: Count.default(100),
+        // How clients reach this server (behind a proxy, say), for the ping URLs it shows;
+        // the request's own origin when absent.
+        publicUrl: z
+          .string()
+          .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, { error: 'must be an http(s) URL such as https://watchtower.example.com' })
+          .transform((url) => url.replace(/\/+$/, ''))
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -170,6 +177,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['HOST', ['server', 'host']],
   ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
   ['WATCHTOWER_MAX_STREAMS', ['server', 'maxStreams']],
+  ['WATCHTOWER_PUBLIC_URL', ['server', 'publicUrl']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],

@@ -54,19 +54,55 @@ export const AlertTarget = z
   .refine(...storable('alertTarget'));
 
 /** Body of a pulse (`POST /heartbeat`, `POST /`). */
-export const PulseRequest = z.object({
+const PulseMessage = z
+  .string({ error: (issue) => `message must be a string; received ${describeValue(issue.input)}` })
+  .refine((text) => [...text].length <= LIMITS.pulseMessageMaxLength, {
+    message: `message must be at most ${LIMITS.pulseMessageMaxLength} characters`,
+  })
+  .refine(...storable('message'));
+
+// A pulse that names its channel names both parts; one that names none keeps the service's.
+const PulseNamingChannel = z.object({
   service: ServiceName,
   alertType: AlertTypeName,
   alertTarget: AlertTarget,
-  nextIn: NextIn,
+  nextIn: optional(NextIn),
+  message: optional(PulseMessage),
+});
+const PulseKeepingChannel = z.object({
+  service: ServiceName,
+  nextIn: optional(NextIn),
+  message: optional(PulseMessage),
+});
+
+type PulseFields = z.output<typeof PulseNamingChannel>;
+
+/**
+ * Body of a pulse (`POST /heartbeat`, `POST /`). Classic clients send every field. A pulse
+ * may leave out `nextIn`, or `alertType` with `alertTarget`, when the server knows the
+ * service: it keeps what the service has. `message` (at most 1,000 characters) says how it went.
+ */
+export const PulseRequest = z.unknown().transform((body, ctx): Partial<PulseFields> & { service: string } => {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const namesChannel = optionalGiven(fields.alertType) || optionalGiven(fields.alertTarget);
+  const parsed = (namesChannel ? PulseNamingChannel : PulseKeepingChannel).safeParse(body);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
 });
 export type PulseRequest = z.output<typeof PulseRequest>;
 export type PulseRequestInput = {
   service: string;
-  alertType: AlertType;
-  alertTarget: string;
-  nextIn: number | string;
+  alertType?: AlertType | undefined;
+  alertTarget?: string | undefined;
+  nextIn?: number | string | undefined;
+  message?: string | undefined;
 };
+
+/** A field counts as given unless absent or empty (a form's empty field). */
+function optionalGiven(value: unknown): boolean {
+  return value !== undefined && value !== '';
+}
 
 /** Body of a cancel (`DELETE /heartbeat`, `DELETE /`). */
 export const CancelRequest = z.object({ service: ServiceName });
@@ -302,6 +338,7 @@ export const StreamChange = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat'), heartBeat: Heartbeat }),
   z.object({ type: z.literal('heartbeat.dead'), service: z.string() }),
   z.object({ type: z.literal('heartbeat.recovered'), service: z.string() }),
+  z.object({ type: z.literal('heartbeat.deleted'), service: z.string() }),
   z.object({ type: z.literal('event'), event: Event }),
   z.object({ type: z.literal('alert'), alert: AlertDelivery }),
 ]);

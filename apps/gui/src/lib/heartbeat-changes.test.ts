@@ -37,6 +37,12 @@ describe('applyHeartbeatChange', () => {
     const before = heartbeatsByService([heartbeat('a')]);
     expect(applyHeartbeatChange(before, { type: 'heartbeat.recovered', service: 'a' })).toBe(before);
     expect(changedService({ type: 'heartbeat.recovered', service: 'a' })).toBeUndefined();
+  });
+
+  it('removes a deleted service from the board', () => {
+    const before = heartbeatsByService([heartbeat('a'), heartbeat('b')]);
+    expect([...applyHeartbeatChange(before, { type: 'heartbeat.deleted', service: 'a' }).keys()]).toEqual(['b']);
+    expect(applyHeartbeatChange(before, { type: 'heartbeat.deleted', service: 'gone' })).toBe(before);
     expect(changedService({ type: 'heartbeat.dead', service: 'a' })).toBe('a');
   });
 });

@@ -17,12 +17,18 @@ export function applyHeartbeatChange(heartbeats: Heartbeats, change: StreamChang
     if (!known) return heartbeats;
     return new Map(heartbeats).set(change.service, { ...known, status: 'dead', alerted: true });
   }
+  if (change.type === 'heartbeat.deleted') {
+    if (!heartbeats.has(change.service)) return heartbeats;
+    const rest = new Map(heartbeats);
+    rest.delete(change.service);
+    return rest;
+  }
   return heartbeats;
 }
 
 /** The service a change is about, when it changes the board. */
 export function changedService(change: StreamChange): string | undefined {
   if (change.type === 'heartbeat') return change.heartBeat.service;
-  if (change.type === 'heartbeat.dead') return change.service;
+  if (change.type === 'heartbeat.dead' || change.type === 'heartbeat.deleted') return change.service;
   return undefined;
 }

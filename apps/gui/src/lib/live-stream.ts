@@ -21,7 +21,7 @@ export interface LiveStream {
   retryNow(): void;
 }
 
-const CHANGE_TYPES = new Set(['heartbeat', 'heartbeat.dead', 'heartbeat.recovered', 'event', 'alert']);
+const CHANGE_TYPES = new Set(['heartbeat', 'heartbeat.dead', 'heartbeat.recovered', 'heartbeat.deleted', 'event', 'alert']);
 // The server writes a keep-alive every 15 s: this long without a byte means the line is dead.
 const SILENCE_MS = 40_000;
 const MAX_DELAY_MS = 30_000;

@@ -72,8 +72,8 @@ export const runs = pgTable(
   (table) => [
     // A service's runs, newest first, keyset-paged on id.
     index('runs_service_idx').on(table.service, table.id.desc()),
-    // The open runs of a service, oldest first: an end signal closes one of them.
-    index('runs_open_idx').on(table.service, table.startedAt).where(sql`${table.outcome} = 'running'`),
+    // The runs of a service that have not ended (running, or past maxRuntime): an end signal closes one.
+    index('runs_open_idx').on(table.service, table.startedAt).where(sql`${table.endedAt} is null`),
   ],
 );
 

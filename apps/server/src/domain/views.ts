@@ -1,18 +1,31 @@
-import type { AlertDelivery, Event, Heartbeat, HeartbeatStatus } from '@watchtower/protocol';
-import type { AlertRow, EventRow, HeartbeatRow } from '../db/schema.js';
+import type { AlertDelivery, Event, Heartbeat, HeartbeatStatus, Run } from '@watchtower/protocol';
+import type { AlertRow, EventRow, HeartbeatRow, RunRow } from '../db/schema.js';
+import { scheduleOf } from './heartbeats/service-schedule.js';
 
 /** The protocol's times: Unix seconds, fractions allowed. */
 export const unixSeconds = (date: Date): number => date.getTime() / 1000;
 
 export const fromUnixSeconds = (seconds: number): Date => new Date(seconds * 1000);
 
-export function heartbeatStatus(row: Pick<HeartbeatRow, 'cancelled' | 'expectedAt'>, now: Date): HeartbeatStatus {
+export function heartbeatStatus(
+  row: Pick<HeartbeatRow, 'cancelled' | 'expectedAt' | 'paused' | 'signalled' | 'alerted' | 'runStartedAt'>,
+  now: Date,
+): HeartbeatStatus {
   if (row.cancelled) return 'cancelled';
-  return now.getTime() > row.expectedAt.getTime() ? 'dead' : 'alive';
+  if (row.paused) return 'paused';
+  if (!row.signalled) return 'new';
+  if (row.alerted || now.getTime() > row.expectedAt.getTime()) return 'dead';
+  return row.runStartedAt ? 'started' : 'alive';
+}
+
+/** What an HB shows besides its row: the latest run, and the ping URL (to read and admin keys only). */
+export interface HeartbeatExtras {
+  lastRun?: RunRow | null;
+  pingUrl?: string;
 }
 
 /** The protocol's HB, its status computed at `now`. */
-export function toHeartbeat(row: HeartbeatRow, now: Date): Heartbeat {
+export function toHeartbeat(row: HeartbeatRow, now: Date, { lastRun, pingUrl }: HeartbeatExtras = {}): Heartbeat {
   return {
     service: row.service,
     alertType: row.alertType,
@@ -23,6 +36,31 @@ export function toHeartbeat(row: HeartbeatRow, now: Date): Heartbeat {
     alerted: row.alerted,
     cancelled: row.cancelled,
     status: heartbeatStatus(row, now),
+    schedule: scheduleOf(row),
+    grace: row.grace,
+    maxRuntime: row.maxRuntime,
+    description: row.description,
+    tags: row.tags,
+    channels: row.channels,
+    remindEvery: row.remindEvery,
+    warnBefore: row.warnBefore,
+    dependsOn: row.dependsOn,
+    ...(lastRun !== undefined && { lastRun: lastRun && toRun(lastRun) }),
+    ...(pingUrl !== undefined && { pingUrl }),
+  };
+}
+
+/** The protocol's RUN. */
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    rid: row.rid,
+    started: row.startedAt && unixSeconds(row.startedAt),
+    ended: row.endedAt && unixSeconds(row.endedAt),
+    duration: row.startedAt && row.endedAt ? (row.endedAt.getTime() - row.startedAt.getTime()) / 1000 : null,
+    outcome: row.outcome,
+    exitCode: row.exitCode,
+    message: row.message,
   };
 }
 

@@ -17,10 +17,12 @@ import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbe
 import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
 import { toHeartbeat } from '../domain/views.js';
 import type { AppEnv } from '../http/app-env.js';
+import { heartbeatView, heartbeatViews } from './heartbeat-view.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
 
-export function heartbeatRoutes({ db, clock, channels, signals, feed }: ResolvedDeps): Hono<AppEnv> {
+export function heartbeatRoutes(deps: ResolvedDeps): Hono<AppEnv> {
+  const { db, clock, channels, signals, feed } = deps;
   const app = new Hono<AppEnv>();
   const context = { db, clock };
   const recordPulse = createPulseRecorder(context);
@@ -28,8 +30,10 @@ export function heartbeatRoutes({ db, clock, channels, signals, feed }: Resolved
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {
       const pulse = parseInput(PulseRequest, await readBody(c));
-      const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
-      if (problem) throw new DomainError('VALIDATION_FAILED', problem);
+      if (pulse.alertType !== undefined && pulse.alertTarget !== undefined) {
+        const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
+        if (problem) throw new DomainError('VALIDATION_FAILED', problem);
+      }
       const { heartbeat, changes } = await recordPulse(pulse);
       applyChanges(changes, { feed, signals, log: c.get('log') });
       return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(heartbeat, clock.now()) } satisfies PulseResponse);
@@ -49,11 +53,7 @@ export function heartbeatRoutes({ db, clock, channels, signals, feed }: Resolved
   for (const path of ROUTES.listHeartbeats.paths) {
     app.get(path, async (c) => {
       const rows = await listHeartbeats(context);
-      const now = clock.now();
-      return c.json({
-        result: 200,
-        heartBeats: rows.map((row) => toHeartbeat(row, now)),
-      } satisfies ListHeartbeatsResponse);
+      return c.json({ result: 200, heartBeats: await heartbeatViews(deps, c, rows) } satisfies ListHeartbeatsResponse);
     });
   }
 
@@ -62,7 +62,7 @@ export function heartbeatRoutes({ db, clock, channels, signals, feed }: Resolved
       const service = parseInput(ServiceName, c.req.param('service'));
       const row = await findHeartbeat(context, { service });
       if (!row) throw new DomainError('NOT_FOUND', `no heartbeat for service ${JSON.stringify(service)}`);
-      return c.json({ result: 200, heartBeat: toHeartbeat(row, clock.now()) } satisfies GetHeartbeatResponse);
+      return c.json({ result: 200, heartBeat: await heartbeatView(deps, c, row) } satisfies GetHeartbeatResponse);
     });
   }
 

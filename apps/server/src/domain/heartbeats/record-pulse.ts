@@ -8,13 +8,32 @@ import { groupCommit } from '../../lib/group-commit.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { insertEvents } from '../events/insert-events.js';
+import { DomainError } from '../errors.js';
 import { toEvent, toHeartbeat } from '../views.js';
+import { closeRun } from './run-signals.js';
+import { deadlineFrom, scheduleOf } from './service-schedule.js';
 
+/** A pulse as the batch statement takes it; the fields it left out are filled from the service. */
 interface PulseRow {
+  service: string;
+  alert_type: string | null;
+  alert_target: string | null;
+  next_in: number | null;
+  message: string | null;
+  /** The run id of a success that ends a run (ping URLs' `?rid=`). */
+  rid: string | null;
+}
+
+/** A pulse ready to write: every value known, and the deadline where SQL cannot compute it (cron). */
+interface StampedPulse {
   service: string;
   alert_type: string;
   alert_target: string;
   next_in: number;
+  last_at: string;
+  expected_at: string | null;
+  keeps_schedule: boolean;
+  message: string | null;
 }
 
 // One statement for any number of pulses. Rows go in service order, so concurrent
@@ -27,15 +46,17 @@ with incoming as (
   -- A statement that began more than a second after it was sent (it waited for a
   -- connection, or for the database to come back) is stamped when it runs: a deadline never
   -- starts behind the time it is written.
-  select x.service, x.alert_type, x.alert_target, x.next_in,
+  select x.service, x.alert_type, x.alert_target, x.next_in, x.keeps_schedule, x.message,
     x.last_at + late.by as last_at, x.expected_at + late.by as expected_at
   from json_to_recordset($1::text::json)
-    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz),
+    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz,
+      keeps_schedule boolean, message text),
     (select case when clock_timestamp() - $3::timestamptz > interval '1 second'
        then clock_timestamp() - $3::timestamptz else interval '0' end as by) late
 ),
 previous as (
-  select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at
+  select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at,
+    h.grace, h.schedule_kind, h.run_started_at
   -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
   -- table, as the planner cannot tell how few rows the JSON holds.
   from heartbeats h where h.service = any(array(select service from incoming))
@@ -43,8 +64,13 @@ previous as (
   for update
 ),
 upserted as (
-  insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled)
-  select i.service, i.alert_type, i.alert_target, i.next_in, i.last_at, i.expected_at, false, false
+  insert into heartbeats as h (service, alert_type, alert_target, next_in, last_at, expected_at, alerted, cancelled,
+    signalled, message, schedule_kind)
+  select i.service, i.alert_type, i.alert_target, i.next_in, i.last_at,
+    -- One cycle plus the service's grace; a cron deadline comes computed.
+    coalesce(i.expected_at, i.last_at + (i.next_in + coalesce(p.grace, 0)) * interval '1 second'),
+    false, false, true, i.message,
+    case when i.keeps_schedule then coalesce(p.schedule_kind, 'nextIn') else 'nextIn' end
   -- The join makes "previous" lock and read the rows before they are written; a row
   -- written by this very statement would be invisible to its FOR UPDATE.
   from incoming i left join previous p on p.service = i.service
@@ -56,7 +82,10 @@ upserted as (
     last_at = excluded.last_at,
     expected_at = excluded.expected_at,
     alerted = false,
-    cancelled = false
+    cancelled = false,
+    signalled = true,
+    message = excluded.message,
+    schedule_kind = excluded.schedule_kind
   returning h.*
 ),
 recovered as (
@@ -101,7 +130,8 @@ recovery_alerts as (
   from recovered r
 )
 select ${heartbeatRows.columns('h')},
-  (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s
+  (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s,
+  (select p.run_started_at is not null from previous p where p.service = h.service) as had_open_run
 from upserted h
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
 where watchtower_write_deadline($2::timestamptz)`;
@@ -148,42 +178,115 @@ async function recordRecoveryEvents(
   return new Map(inserted.map(({ row }) => [row.service, toEvent(row)]));
 }
 
+/** What a pulse that leaves out nextIn or its channel needs of a service the server does not know. */
+function unknownServiceHint(pulse: PulseRow): string {
+  const missing = [pulse.next_in === null && 'nextIn', pulse.alert_type === null && 'alertType and alertTarget'].filter(Boolean);
+  return `${missing.join(' and ')} ${missing.length > 1 || pulse.alert_type === null ? 'are' : 'is'} required: the server does not know service ${JSON.stringify(pulse.service)} yet (create it with PUT /heartbeat/:service, or send them with its first pulse)`;
+}
+
+/**
+ * Stamps each pulse at `at`, filling what it left out from its service: its channel, its
+ * schedule's seconds, or (cron) its deadline, which only TypeScript can compute. A pulse
+ * for a service the server does not know must name both.
+ */
+async function stampPulses(context: DomainContext, pulses: PulseRow[], at: Date): Promise<StampedPulse[]> {
+  const partial = pulses.filter((pulse) => pulse.next_in === null || pulse.alert_type === null);
+  const stored = new Map<string, HeartbeatRow>();
+  if (partial.length > 0) {
+    const records = await context.db.query(
+      `select ${heartbeatRows.columns()} from heartbeats where service = any($1::text[]) order by service for update`,
+      [partial.map((pulse) => pulse.service)],
+    );
+    for (const row of records.map(heartbeatRows.read)) stored.set(row.service, row);
+  }
+  return pulses.map((pulse) => {
+    const row = stored.get(pulse.service);
+    if ((pulse.next_in === null || pulse.alert_type === null) && !row)
+      throw new DomainError('VALIDATION_FAILED', unknownServiceHint(pulse));
+    const cron = pulse.next_in === null && row?.scheduleKind === 'cron' ? deadlineFrom(scheduleOf(row), row.grace, at) : null;
+    return {
+      service: pulse.service,
+      alert_type: pulse.alert_type ?? row!.alertType,
+      alert_target: pulse.alert_target ?? row!.alertTarget,
+      next_in: cron?.nextIn ?? pulse.next_in ?? row!.nextIn,
+      last_at: at.toISOString(),
+      expected_at: cron ? cron.expectedAt.toISOString() : null,
+      keeps_schedule: pulse.next_in === null,
+      message: pulse.message,
+    };
+  });
+}
+
+/**
+ * A success ends a run: the newest one still open (of its rid when given). The service then
+ * waits on its oldest run still open, if any, for at most maxRuntime.
+ */
+async function endRuns(context: DomainContext, pulses: PulseRow[], at: Date): Promise<Map<string, HeartbeatRow>> {
+  const ended = new Map<string, HeartbeatRow>();
+  for (const pulse of pulses) {
+    const { stillOpenSince } = await closeRun(context, {
+      service: pulse.service,
+      rid: pulse.rid,
+      outcome: 'success',
+      exitCode: null,
+      message: pulse.message,
+      at,
+    });
+    const [record] = await context.db.query(
+      `update heartbeats set run_started_at = $2,
+         expected_at = case when $2::timestamptz is null or max_runtime is null then expected_at
+           else least(expected_at, $2::timestamptz + max_runtime * interval '1 second') end
+       where service = $1 returning ${heartbeatRows.columns()}`,
+      [pulse.service, stillOpenSince?.toISOString() ?? null],
+    );
+    ended.set(pulse.service, heartbeatRows.read(record!));
+  }
+  return ended;
+}
+
 /**
  * Records a batch of pulses stamped now, one per service (the last of a service wins):
- * each service is armed until `nextIn` after it, and one that was alerted as dead gets its
- * recovery alert and event, all in one transaction. Past `deadline` nothing is applied.
- * `sentAt` (the database's time when the batch was sent) lets a statement that started
- * late stamp the pulses when it runs.
+ * each service is armed until its next deadline, one that was alerted as dead gets its
+ * recovery alert and event, and a run under way ends, all in one transaction. Past
+ * `deadline` nothing is applied. `sentAt` (the database's time when the batch was sent)
+ * lets a statement that started late stamp the pulses when it runs.
  */
 export async function recordPulses(
   context: DomainContext,
   { pulses, deadline, sentAt }: { pulses: PulseRow[]; deadline: Date; sentAt: Date },
 ): Promise<Map<string, PulseOutcome>> {
-  const at = context.clock.now().getTime();
-  const stamped = pulses.map((pulse) => ({
-    ...pulse,
-    last_at: new Date(at).toISOString(),
-    expected_at: new Date(at + pulse.next_in * 1000).toISOString(),
-  }));
-  const params = [JSON.stringify(stamped), deadline.toISOString(), sentAt.toISOString()];
+  const at = context.clock.now();
   return inTransaction(context, async (tx) => {
-    const upserted = (await tx.db.query(UPSERT_PULSES, params)).map((record) => ({
+    const stamped = await stampPulses(tx, pulses, at);
+    const params = [JSON.stringify(stamped), deadline.toISOString(), sentAt.toISOString()];
+    const records = await tx.db.query(UPSERT_PULSES, params);
+    const upserted = records.map((record) => ({
       heartbeat: heartbeatRows.read(record),
       silentFor: record.recovered_after_s === null ? null : Number(record.recovered_after_s),
     }));
+    // Only services that use runs pay for them: the classic pulse is one statement.
+    const runsEnding = new Set(records.filter((record) => record.had_open_run).map((record) => record.service as string));
+    const ended = await endRuns(
+      tx,
+      pulses.filter((pulse) => runsEnding.has(pulse.service) || pulse.rid !== null),
+      at,
+    );
     const back = upserted.flatMap(({ heartbeat, silentFor }) => (silentFor === null ? [] : [{ heartbeat, silentFor }]));
     const recoveries = await recordRecoveryEvents(tx, back, deadline);
+    // Last: past its deadline the transaction rolls back whole.
+    if (ended.size > 0 && back.length === 0)
+      await tx.db.query('select watchtower_write_deadline($1::timestamptz)', [deadline.toISOString()]);
     const now = context.clock.now();
     return new Map(
-      upserted.map(({ heartbeat }) => [
-        heartbeat.service,
-        { heartbeat, changes: pulseChanges(heartbeat, recoveries.get(heartbeat.service), now) },
-      ]),
+      upserted.map(({ heartbeat: upsertedRow }) => {
+        const heartbeat = ended.get(upsertedRow.service) ?? upsertedRow;
+        return [heartbeat.service, { heartbeat, changes: pulseChanges(heartbeat, recoveries.get(heartbeat.service), now) }];
+      }),
     );
   });
 }
 
-export type RecordPulse = (pulse: PulseRequest) => Promise<PulseOutcome>;
+export type RecordPulse = (pulse: PulseRequest, options?: { rid?: string | null }) => Promise<PulseOutcome>;
 
 /** How long a pulse may wait for its commit before it is answered 503 (and never applied). */
 export const PULSE_MAX_WAIT_MS = 4_000;
@@ -221,11 +324,13 @@ export function createPulseRecorder({ db, clock }: { db: Storage; clock: Clock }
       maxWaitMs: PULSE_MAX_WAIT_MS,
     },
   );
-  return (pulse) =>
+  return (pulse, { rid = null } = {}) =>
     write({
       service: pulse.service,
-      alert_type: pulse.alertType,
-      alert_target: pulse.alertTarget,
-      next_in: pulse.nextIn,
+      alert_type: pulse.alertType ?? null,
+      alert_target: pulse.alertTarget ?? null,
+      next_in: pulse.nextIn ?? null,
+      message: pulse.message ?? null,
+      rid,
     });
 }

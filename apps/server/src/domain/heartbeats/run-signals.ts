@@ -1,0 +1,190 @@
+import { formatDuration, formatIsoTime, LEVELS, type Event } from '@watchtower/protocol';
+import { heartbeatRows, readInstant, runRows, selectInstant } from '../../db/rows.js';
+import type { HeartbeatRow, RunRow } from '../../db/schema.js';
+import { changes, mergeChanges, type Changes } from '../changes.js';
+import { inTransaction, type DomainContext } from '../context.js';
+import { recordServerEvents } from '../events/insert-events.js';
+import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
+import { toHeartbeat, unixSeconds } from '../views.js';
+import { lockService, serviceNotFound } from './configure-service.js';
+import { deadlineFrom, scheduleOf } from './service-schedule.js';
+
+export interface RunOutcome {
+  heartbeat: HeartbeatRow;
+  run: RunRow;
+  changes: Changes;
+}
+
+// The run an end signal closes: the newest one not ended, of its rid when one is given.
+const CLOSE_RUN = `
+update runs set outcome = case when outcome = 'timeout' then 'timeout' else $3 end, ended_at = $4,
+  exit_code = $5, message = coalesce($6, message)
+where id = (
+  select id from runs where service = $1 and ended_at is null and ($2::text is null or rid = $2)
+  order by started_at desc nulls last, id desc limit 1
+)
+returning ${runRows.columns()}`;
+
+const INSERT_RUN = `
+insert into runs (service, rid, started_at, ended_at, outcome, exit_code, message)
+values ($1, $2, $3, $4, $5, $6, $7)
+returning ${runRows.columns()}`;
+
+const OLDEST_OPEN_RUN = `select ${selectInstant('min(started_at)', 'at')} from runs where service = $1 and ended_at is null`;
+
+interface RunEnd {
+  service: string;
+  rid: string | null;
+  outcome: 'success' | 'fail';
+  exitCode: number | null;
+  message: string | null;
+  at: Date;
+}
+
+/**
+ * Closes the run an end signal belongs to (or records one that had no start) and answers
+ * it, with the start of the oldest run still open, if any.
+ */
+export async function closeRun({ db }: DomainContext, end: RunEnd): Promise<{ run: RunRow; stillOpenSince: Date | null }> {
+  const { service, rid, outcome, exitCode, message, at } = end;
+  const [closed] = await db.query(CLOSE_RUN, [service, rid, outcome, at.toISOString(), exitCode, message]);
+  const record = closed ?? (await db.query(INSERT_RUN, [service, rid, null, at.toISOString(), outcome, exitCode, message]))[0];
+  const [open] = await db.query(OLDEST_OPEN_RUN, [service]);
+  return { run: runRows.read(record!), stillOpenSince: readInstant(open?.at) };
+}
+
+/**
+ * A run started: the service is `started`, and with a maxRuntime it must end within it
+ * (the oldest open run counts when runs overlap). A start is the first signal of a new service.
+ */
+export async function startRun(
+  context: DomainContext,
+  { service, rid = null, message = null }: { service: string; rid?: string | null; message?: string | null },
+): Promise<RunOutcome> {
+  return inTransaction(context, async (tx) => {
+    const existing = await lockService(tx, service);
+    if (!existing) throw serviceNotFound(service);
+    const now = tx.clock.now();
+    const [created] = await tx.db.query(INSERT_RUN, [service, rid, now.toISOString(), null, 'running', null, message]);
+    const runStart = existing.runStartedAt ?? now;
+    const scheduled = existing.signalled ? existing.expectedAt : deadlineFrom(scheduleOf(existing), existing.grace, now).expectedAt;
+    const expectedAt = existing.maxRuntime === null ? scheduled : new Date(runStart.getTime() + existing.maxRuntime * 1000);
+    const [record] = await tx.db.query(
+      `update heartbeats set run_started_at = $2, expected_at = $3, signalled = true, cancelled = false
+       where service = $1 returning ${heartbeatRows.columns()}`,
+      [service, runStart.toISOString(), expectedAt.toISOString()],
+    );
+    const heartbeat = heartbeatRows.read(record!);
+    const watched = !heartbeat.alerted && !heartbeat.paused;
+    return {
+      heartbeat,
+      run: runRows.read(created!),
+      changes: changes({
+        feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }],
+        deadlines: watched ? [heartbeat.expectedAt] : [],
+      }),
+    };
+  });
+}
+
+/** How a failed run reads in its event and alert. */
+function describeFailedRun(service: string, run: RunRow): string {
+  const code = run.exitCode === null ? '' : ` with exit code ${run.exitCode}`;
+  const took = run.startedAt && run.endedAt ? ` after ${formatDuration((run.endedAt.getTime() - run.startedAt.getTime()) / 1000)}` : '';
+  // An event holds at most 10,000 characters; the run keeps the whole message.
+  const said = run.message ? `: ${Array.from(run.message).slice(0, 9_000).join('')}` : '.';
+  return `Service ${service} failed${code}${took}${said}`;
+}
+
+/**
+ * A run failed: the service is dead at once and its `failed` alert is queued, quoting the
+ * exit code and the message, unless it was dead already or is paused. The failure is
+ * recorded as an error event either way.
+ */
+export async function failRun(
+  context: DomainContext,
+  {
+    service,
+    rid = null,
+    exitCode = null,
+    message = null,
+  }: { service: string; rid?: string | null; exitCode?: number | null; message?: string | null },
+): Promise<RunOutcome> {
+  return inTransaction(context, async (tx) => {
+    const existing = await lockService(tx, service);
+    if (!existing) throw serviceNotFound(service);
+    const now = tx.clock.now();
+    const { run, stillOpenSince } = await closeRun(tx, { service, rid, outcome: 'fail', exitCode, message, at: now });
+    const dies = !existing.paused && !existing.alerted;
+    const [record] = await tx.db.query(
+      `update heartbeats set run_started_at = $2, signalled = true, cancelled = false,
+         alerted = alerted or $3, expected_at = case when $3 then $4::timestamptz else expected_at end
+       where service = $1 returning ${heartbeatRows.columns()}`,
+      [service, stillOpenSince?.toISOString() ?? null, dies, now.toISOString()],
+    );
+    const heartbeat = heartbeatRows.read(record!);
+    const [event] = await recordServerEvents(tx, {
+      events: [{ service, level: LEVELS.error, message: describeFailedRun(service, run) }],
+      at: now,
+    });
+    if (dies) await enqueueFailedAlert(tx, heartbeat, run, now);
+    return { heartbeat, run, changes: failureChanges(heartbeat, event!, dies, now) };
+  });
+}
+
+async function enqueueFailedAlert(context: DomainContext, heartbeat: HeartbeatRow, run: RunRow, now: Date): Promise<void> {
+  await enqueueAlerts(context, {
+    alerts: [
+      {
+        kind: 'failed',
+        service: heartbeat.service,
+        channel: heartbeat.alertType,
+        target: heartbeat.alertTarget,
+        details: {
+          runId: run.id,
+          exitCode: run.exitCode,
+          message: run.message,
+          started: run.startedAt && unixSeconds(run.startedAt),
+          ended: unixSeconds(now),
+        },
+      },
+    ],
+    at: now,
+  });
+}
+
+function failureChanges(heartbeat: HeartbeatRow, event: Event, died: boolean, now: Date): Changes {
+  const base = changes({
+    feed: [
+      { type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) },
+      { type: 'event', event },
+    ],
+  });
+  if (!died) return base;
+  return mergeChanges([
+    base,
+    changes({
+      feed: [{ type: 'heartbeat.dead', service: heartbeat.service }],
+      alertsQueued: true,
+      log: [{ level: 'info', fields: { service: heartbeat.service }, message: 'heartbeat.failed' }],
+    }),
+  ]);
+}
+
+/** A message from a service, recorded as an event; the service's state does not change. */
+export async function logMessage(
+  context: DomainContext,
+  { service, message }: { service: string; message: string },
+): Promise<{ event: Event; changes: Changes }> {
+  return inTransaction(context, async (tx) => {
+    const [known] = await tx.db.query('select 1 from heartbeats where service = $1', [service]);
+    if (!known) throw serviceNotFound(service);
+    const [event] = await recordServerEvents(tx, { events: [{ service, level: LEVELS.info, message }] });
+    return { event: event!, changes: changes({ feed: [{ type: 'event', event: event! }] }) };
+  });
+}
+
+/** How a run past its maxRuntime reads: "started at 02:00, still running at 03:00". */
+export function describeHungRun(service: string, startedAt: Date, now: Date, maxRuntime: number): string {
+  return `Service ${service} started at ${formatIsoTime(startedAt)} and was still running at ${formatIsoTime(now)}, past its maxRuntime of ${formatDuration(maxRuntime)}.`;
+}
