@@ -15,54 +15,104 @@ const describeLevel = (level: number) => findLevelName(level) ?? `level ${level}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-export function renderAlert(alert: AlertRow): RenderedAlert {
-  const details = alert.details as Record<string, number | string | null | undefined>;
+type Details = Record<string, number | string | null | undefined>;
+
+/** What one kind of alert says: its webhook type, the service's status, a title and lines. */
+interface Wording {
+  type: string;
+  status: string;
+  title: string;
+  lines: string[];
+}
+
+function describeDown(alert: AlertRow, details: Details): Wording {
   const service = alert.service;
-  let title: string;
-  let lines: string[];
-  let status: string;
-  let type: string;
-  if (alert.kind === 'down') {
-    const last = Number(details.last);
-    const expected = Number(details.expected);
-    const late = unixSeconds(alert.createdAt) - expected;
-    type = 'heartbeat.down';
-    status = 'dead';
-    title = `${service} is down`;
-    lines = [
-      `${service} has not pulsed since ${formatIsoTime(last)}.`,
-      `It promised to pulse again within ${formatDuration(Number(details.nextIn))}, by ${formatIsoTime(expected)}; it is ${formatDuration(late)} late.`,
-    ];
-    if (details.message) lines.push(`Its last message: ${details.message}`);
-  } else if (alert.kind === 'recovered' && details.downNotSent) {
-    // The down alert was never delivered: this one message tells both.
-    type = 'heartbeat.recovered';
-    status = 'alive';
-    title = `${service} was down and is pulsing again`;
-    lines = [
-      `${service} was down from ${formatIsoTime(Number(details.expected))} (not pulsing since ${formatIsoTime(Number(details.last))}) and is pulsing again since ${formatIsoTime(Number(details.back))}.`,
-      `It came back before the alert that it was down could be delivered, so that alert was not sent.`,
-    ];
-  } else if (alert.kind === 'recovered') {
-    const silentFor = Number(details.back) - Number(details.last);
-    type = 'heartbeat.recovered';
-    status = 'alive';
-    title = `${service} is pulsing again`;
-    lines = [
-      `${service} pulsed again at ${formatIsoTime(Number(details.back))}, after ${formatDuration(silentFor)} of silence (its previous pulse was at ${formatIsoTime(Number(details.last))}).`,
-    ];
-  } else {
-    type = 'event.alert';
-    status = describeLevel(Number(details.level));
-    title = `${service}: ${describeLevel(Number(details.level))}`;
-    lines = [String(details.message ?? ''), `Logged at ${formatIsoTime(Number(details.date))}.`];
+  const expected = Number(details.expected);
+  const late = unixSeconds(alert.createdAt) - expected;
+  if (details.runStarted !== undefined && details.runStarted !== null) {
+    // A run that started and never ended within its maxRuntime.
+    return {
+      type: 'heartbeat.down',
+      status: 'dead',
+      title: `${service} is still running past its maxRuntime`,
+      lines: [
+        `${service} started at ${formatIsoTime(Number(details.runStarted))} and was still running at ${formatIsoTime(unixSeconds(alert.createdAt))}.`,
+        `It may run for ${formatDuration(Number(details.maxRuntime))} at most, so it was due to end by ${formatIsoTime(expected)}.`,
+      ],
+    };
   }
+  const lines = [
+    `${service} has not pulsed since ${formatIsoTime(Number(details.last))}.`,
+    `It promised to pulse again within ${formatDuration(Number(details.nextIn))}, by ${formatIsoTime(expected)}; it is ${formatDuration(late)} late.`,
+  ];
+  if (details.message) lines.push(`Its last message: ${details.message}`);
+  return { type: 'heartbeat.down', status: 'dead', title: `${service} is down`, lines };
+}
+
+function describeFailed(alert: AlertRow, details: Details): Wording {
+  const service = alert.service;
+  const code = details.exitCode === null || details.exitCode === undefined ? '' : ` with exit code ${details.exitCode}`;
+  const started = details.started === null || details.started === undefined ? null : Number(details.started);
+  const lines = [
+    started === null
+      ? `${service} reported a failure${code} at ${formatIsoTime(Number(details.ended))}.`
+      : `${service} started at ${formatIsoTime(started)} and failed${code} after ${formatDuration(Number(details.ended) - started)}.`,
+  ];
+  if (details.message) lines.push(`Its output: ${details.message}`);
+  return { type: 'heartbeat.failed', status: 'dead', title: `${service} failed${code}`, lines };
+}
+
+function describeRecovered(alert: AlertRow, details: Details): Wording {
+  const service = alert.service;
+  if (details.downNotSent) {
+    // The down alert was never delivered: this one message tells both.
+    return {
+      type: 'heartbeat.recovered',
+      status: 'alive',
+      title: `${service} was down and is pulsing again`,
+      lines: [
+        `${service} was down from ${formatIsoTime(Number(details.expected))} (not pulsing since ${formatIsoTime(Number(details.last))}) and is pulsing again since ${formatIsoTime(Number(details.back))}.`,
+        `It came back before the alert that it was down could be delivered, so that alert was not sent.`,
+      ],
+    };
+  }
+  const silentFor = Number(details.back) - Number(details.last);
+  return {
+    type: 'heartbeat.recovered',
+    status: 'alive',
+    title: `${service} is pulsing again`,
+    lines: [
+      `${service} pulsed again at ${formatIsoTime(Number(details.back))}, after ${formatDuration(silentFor)} of silence (its previous pulse was at ${formatIsoTime(Number(details.last))}).`,
+    ],
+  };
+}
+
+function describeEvent(alert: AlertRow, details: Details): Wording {
+  const level = describeLevel(Number(details.level));
+  return {
+    type: 'event.alert',
+    status: level,
+    title: `${alert.service}: ${level}`,
+    lines: [String(details.message ?? ''), `Logged at ${formatIsoTime(Number(details.date))}.`],
+  };
+}
+
+const WORDINGS: Record<AlertRow['kind'], (alert: AlertRow, details: Details) => Wording> = {
+  down: describeDown,
+  failed: describeFailed,
+  recovered: describeRecovered,
+  event: describeEvent,
+};
+
+export function renderAlert(alert: AlertRow): RenderedAlert {
+  const details = alert.details as Details;
+  const { type, status, title, lines } = WORDINGS[alert.kind](alert, details);
   const text = lines.join('\n');
   const html = `<p><strong>${escapeHtml(title)}</strong></p>${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}`;
   return {
     title: `watchtower: ${title}`,
     text,
     html,
-    payload: { type, alertId: alert.id, service, status, ...details, title, text },
+    payload: { type, alertId: alert.id, service: alert.service, status, ...details, title, text },
   };
 }
