@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { claimOverdueHeartbeats } from '../src/domain/heartbeats/claim-overdue-heartbeats.js';
-import { listRecentAlerts } from '../src/domain/outbox/delivery-queue.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -8,7 +7,6 @@ describe.each(DATABASE_KINDS)('configured services on %s', (kind) => {
   const t = useTestApp(kind);
   const ctx = () => ({ db: t.storage, clock: t.clock });
   const sweep = async () => (await claimOverdueHeartbeats(ctx())).services;
-  const alerts = () => listRecentAlerts(ctx(), { limit: 100 });
   const json = async (response: Response) => ({ status: response.status, body: await response.json() });
   const put = async (service: string, settings: Record<string, unknown>) =>
     json(await t.call('PUT', `/heartbeat/${encodeURIComponent(service)}`, settings));
