@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
+import { pingRoutes } from './routes/ping.js';
 import { serviceRoutes } from './routes/services.js';
 
 /** Every API path with the methods it answers, for 405 answers. */
@@ -66,8 +67,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  // Public: the health probe and the dashboard's static files.
+  // Public: the health probe, the ping URLs (their token is the secret) and the dashboard's static files.
   app.route('/', healthRoutes(deps));
+  app.route('/', pingRoutes(deps));
   app.get('/', async (c, next) => {
     const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
     if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('/gui/', 302);
