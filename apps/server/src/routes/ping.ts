@@ -32,8 +32,8 @@ const tail = (text: string, max: number) => {
 async function messageOf(c: Context<AppEnv>, max: number): Promise<string | null> {
   if (c.req.method !== 'POST') return null;
   const text = new TextDecoder('utf-8').decode(await c.req.arrayBuffer());
-  // Storable text only: NUL and lone surrogates cannot be kept in PostgreSQL text.
-  const clean = text.replace(/\u0000/g, '').trim();
+  // PostgreSQL text cannot keep NUL (the decoder already turned bad bytes into U+FFFD).
+  const clean = text.replaceAll('\0', '').trim();
   return clean === '' ? null : tail(clean, max);
 }
 
