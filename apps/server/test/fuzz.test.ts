@@ -52,6 +52,28 @@ async function countRows(t: TestApp): Promise<Counts> {
   return row!;
 }
 
+// Ping URLs answer as the tools that call them expect: Healthchecks' plain text, Uptime Kuma's JSON.
+const PING_PATH = /^\/ping\//;
+const PUSH_PATH = /^\/api\/push\//;
+
+/**
+ * Checks the answer of a ping or push URL; true when it was one. A path no ping route
+ * serves falls through to the API's JSON error, checked as any other.
+ */
+function checkPingAnswer(path: string, status: number, contentType: string | null | undefined, body: string, context: string): boolean {
+  if (PING_PATH.test(path) && contentType?.startsWith('text/plain')) {
+    expect(body, context).toMatch(status === 200 ? /^OK$/ : /\S/);
+    return true;
+  }
+  if (PUSH_PATH.test(path) && contentType?.startsWith('application/json')) {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    if (!('ok' in json)) return false;
+    expect(json.ok, context).toBe(status === 200);
+    return true;
+  }
+  return false;
+}
+
 /** Checks one answer against the protocol; nothing is stored unless the answer is a success. */
 async function checkAnswer(request: Request, response: Response, before: Counts, after: Counts): Promise<void> {
   const context = `${request.method} ${request.url} → ${response.status}`;
@@ -67,6 +89,7 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
     expect(response.headers.get('location'), context).toBe('/gui/');
     return;
   }
+  if (checkPingAnswer(new URL(request.url).pathname, response.status, response.headers.get('content-type'), answer, context)) return;
   const json = JSON.parse(answer) as Record<string, unknown>;
   expect(json.result, context).toBe(response.status);
   if (response.status < 300) return;
@@ -203,7 +226,7 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
  */
 const BARE_REFUSALS = [400, 413, 414, 417, 431, 505];
 
-function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean): void {
+function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, path: string): void {
   expect(answer.status, context).toBeLessThan(500);
   if (answer.status < 300 || answer.status === 100 || answer.status === 101) return;
   if (answer.body.length === 0 && !answer.headers.has('x-request-id')) {
@@ -218,7 +241,9 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean): vo
     expect(answer.headers.get('x-request-id'), context).toBeTruthy();
     return;
   }
-  const json = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+  const body = answer.body.toString('utf8');
+  if (checkPingAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
+  const json = JSON.parse(body) as Record<string, unknown>;
   expect(json, context).toEqual({
     result: answer.status,
     hint: expect.stringMatching(/\S/),
@@ -280,7 +305,8 @@ describe.each(DATABASE_KINDS)('raw HTTP fuzzing on %s', (kind) => {
           const before = await countRows(t);
           const answers = parseAnswers(await exchange(served.port, request.bytes), request.method === 'HEAD');
           for (const answer of answers) {
-            checkRawAnswer(answer, context, request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200));
+            const isHead = request.method === 'HEAD' && answer === answers.find((a) => a.status >= 200);
+            checkRawAnswer(answer, context, isHead, request.target.split('?')[0]!);
           }
           await served.settled();
           expect(
