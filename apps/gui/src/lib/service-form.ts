@@ -208,3 +208,8 @@ export function changeBody(before: ServiceValues, after: ServiceValues): Service
   }
   return Object.keys(change).length > 0 ? change : undefined;
 }
+
+/** This browser's time zone: where a person means their cron's hours, most of the time. */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
