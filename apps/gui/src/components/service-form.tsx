@@ -2,8 +2,7 @@ import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from
 import { ApiError } from '../lib/api.js';
 import { followLink } from '../lib/router.js';
 import {
-  nameProblem,
-  readDraft,
+  checkDraft,
   TARGET_WORDS,
   type DraftErrors,
   type DraftField,
@@ -20,9 +19,6 @@ const SCHEDULES: ReadonlyArray<readonly [ScheduleChoice, string, string]> = [
   ['cron', 'Cron schedule', 'it runs at set times'],
   ['nextIn', 'nextIn', 'each pulse says when the next is due'],
 ];
-
-/** The fields in the order shown: the first one in error takes the focus. */
-const FIELD_ORDER: readonly DraftField[] = ['name', 'period', 'cron', 'tz', 'nextIn', 'grace', 'maxRuntime', 'alertType', 'alertTarget'];
 
 /** The time zones this browser knows, for the zone field's suggestions. */
 function knownZones(): string[] {
@@ -59,7 +55,7 @@ export function ServiceForm({
 }) {
   const [draft, setDraft] = useState(initial);
   const [errors, setErrors] = useState<DraftErrors>({});
-  const [message, setMessage] = useState<{ text: string; kind: 'error' | 'notice' } | undefined>();
+  const [message, setMessage] = useState<Message | undefined>();
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const id = useId();
@@ -71,26 +67,18 @@ export function ServiceForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const read = readDraft(draft);
-    const found: DraftErrors = 'errors' in read ? { ...read.errors } : {};
-    if (mode === 'create') {
-      const problem = nameProblem(draft.name.trim());
-      if (problem) found.name = problem;
-    }
-    setErrors(found);
-    const wrong = FIELD_ORDER.filter((field) => found[field]);
-    if (wrong.length > 0 || !('values' in read)) {
-      setMessage({
-        kind: 'error',
-        text: `Check ${wrong.length === 1 ? 'one field' : `${wrong.length} fields`}: ${wrong.map((f) => found[f]).join(' ')}`,
-      });
-      form.current?.querySelector<HTMLElement>(`[name="${wrong[0]}"]`)?.focus();
+    const checked = checkDraft(draft, mode);
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      setMessage({ kind: 'error', text: checked.summary });
+      form.current?.querySelector<HTMLElement>(`[name="${checked.fields[0]}"]`)?.focus();
       return;
     }
+    setErrors({});
     setBusy(true);
     setMessage(undefined);
     try {
-      const outcome = await onSubmit({ ...draft, name: draft.name.trim() }, read.values);
+      const outcome = await onSubmit({ ...draft, name: checked.name }, checked.values);
       if (outcome) setMessage({ kind: 'notice', text: outcome.notice });
     } catch (failure) {
       setMessage({ kind: 'error', text: describeFailure(failure) });
@@ -102,13 +90,7 @@ export function ServiceForm({
   const field = (name: DraftField): FieldProps => ({ id: `${id}-${name}`, error: errors[name], value: draft[name], onChange: edit(name) });
   return (
     <form ref={form} className="service-form card" onSubmit={submit} noValidate aria-describedby={`${id}-message`}>
-      <div id={`${id}-message`} className="form-message" aria-live="assertive" aria-atomic="true">
-        {message && (
-          <p className={message.kind === 'error' ? 'error' : 'notice'} data-testid="form-message">
-            {message.text}
-          </p>
-        )}
-      </div>
+      <FormMessage id={`${id}-message`} message={message} />
       {mode === 'create' && (
         <TextField {...field('name')} name="name" label="Name" hint="As the service names itself in its pulses." autoFocus />
       )}
@@ -132,6 +114,21 @@ export function ServiceForm({
         </a>
       </div>
     </form>
+  );
+}
+
+type Message = { text: string; kind: 'error' | 'notice' };
+
+/** Where the form speaks: a live region, in the page from the start so that each message is announced. */
+function FormMessage({ id, message }: { id: string; message: Message | undefined }) {
+  return (
+    <div id={id} className="form-message" aria-live="assertive" aria-atomic="true">
+      {message && (
+        <p className={message.kind === 'error' ? 'error' : 'notice'} data-testid="form-message">
+          {message.text}
+        </p>
+      )}
+    </div>
   );
 }
 

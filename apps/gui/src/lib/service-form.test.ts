@@ -3,6 +3,7 @@ import { parseDuration } from '@watchtower/protocol/vocabulary';
 import { describe, expect, it } from 'vitest';
 import {
   changeBody,
+  checkDraft,
   draftFromHeartbeat,
   durationText,
   emptyDraft,
@@ -168,5 +169,20 @@ describe('draftFromHeartbeat and changeBody', () => {
       alertType: 'log',
       alertTarget: 'oncall',
     });
+  });
+});
+
+describe('checkDraft', () => {
+  it('checks the name only when creating, and trims it', () => {
+    expect(checkDraft(draft({ name: '  backup ' }), 'create')).toMatchObject({ name: 'backup' });
+    expect(checkDraft(draft({ name: '' }), 'edit')).toHaveProperty('values');
+    expect(checkDraft(draft({ name: '' }), 'create')).toMatchObject({ fields: ['name'] });
+  });
+
+  it('lists the fields in error in the order shown, with one sentence that says them all', () => {
+    const checked = checkDraft(draft({ name: '', grace: 'x', period: 'y' }), 'create');
+    expect(checked).toMatchObject({ fields: ['name', 'period', 'grace'] });
+    expect('summary' in checked && checked.summary).toMatch(/^Check 3 fields: Name is required.* Period must be .* Grace must be /);
+    expect(checkDraft(draft({ grace: 'x' }), 'create')).toMatchObject({ summary: expect.stringMatching(/^Check one field: Grace/) });
   });
 });

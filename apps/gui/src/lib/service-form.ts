@@ -209,6 +209,34 @@ export function changeBody(before: ServiceValues, after: ServiceValues): Service
   return Object.keys(change).length > 0 ? change : undefined;
 }
 
+/** The fields in the order the form shows them: the first one in error takes the focus. */
+export const FIELD_ORDER: readonly DraftField[] = [
+  'name',
+  'period',
+  'cron',
+  'tz',
+  'nextIn',
+  'grace',
+  'maxRuntime',
+  'alertType',
+  'alertTarget',
+];
+
+export type CheckedDraft = { values: ServiceValues; name: string } | { errors: DraftErrors; fields: DraftField[]; summary: string };
+
+/** A draft checked as the form sends it (its name too, when creating), its errors in the order shown. */
+export function checkDraft(draft: ServiceDraft, mode: 'create' | 'edit'): CheckedDraft {
+  const read = readDraft(draft);
+  const name = draft.name.trim();
+  const errors: DraftErrors = 'errors' in read ? { ...read.errors } : {};
+  const problem = mode === 'create' ? nameProblem(name) : undefined;
+  if (problem) errors.name = problem;
+  const fields = FIELD_ORDER.filter((field) => errors[field]);
+  if ('values' in read && fields.length === 0) return { values: read.values, name };
+  const count = fields.length === 1 ? 'one field' : `${fields.length} fields`;
+  return { errors, fields, summary: `Check ${count}: ${fields.map((field) => errors[field]).join(' ')}` };
+}
+
 /** This browser's time zone: where a person means their cron's hours, most of the time. */
 export function localZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
