@@ -145,6 +145,20 @@ describe('the page of a service', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${pingUrl}/start`);
   });
 
+  it('opens the page of a service whose name holds a slash and a space, and acts on it', async () => {
+    await put('db/primary eu', { period: 600 });
+    await page.goto(`${server.url}/gui/`);
+    await row(page, 'db/primary eu').getByRole('link', { name: 'db/primary eu' }).click();
+    await page.waitForURL(/\/gui\/services\/db%2Fprimary%20eu$/);
+    await page.getByTestId('service-state').filter({ hasText: 'Waiting for its first signal' }).waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByTestId('service-state').filter({ hasText: 'Paused' }).waitFor();
+    expect((await stored('db/primary eu')).status).toBe('paused');
+    // A reload lands on the same page: the server answers the dashboard for any path below /gui/.
+    await page.reload();
+    await page.getByTestId('service-state').filter({ hasText: 'Paused' }).waitFor();
+  });
+
   it('pauses and resumes a service', async () => {
     await put('batch', { period: 600 });
     await call(server, 'POST', '/heartbeat', { service: 'batch' });
