@@ -10,6 +10,8 @@ import { LiveHub, SessionContext, type Session } from './live.js';
 import { AlertsPage } from './pages/alerts.js';
 import { BoardPage } from './pages/board.js';
 import { EventsPage } from './pages/events.js';
+import { ServicePage } from './pages/service.js';
+import { EditServicePage, NewServicePage } from './pages/service-form.js';
 
 type Auth =
   | { step: 'signed-out'; notice?: string }
@@ -101,6 +103,9 @@ function SignedIn({
         {location.page === 'board' && <BoardPage search={location.search} />}
         {location.page === 'events' && <EventsPage search={location.search} />}
         {location.page === 'alerts' && <AlertsPage search={location.search} />}
+        {location.page === 'service' && <ServicePage key={location.service} service={location.service} />}
+        {location.page === 'edit-service' && <EditServicePage key={location.service} service={location.service} />}
+        {location.page === 'new-service' && <NewServicePage />}
       </main>
     </SessionContext.Provider>
   );

@@ -88,10 +88,36 @@ beforeAll(async () => {
     const message = level === 50 ? 'card processor unreachable: 3 payments held' : 'settlement batch failed: connection reset';
     rows.push(['payments-reconciler', level, message, 290 + index * 4]);
   }
+  // A service configured on the server, with a week of nightly runs (one failed).
+  await call(server, 'PUT', '/heartbeat/db-dump', {
+    cron: '30 2 * * *',
+    tz: 'Europe/Paris',
+    grace: '30m',
+    maxRuntime: '1h',
+    description: 'pg_dump of the orders database to the backup bucket',
+    tags: ['db', 'nightly'],
+    alertType: 'email',
+    alertTarget: 'ops@example.com',
+  });
+  await call(server, 'POST', '/heartbeat', { service: 'db-dump' });
   const sql = postgres(databaseUrl, { max: 1 });
   for (const [service, level, message, minutesAgo] of rows) {
     await sql`insert into events (service, level, message, date)
       values (${service}, ${level}, ${message}, now() - make_interval(mins => ${minutesAgo}))`;
+  }
+  for (let day = 7; day >= 1; day -= 1) {
+    const failed = day === 4;
+    const seconds = failed ? 212 : 1_380 + ((day * 137) % 420);
+    const message = failed
+      ? 'pg_dump: error: connection to server lost'
+      : `uploaded orders-${day}.dump.gz (${(3.1 + day / 10).toFixed(1)} GB)`;
+    await sql`insert into runs (service, started_at, ended_at, outcome, exit_code, message)
+      values ('db-dump', now() - make_interval(days => ${day}, mins => 40), now() - make_interval(days => ${day}, mins => 40) + make_interval(secs => ${seconds}),
+        ${failed ? 'fail' : 'success'}, ${failed ? 2 : null}, ${message})`;
+    if (failed) {
+      await sql`insert into events (service, level, message, date)
+        values ('db-dump', 40, ${`Service db-dump failed with exit code 2 after 3 min 32 s: ${message}`}, now() - make_interval(days => ${day}, mins => 37))`;
+    }
   }
   await sql.end();
 
@@ -137,7 +163,7 @@ afterAll(async () => {
   await cleanUp();
 });
 
-it('writes the screenshots of the board and the events explorer', async () => {
+it('writes the screenshots of the board, the events explorer, a service and the alerts', async () => {
   mkdirSync(DOCS, { recursive: true });
   const page = await openPage(browser, { width: 1280, height: 760 });
   await signIn(page, server);
@@ -156,6 +182,12 @@ it('writes the screenshots of the board and the events explorer', async () => {
   await signIn(phone, server);
   await phone.locator('tr[data-service="nightly-backup"]').waitFor();
   await phone.screenshot({ path: resolve(DOCS, 'dashboard-phone-dark.png') });
+
+  await page.goto(`${server.url}/gui/services/db-dump`);
+  await page.locator('table.runs tbody tr').first().waitFor();
+  await page.locator('table.signal-log tbody tr').first().waitFor();
+  await page.setViewportSize({ width: 1280, height: 1200 });
+  await page.screenshot({ path: resolve(DOCS, 'dashboard-service.png') });
 
   await page.goto(`${server.url}/gui/alerts`);
   await page.locator('table.alerts tbody tr').first().waitFor();

@@ -7,6 +7,7 @@ import {
   type BoardSort,
   type BoardStatus,
 } from '../lib/heartbeat-status.js';
+import { followLink, newServiceHref } from '../lib/router.js';
 
 export type BoardView = BoardFilter & { sort: BoardSort };
 
@@ -22,7 +23,12 @@ export function BoardHead({
 }) {
   return (
     <div className="page-head">
-      <h1 id="board-title">Heartbeats</h1>
+      <div className="title-row">
+        <h1 id="board-title">Heartbeats</h1>
+        <a className="button primary" href={newServiceHref()} onClick={followLink}>
+          New service
+        </a>
+      </div>
       <div className="summary" role="group" aria-label="Show only services that are">
         {BOARD_STATUSES.filter((status) => CLASSIC_STATUSES.includes(status) || counts[status] > 0 || view.statuses.includes(status)).map(
           (status) => (

@@ -1,7 +1,7 @@
 import type { Heartbeat } from '@watchtower/protocol';
 import { formatAgo, formatCountdown, formatDateTime, formatDuration } from '../lib/durations.js';
 import { boardStatus } from '../lib/heartbeat-status.js';
-import { followLink, href } from '../lib/router.js';
+import { followLink, serviceHref } from '../lib/router.js';
 import { StatusBadge } from './badges.js';
 
 /** How long a row shows that it just changed. */
@@ -61,9 +61,9 @@ function BoardRow({ heartbeat: hb, now, changedAt, onCancel }: RowProps) {
       <th scope="row" data-label="Service">
         <a
           className="service-name"
-          href={href('events', `?service=${encodeURIComponent(hb.service)}`)}
+          href={serviceHref(hb.service)}
           onClick={followLink}
-          title={`Events of ${hb.service}`}
+          title={`The page of ${hb.service}: settings, ping URLs, runs and signal log`}
         >
           {hb.service}
         </a>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { href, followLink, type Page } from '../lib/router.js';
+import { href, followLink, type Location, type Page } from '../lib/router.js';
 import { formatTime } from '../lib/durations.js';
 import { useSession } from '../live.js';
 import { HealthBanner } from './health-banner.js';
@@ -11,7 +11,13 @@ const PAGES: ReadonlyArray<readonly [Page, string]> = [
   ['alerts', 'Alerts'],
 ];
 
-export function Header({ page, onSignOut }: { page: Page; onSignOut: () => void }) {
+/** A service's pages belong to the board: its link says so, without claiming to be the page itself. */
+function currentness(link: Page, page: Location['page']): 'page' | 'true' | undefined {
+  if (link === page) return 'page';
+  return link === 'board' && page !== 'events' && page !== 'alerts' ? 'true' : undefined;
+}
+
+export function Header({ page, onSignOut }: { page: Location['page']; onSignOut: () => void }) {
   return (
     <header className="top">
       <div className="top-inner">
@@ -21,7 +27,7 @@ export function Header({ page, onSignOut }: { page: Page; onSignOut: () => void 
         </a>
         <nav aria-label="Pages">
           {PAGES.map(([name, label]) => (
-            <a key={name} href={href(name)} onClick={followLink} aria-current={page === name ? 'page' : undefined}>
+            <a key={name} href={href(name)} onClick={followLink} aria-current={currentness(name, page)}>
               {label}
             </a>
           ))}

@@ -2,9 +2,14 @@ import type {
   CancelResponse,
   DashboardSettingsResponse,
   ErrorResponse,
+  GetHeartbeatResponse,
   ListAlertsResponse,
   ListEventsResponse,
   ListHeartbeatsResponse,
+  ListRunsResponse,
+  ServicePatchInput,
+  ServiceResponse,
+  ServiceSettingsInput,
 } from '@watchtower/protocol';
 import { clockOffset } from './clock-offset.js';
 
@@ -81,6 +86,35 @@ export class Api {
     return this.request<CancelResponse>('DELETE', '/heartbeat', { service });
   }
 
+  heartbeat(service: string, signal?: AbortSignal) {
+    return this.request<GetHeartbeatResponse>('GET', servicePath(service), undefined, signal);
+  }
+
+  /** Creates a service, or replaces the configuration of one with that name. */
+  putService(service: string, settings: ServiceSettingsInput) {
+    return this.request<ServiceResponse>('PUT', servicePath(service), settings);
+  }
+
+  patchService(service: string, change: ServicePatchInput) {
+    return this.request<ServiceResponse>('PATCH', servicePath(service), change);
+  }
+
+  deleteService(service: string) {
+    return this.request<ServiceResponse>('DELETE', servicePath(service));
+  }
+
+  pauseService(service: string) {
+    return this.request<ServiceResponse>('POST', `${servicePath(service)}/pause`);
+  }
+
+  resumeService(service: string) {
+    return this.request<ServiceResponse>('POST', `${servicePath(service)}/resume`);
+  }
+
+  runs(service: string, query: string, signal?: AbortSignal) {
+    return this.request<ListRunsResponse>('GET', `${servicePath(service)}/runs?${query}`, undefined, signal);
+  }
+
   events(query: string, signal?: AbortSignal) {
     return this.request<ListEventsResponse>('GET', `/events?${query}`, undefined, signal);
   }
@@ -88,6 +122,11 @@ export class Api {
   alerts(query: string, signal?: AbortSignal) {
     return this.request<ListAlertsResponse>('GET', `/alerts?${query}`, undefined, signal);
   }
+}
+
+/** The route of one service: its name is one path segment, URL-encoded. */
+export function servicePath(service: string): string {
+  return `/heartbeat/${encodeURIComponent(service)}`;
 }
 
 /** Checks a password against the server; the settings come back when it is right. */

@@ -3,22 +3,53 @@ import { useEffect, useState, type MouseEvent } from 'react';
 /** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts. */
 export const BASE = import.meta.env.BASE_URL;
 
+/** The pages named in the header. */
 export type Page = 'board' | 'events' | 'alerts';
 
-export interface Location {
-  page: Page;
-  search: string;
+/**
+ * Where the dashboard is: a page of the header, or a service's own pages:
+ * /gui/services/:service, /gui/services/:service/edit and /gui/new-service.
+ */
+export type Location =
+  | { page: Page; search: string }
+  | { page: 'service' | 'edit-service'; service: string; search: string }
+  | { page: 'new-service'; search: string };
+
+/** The page a path (below BASE) names; a service's name is one URL-encoded segment. */
+export function locationOf(path: string, search: string): Location {
+  if (path.startsWith('events')) return { page: 'events', search };
+  if (path.startsWith('alerts')) return { page: 'alerts', search };
+  if (path === 'new-service') return { page: 'new-service', search };
+  const match = /^services\/([^/]+)(\/edit)?\/?$/.exec(path);
+  const service = match ? decodeSegment(match[1]!) : undefined;
+  if (match && service) return { page: match[2] ? 'edit-service' : 'service', service, search };
+  return { page: 'board', search };
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A malformed escape (%E0%A4%A) names no service: the board is shown instead.
+    return undefined;
+  }
 }
 
 export function readLocation(): Location {
   const path = window.location.pathname.startsWith(BASE) ? window.location.pathname.slice(BASE.length) : '';
-  const page: Page = path.startsWith('events') ? 'events' : path.startsWith('alerts') ? 'alerts' : 'board';
-  return { page, search: window.location.search };
+  return locationOf(path, window.location.search);
 }
 
 export function href(page: Page, search = ''): string {
   return `${BASE}${page === 'board' ? '' : page}${search}`;
 }
+
+/** The page of one service, or its edit form. */
+export function serviceHref(service: string, { edit = false } = {}): string {
+  return `${BASE}services/${encodeURIComponent(service)}${edit ? '/edit' : ''}`;
+}
+
+export const newServiceHref = (): string => `${BASE}new-service`;
 
 const listeners = new Set<() => void>();
 

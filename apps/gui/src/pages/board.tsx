@@ -77,7 +77,10 @@ export function BoardPage({ search }: { search: string }) {
 function FirstPulse() {
   return (
     <div className="card empty">
-      <p>No service has pulsed yet. A service appears here with its first pulse:</p>
+      <p>
+        No service yet. Create one with <strong>New service</strong> (it waits for its first signal), or send a pulse: a service appears
+        here with its first one.
+      </p>
       <pre>{`curl ${window.location.origin}/heartbeat -H "password: …" -H 'content-type: application/json' \\
   -d '{"service":"nightly-backup","alertType":"log","alertTarget":"ops","nextIn":3600}'`}</pre>
     </div>
