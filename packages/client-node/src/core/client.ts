@@ -72,21 +72,17 @@ export interface CallOptions {
  * A pulse. `nextIn`, and `alertType` with `alertTarget`, may be left out for a service the
  * server knows: it keeps what the service has (its schedule, its channel).
  */
-export type PulseInput = {
+export interface PulseInput {
   service: string;
   /** The longest silence before the service counts as dead: seconds, or `90s`, `15m`, `1h`, `1d`. */
   nextIn?: Duration | undefined;
+  /** The channel of the "not pulsing" alert: `pushover`, `email`, `webhook`, `slack` or `log` (with alertTarget). */
+  alertType?: AlertType | undefined;
+  /** The channel's address: a Pushover user key, an e-mail address, a URL, a label for `log` (with alertType). */
+  alertTarget?: string | undefined;
   /** How it went, kept with the run and quoted in the next alert: at most 1,000 characters. */
   message?: string | undefined;
-} & (
-  | {
-      /** The channel of the "not pulsing" alert: `pushover`, `email`, `webhook`, `slack` or `log`. */
-      alertType: AlertType;
-      /** The channel's address: a Pushover user key, an e-mail address, a URL, a label for `log`. */
-      alertTarget: string;
-    }
-  | { alertType?: undefined; alertTarget?: undefined }
-);
+}
 
 /** The start of a run: `rid` pairs it with its end when runs overlap (a UUID, say). */
 export type StartRunInput = StartRequestInput;
