@@ -3,6 +3,7 @@ export type { CaptureErrorsOptions } from './capture-errors.js';
 export { LEVELS, levelName, parseDuration, WatchtowerError } from '@watchtower/client-node/core';
 export type {
   AlertType,
+  CallOptions,
   ClientOptions,
   DateInput,
   Duration,
@@ -10,6 +11,7 @@ export type {
   EventFilters,
   EventInput,
   EventPage,
+  FailRunInput,
   Heartbeat,
   HeartbeatLoop,
   HeartbeatOptions,
@@ -17,5 +19,13 @@ export type {
   Level,
   LevelName,
   PulseInput,
+  Run,
+  RunFilters,
+  RunOutcome,
+  RunPage,
+  Schedule,
+  ServicePatchInput,
+  ServiceSettingsInput,
+  StartRunInput,
   WatchtowerErrorCode,
 } from '@watchtower/client-node/core';

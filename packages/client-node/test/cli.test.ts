@@ -3,7 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, cleanUpServers, freePort, PASSWORD, startServer, temporaryFolder, type ServerProcess } from './support/server.js';
+import { startTcpProxy } from '@watchtower/test-support';
+import { api, cleanUpServers, eventually, freePort, PASSWORD, startServer, temporaryFolder, type ServerProcess } from './support/server.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -38,6 +39,22 @@ function watchtower(args: string[], env: Record<string, string> = {}): Promise<O
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Clears the screen, sets the window title, a C1 CSI, a bell, and a carriage return to overwrite the line.
 const HOSTILE = 'ok\x1b[2J\x1b]0;owned\x07 \x9b31m red\rfake line\x7f';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function heartbeatOf(service: string) {
+  return (await api(server.url, `/heartbeat/${encodeURIComponent(service)}`)).body.heartBeat;
+}
+
+async function runsOf(service: string) {
+  return (await api(server.url, `/heartbeat/${encodeURIComponent(service)}/runs`)).body.runs as {
+    rid: string | null;
+    outcome: string;
+    exitCode: number | null;
+    duration: number | null;
+    message: string | null;
+  }[];
+}
 
 async function eventsOf(service: string) {
   return (await api(server.url, `/events?service=${encodeURIComponent(service)}`)).body.events as { level: number; message: string }[];
@@ -146,16 +163,22 @@ describe('watchtower event, events and list', () => {
 });
 
 describe('watchtower run', () => {
-  it('exits 1 for a failing job and records an error event that shows the exit code', async () => {
+  it('records a job that exits non-zero as a failed run with its exit code, and the service is dead', async () => {
     const result = await watchtower(['run', 'nightly', '--next-in', '1d', '--alert', 'log:ops', '--', 'false']);
     expect(result.code).toBe(1);
-    const [event] = await eventsOf('nightly');
-    expect(event?.level).toBe(40);
-    expect(event?.message).toMatch(/^`false` failed on .+: exit code 1 after [\d.]+ s\n\(no output\)$/);
-    expect((await api(server.url, '/heartbeat/nightly')).status).toBe(404);
+    expect(result.stderr).toBe('watchtower run: nightly failed (exit code 1); recorded as a failed run\n');
+    expect(await runsOf('nightly')).toMatchObject([
+      {
+        outcome: 'fail',
+        exitCode: 1,
+        rid: expect.stringMatching(UUID),
+        message: expect.stringMatching(/^`false` on .+: exit code 1, no output$/),
+      },
+    ]);
+    expect(await heartbeatOf('nightly')).toMatchObject({ status: 'dead', nextIn: 86_400, alertType: 'log', alertTarget: 'ops' });
   });
 
-  it("passes the job's exit code on and reports its last lines of output", async () => {
+  it("passes the job's exit code on and records its last lines of output", async () => {
     const job = "for (let i = 1; i <= 30; i++) console.log('line ' + i); console.error('fatal: disk full'); process.exit(3)";
     const result = await watchtower([
       'run',
@@ -174,34 +197,99 @@ describe('watchtower run', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('line 30\n');
     expect(result.stderr).toContain('fatal: disk full\n');
-    const [event] = await eventsOf('cli-run-output');
-    expect(event?.message).toMatch(
-      /failed on .+: exit code 3 after [\d.]+ s\nlast 5 of 31 lines of output:\nline 27\nline 28\nline 29\nline 30\nfatal: disk full$/,
+    const [run] = await runsOf('cli-run-output');
+    expect(run).toMatchObject({ outcome: 'fail', exitCode: 3 });
+    expect(run?.message).toMatch(
+      / on .+: exit code 3, last 5 of 31 lines of output:\nline 27\nline 28\nline 29\nline 30\nfatal: disk full$/,
     );
+    const [event] = await eventsOf('cli-run-output');
+    expect(event).toMatchObject({ level: 40, message: expect.stringMatching(/^Service cli-run-output failed with exit code 3 after/) });
   });
 
-  it('pulses when the job succeeds, passing its output through, and records no event', async () => {
-    const result = await watchtower([
-      'run',
-      'cli-run-ok',
-      '--next-in',
-      '1d',
-      '--alert',
-      'log:ops',
-      '--',
-      process.execPath,
-      '-e',
-      "console.log('backed up')",
-    ]);
+  it('records a successful job as a run with its duration and the end of its output, passing the output through', async () => {
+    const job = "setTimeout(() => console.log('backed up'), 300)";
+    const result = await watchtower(['run', 'cli-run-ok', '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', job]);
     expect(result).toMatchObject({ code: 0, stdout: 'backed up\n', stderr: '' });
-    expect((await api(server.url, '/heartbeat/cli-run-ok')).body.heartBeat).toMatchObject({ nextIn: 86_400, status: 'alive' });
+    expect(await heartbeatOf('cli-run-ok')).toMatchObject({ nextIn: 86_400, status: 'alive' });
+    const [run] = await runsOf('cli-run-ok');
+    expect(run).toMatchObject({ outcome: 'success', message: 'backed up', exitCode: null });
+    // The start is sent while the job starts, so the run is timed from about then.
+    expect(run?.duration).toBeGreaterThan(0.15);
     expect(await eventsOf('cli-run-ok')).toEqual([]);
   });
 
+  it('sends none of the output with --no-output', async () => {
+    const args = ['--no-output', '--', process.execPath, '-e', "console.log('token=hunter2'); process.exit(4)"];
+    const result = await watchtower(['run', 'cli-run-secret', '--period', '1d', ...args]);
+    expect(result.code).toBe(4);
+    const [run] = await runsOf('cli-run-secret');
+    expect(run).toMatchObject({ outcome: 'fail', exitCode: 4, message: expect.stringMatching(/: exit code 4$/) });
+  });
+
+  it('creates a service with --cron, --tz and --grace, and records its run', async () => {
+    const args = ['--cron', '15 3 * * 1-5', '--tz', 'Europe/Paris', '--grace', '30m', '--max-runtime', '2h', '--', 'true'];
+    const result = await watchtower(['run', 'cli-run-cron', ...args]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(await heartbeatOf('cli-run-cron')).toMatchObject({
+      schedule: { kind: 'cron', cron: '15 3 * * 1-5', tz: 'Europe/Paris' },
+      grace: 1_800,
+      maxRuntime: 7_200,
+      status: 'alive',
+    });
+    expect(await runsOf('cli-run-cron')).toMatchObject([{ outcome: 'success' }]);
+  });
+
+  it('uses the stored schedule and alert of a known service when given no option', async () => {
+    await watchtower(['service', 'put', 'cli-run-known', '--period', '1h', '--alert', 'log:night-shift']);
+    const result = await watchtower(['run', 'cli-run-known', '--', 'true']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(await heartbeatOf('cli-run-known')).toMatchObject({
+      status: 'alive',
+      schedule: { kind: 'period', period: 3_600 },
+      alertTarget: 'night-shift',
+    });
+    expect(await runsOf('cli-run-known')).toMatchObject([{ outcome: 'success' }]);
+  });
+
+  it('changes only the settings it is given on a known service', async () => {
+    await watchtower(['service', 'put', 'cli-run-change', '--period', '1h', '--alert', 'log:night-shift', '--description', 'kept']);
+    expect(await watchtower(['run', 'cli-run-change', '--period', '2h', '--grace', '5m', '--', 'true'])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(await heartbeatOf('cli-run-change')).toMatchObject({
+      schedule: { kind: 'period', period: 7_200 },
+      grace: 300,
+      alertTarget: 'night-shift',
+      description: 'kept',
+    });
+  });
+
+  it('runs the job for an unknown service given no schedule, and says in one line how to create it', async () => {
+    const marker = join(temporaryFolder('watchtower-cli-run-'), 'ran');
+    const result = await watchtower(['run', 'cli-run-unknown', '--', 'touch', marker]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: '',
+      stderr:
+        'watchtower run: cli-run-unknown is not known to the server, so this run is not recorded; create it with a schedule: add --cron, --period or --next-in to this command, or run watchtower service put cli-run-unknown --period 1d\n',
+    });
+    expect(existsSync(marker)).toBe(true);
+    expect((await api(server.url, '/heartbeat/cli-run-unknown')).status).toBe(404);
+  });
+
+  it('passes the exit code of a failing job for an unknown service, with the same one line', async () => {
+    const result = await watchtower(['run', 'cli-run-unknown-fail', '--grace', '5m', '--', 'false']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^watchtower run: cli-run-unknown-fail is not known to the server, so this run is not recorded; [^\n]*\n$/,
+    );
+  });
+
   it('reports a failure whose output is cut among emoji, for either parity of the cut', async () => {
-    // Lines past the 500 characters kept and more output than an event holds: both cuts fall among
+    // Lines past the 500 characters kept and more output than a message holds: both cuts fall among
     // two-unit characters. A one-character longer command line shifts the second cut by one.
-    const job = "for (let i = 0; i < 20; i++) console.log('x' + '😀'.repeat(300)); process.exit(2)";
+    const job = "for (let i = 0; i < 25; i++) console.log('x' + '😀'.repeat(300)); process.exit(2)";
     for (const [service, script] of [
       ['cli-run-emoji-even', job],
       ['cli-run-emoji-odd', `${job} `],
@@ -209,18 +297,23 @@ describe('watchtower run', () => {
       const result = await watchtower(['run', service, '--next-in', '1d', '--alert', 'log:ops', '--', process.execPath, '-e', script]);
       expect(result.code).toBe(2);
       expect(result.stderr).not.toContain('could not report');
-      const [event] = await eventsOf(service);
-      expect(event?.message).toMatch(/exit code 2 after [\d.]+ s\n20 lines of output:\n…/);
-      expect(event?.message).toMatch(/\nx(😀){249}…$/);
-      expect(event?.message).not.toMatch(LONE_SURROGATE);
+      const [run] = await runsOf(service);
+      expect(run?.message).toMatch(/exit code 2, last 20 of 25 lines of output:\n…/);
+      expect(run?.message).toMatch(/\nx(😀){249}…$/u);
+      expect(run?.message).not.toMatch(LONE_SURROGATE);
     }
   });
 
   it('exits 127 and records it when the job cannot be started', async () => {
     const result = await watchtower(['run', 'cli-run-missing', '--next-in', '1d', '--alert', 'log:ops', '--', 'no-such-program-here']);
     expect(result.code).toBe(127);
-    const [event] = await eventsOf('cli-run-missing');
-    expect(event?.message).toMatch(/^`no-such-program-here` failed on .+: could not start: command not found/);
+    expect(await runsOf('cli-run-missing')).toMatchObject([
+      {
+        outcome: 'fail',
+        exitCode: 127,
+        message: expect.stringMatching(/^`no-such-program-here` on .+: could not start: command not found/),
+      },
+    ]);
   });
 
   it("exits with the job's code and says so on stderr when the server cannot be reached", async () => {
@@ -234,7 +327,26 @@ describe('watchtower run', () => {
     );
   });
 
-  it('passes SIGTERM on to the whole job and records it', async () => {
+  it('runs the job at once while the server does not answer', async () => {
+    const silent = await startTcpProxy({ targetPort: server.port });
+    await silent.cut('black-hole');
+    try {
+      const started = Date.now();
+      const child = spawn(process.execPath, [CLI, 'run', 'cli-run-silent', '--', 'sh', '-c', 'echo started; sleep 2'], {
+        env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: `http://127.0.0.1:${silent.port}`, WATCHTOWER_PASSWORD: PASSWORD },
+      });
+      const exited = new Promise<number | null>((done) => child.once('close', done));
+      await new Promise((output) => child.stdout.once('data', output));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The command would wait on the silent server for its report; the job (its own group) ends by itself.
+      child.kill('SIGKILL');
+      await exited;
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('passes SIGTERM on to the whole job and records a failed run with exit code 143', async () => {
     const child = spawn(
       process.execPath,
       [CLI, 'run', 'cli-run-killed', '--next-in', '1d', '--alert', 'log:ops', '--', 'sh', '-c', 'echo started; sleep 30'],
@@ -244,24 +356,145 @@ describe('watchtower run', () => {
     );
     const exited = new Promise<number | null>((done) => child.once('close', done));
     await new Promise((started) => child.stdout.once('data', started));
+    // The start goes in parallel with the job: let it land before the end.
+    await eventually(async () => (await api(server.url, '/heartbeat/cli-run-killed')).body.heartBeat?.status === 'started');
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
-    const [event] = await eventsOf('cli-run-killed');
-    expect(event?.message).toMatch(
-      /^`sh -c 'echo started; sleep 30'` failed on .+: killed by SIGTERM after [\d.]+ s\n1 line of output:\nstarted$/,
-    );
+    expect(await runsOf('cli-run-killed')).toMatchObject([
+      {
+        outcome: 'fail',
+        exitCode: 143,
+        duration: expect.any(Number),
+        message: expect.stringMatching(/^`sh -c 'echo started; sleep 30'` on .+: killed by SIGTERM, 1 line of output:\nstarted$/),
+      },
+    ]);
+    expect((await heartbeatOf('cli-run-killed')).status).toBe('dead');
   });
 
   it('prints its help', async () => {
     const result = await watchtower(['run', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: watchtower run <service> --next-in DURATION --alert TYPE:TARGET/);
+    expect(result.stdout).toMatch(/^Usage: watchtower run <service> \[--cron EXPR\] \[--tz ZONE\] \[--period DURATION\]/);
   });
 
   it('names run in the error of an unknown option, before the job', async () => {
     const result = await watchtower(['run', 'cli-run-typo', '--next-in', '1d', '--alert', 'log:ops', '--tial', '5', '--', 'true']);
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'watchtower run: unknown option --tial; see watchtower run --help\n' });
-    expect(await eventsOf('cli-run-typo')).toEqual([]);
+    expect((await api(server.url, '/heartbeat/cli-run-typo')).status).toBe(404);
+  });
+});
+
+describe('watchtower service put, pause, resume, delete, runs and log', () => {
+  it('creates a service with its schedule, alert, description and tags, and prints them with its ping URL', async () => {
+    const result = await watchtower([
+      'service',
+      'put',
+      'cli-put',
+      '--cron',
+      '0 3 * * *',
+      '--tz',
+      'Europe/Paris',
+      '--grace',
+      '1h',
+      '--alert',
+      'log:ops',
+      '--description',
+      'the nightly dump',
+      '--tag',
+      'db',
+      '--tag',
+      'nightly',
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /^configured cli-put \(new\): cron "0 3 \* \* \*" in Europe\/Paris, grace 1 h; alerts go to log:ops\nit is watched from its first signal .*\nping URL: http:\/\/\S+\/ping\/\S+\n$/,
+    );
+    expect(await heartbeatOf('cli-put')).toMatchObject({
+      status: 'new',
+      schedule: { kind: 'cron', cron: '0 3 * * *', tz: 'Europe/Paris' },
+      grace: 3_600,
+      description: 'the nightly dump',
+      tags: ['db', 'nightly'],
+    });
+  });
+
+  it('replaces the whole configuration of a known service', async () => {
+    await watchtower(['service', 'put', 'cli-put-again', '--period', '1d', '--description', 'old', '--tag', 'x']);
+    const result = await watchtower(['service', 'put', 'cli-put-again', '--next-in', '2h', '--json']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ schedule: { kind: 'nextIn', nextIn: 7_200 }, description: null, tags: [] });
+  });
+
+  it("says in one line what the server refused in a service's settings", async () => {
+    const result = await watchtower(['service', 'put', 'cli-put-bad', '--cron', '0 3 * *']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^watchtower service put: the server refused it \(400 VALIDATION_FAILED\): cron .*\(4 fields\)\n$/);
+  });
+
+  it('pauses a service and resumes it', async () => {
+    await watchtower(['pulse', 'cli-pause', '--next-in', '1h', '--alert', 'log:ops']);
+    expect(await watchtower(['pause', 'cli-pause'])).toEqual({
+      code: 0,
+      stdout: 'paused cli-pause: no alert until watchtower resume cli-pause\n',
+      stderr: '',
+    });
+    expect((await heartbeatOf('cli-pause')).status).toBe('paused');
+    const resumed = await watchtower(['resume', 'cli-pause']);
+    expect(resumed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^resumed cli-pause: it is \w+\n$/) });
+    expect((await heartbeatOf('cli-pause')).status).not.toBe('paused');
+  });
+
+  it('deletes a service with its runs and events without asking, saying what it deleted', async () => {
+    await watchtower(['run', 'cli-delete', '--period', '1d', '--', 'true']);
+    await watchtower(['log', 'cli-delete', 'about to go']);
+    const result = await watchtower(['delete', 'cli-delete']);
+    expect(result).toEqual({ code: 0, stdout: 'deleted cli-delete (alive, every 1 d), with its runs and events\n', stderr: '' });
+    expect((await api(server.url, '/heartbeat/cli-delete')).status).toBe(404);
+    expect(await eventsOf('cli-delete')).toEqual([]);
+    await watchtower(['service', 'put', 'cli-delete-quiet', '--period', '1d']);
+    expect(await watchtower(['delete', 'cli-delete-quiet', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await api(server.url, '/heartbeat/cli-delete-quiet')).status).toBe(404);
+  });
+
+  it('says in one line that a service to delete is unknown', async () => {
+    const result = await watchtower(['delete', 'cli-delete-nobody']);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^watchtower delete: the server refused it \(404 NOT_FOUND\): .*cli-delete-nobody/);
+  });
+
+  it('lists the runs of a service as a table, newest first, and as JSON', async () => {
+    await watchtower(['run', 'cli-runs', '--period', '1d', '--', 'sh', '-c', 'echo first line; echo all done']);
+    await watchtower(['run', 'cli-runs', '--', 'sh', '-c', 'echo broken >&2; exit 5']);
+    const result = await watchtower(['runs', 'cli-runs']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^STARTED +DURATION +OUTCOME +EXIT +MESSAGE$/);
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ s +fail +5 +broken$/);
+    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ s +success +- +all done$/);
+    expect(lines).toHaveLength(3);
+    const json = JSON.parse((await watchtower(['runs', 'cli-runs', '--limit', '1', '--json'])).stdout);
+    expect(json).toMatchObject([{ outcome: 'fail', exitCode: 5 }]);
+    expect(json).toHaveLength(1);
+  });
+
+  it('says when a service has no runs yet, and prints nothing with -q', async () => {
+    await watchtower(['service', 'put', 'cli-runs-none', '--period', '1d']);
+    expect(await watchtower(['runs', 'cli-runs-none'])).toEqual({ code: 0, stdout: 'no runs of cli-runs-none yet\n', stderr: '' });
+    expect(await watchtower(['runs', 'cli-runs-none', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('logs the words after the service as one message, changing nothing else', async () => {
+    await watchtower(['service', 'put', 'cli-log', '--period', '1d']);
+    const result = await watchtower(['log', 'cli-log', 'rotated', '3', 'files']);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^logged event \d+ of cli-log\n$/), stderr: '' });
+    expect(await eventsOf('cli-log')).toMatchObject([{ level: 20, message: 'rotated 3 files' }]);
+    expect((await heartbeatOf('cli-log')).status).toBe('new');
+  });
+
+  it('pulses a known service without --next-in and --alert, with a message', async () => {
+    await watchtower(['service', 'put', 'cli-pulse-known', '--next-in', '2h', '--alert', 'log:night-shift']);
+    const result = await watchtower(['pulse', 'cli-pulse-known', '--message', 'all good']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^pulsed cli-pulse-known: log:night-shift is alerted if it is silent past .* \(in 2 h\)\n$/);
   });
 });
 
@@ -304,7 +537,7 @@ describe('watchtower --quiet', () => {
     expect(result).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'watchtower run: cli-quiet-fail failed (exit code 1); recorded as an error event\n',
+      stderr: 'watchtower run: cli-quiet-fail failed (exit code 1); recorded as a failed run\n',
     });
   });
 
@@ -326,12 +559,15 @@ describe('watchtower --quiet', () => {
       stdout: '',
       stderr: 'watchtower event: the server refused the password (401): check WATCHTOWER_PASSWORD\n',
     });
-    const usage = await watchtower(['-q', 'pulse', 'cli-quiet-refused', '--alert', 'log:ops']);
+    const usage = await watchtower(['-q', 'pulse', 'cli-quiet-refused', '--alert', 'log']);
     expect(usage).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'watchtower pulse: --next-in is required, such as --next-in 1h; see watchtower pulse --help\n',
+      stderr: 'watchtower pulse: --alert log: needs the address after the colon, such as --alert log:TARGET; see watchtower pulse --help\n',
     });
+    const unknown = await watchtower(['-q', 'pulse', 'cli-quiet-refused', '--alert', 'log:ops']);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/^watchtower pulse: the server refused it \(400 VALIDATION_FAILED\): .*nextIn/);
   });
 
   it('still prints the events and heartbeats found, and nothing (or [] as JSON) when none match', async () => {

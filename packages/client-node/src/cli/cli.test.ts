@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFailure, runCli } from './cli.js';
+import { describeSuccess } from './run-messages.js';
 import { COMMANDS } from './commands/index.js';
 import { OutputTail } from './output-tail.js';
 
@@ -11,21 +12,48 @@ function job(lines: string[], code = 1) {
 }
 
 describe('describeFailure', () => {
-  it('says the command, the host, the exit code, the duration and the output', () => {
+  it('says the command, the host, how it ended and the output', () => {
     expect(describeFailure(['backup', '--to', '/mnt/my disk'], job(['copying', 'disk full']), 'db1')).toBe(
-      "`backup --to '/mnt/my disk'` failed on db1: exit code 1 after 1.5 s\n2 lines of output:\ncopying\ndisk full",
+      "`backup --to '/mnt/my disk'` on db1: exit code 1, 2 lines of output:\ncopying\ndisk full",
     );
   });
 
   it('says when there was no output', () => {
-    expect(describeFailure(['false'], job([]), 'db1')).toBe('`false` failed on db1: exit code 1 after 1.5 s\n(no output)');
+    expect(describeFailure(['false'], job([]), 'db1')).toBe('`false` on db1: exit code 1, no output');
   });
 
-  it('stays within the 10,000 characters of an event message, dropping the oldest output', () => {
-    const lines = Array.from({ length: 20 }, (_, index) => `${index}`.padEnd(499, '.'));
-    const message = describeFailure(['job'], job(lines), 'db1');
+  it('leaves the output out when told', () => {
+    expect(describeFailure(['backup'], job(['secret: hunter2']), 'db1', false)).toBe('`backup` on db1: exit code 1');
+  });
+
+  it('stays within the 10,000 characters of a run message, dropping the oldest output', () => {
+    const lines = Array.from({ length: 30 }, (_, index) => `${index}`.padEnd(499, '.'));
+    const tail = new OutputTail(30);
+    tail.write('stdout', Buffer.from(lines.map((line) => `${line}\n`).join('')));
+    tail.end();
+    const message = describeFailure(['job'], { code: 1, outcome: 'exit code 1', durationMs: 1, tail }, 'db1');
     expect(message.length).toBeLessThanOrEqual(10_000);
-    expect(message.endsWith(lines[19] ?? '')).toBe(true);
+    expect(message).toMatch(/, 30 lines of output:\n…/);
+    expect(message.endsWith(lines[29] ?? '')).toBe(true);
+  });
+});
+
+describe('describeSuccess', () => {
+  it('is the last lines of output', () => {
+    expect(describeSuccess(job(['dumping', 'dumped 3 GB'], 0))).toBe('dumping\ndumped 3 GB');
+  });
+
+  it('is nothing when the job wrote nothing', () => {
+    expect(describeSuccess(job([], 0))).toBeUndefined();
+  });
+
+  it('keeps the last 1,000 characters of a pulse message, never cutting inside an emoji', () => {
+    for (const padding of ['', 'x']) {
+      const emoji = '😀'.repeat(200);
+      const message = describeSuccess(job([padding + emoji, emoji, emoji, 'done'], 0)) ?? '';
+      expect(message.length).toBeLessThanOrEqual(1_000);
+      expect(message).toMatch(/^…😀+\n😀+\n😀+\ndone$/u);
+    }
   });
 });
 
@@ -41,13 +69,11 @@ describe('describeFailure with characters beyond the BMP', () => {
 });
 
 describe('describeFailure of a very long command line', () => {
-  it('shows the start of the command and stays within an event message', () => {
+  it('shows the start of the command and stays within a run message', () => {
     const args = Array.from({ length: 2_000 }, (_, index) => `file-😀-${index}.log`);
     const message = describeFailure(['rm', ...args], job(['rm: permission denied']), 'db1');
     expect(message.length).toBeLessThanOrEqual(10_000);
-    expect(message).toMatch(
-      /^`rm 'file-😀-0\.log' 'file-😀-1\.log' .*…` failed on db1: exit code 1 after 1\.5 s\n1 line of output:\nrm: permission denied$/,
-    );
+    expect(message).toMatch(/^`rm 'file-😀-0\.log' 'file-😀-1\.log' .*…` on db1: exit code 1, 1 line of output:\nrm: permission denied$/);
     expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
@@ -65,8 +91,8 @@ describe('runCli', () => {
     return { code, stdout, stderr };
   }
 
-  it.each(['pulse', 'cancel', 'event', 'events', 'list', 'run'])('prints the help of %s with --help', async (command) => {
-    const result = await run(command, '--help');
+  it.each(COMMANDS.map((command) => command.name))('prints the help of %s with --help', async (command) => {
+    const result = await run(...command.split(' '), '--help');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(new RegExp(`^Usage: watchtower ${command}`));
   });
@@ -85,7 +111,7 @@ describe('runCli', () => {
   });
 
   it('asks for the job after -- in run', async () => {
-    const result = await run('run', 'nightly', '--next-in', '1d', '--alert', 'log:ops', '--url', 'http://127.0.0.1:9', '--password', 'x');
+    const result = await run('run', 'nightly', '--url', 'http://127.0.0.1:9', '--password', 'x');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^watchtower run: the job to run goes after --, such as/);
   });
@@ -127,18 +153,18 @@ describe('runCli', () => {
   it.each(COMMANDS.map((command) => command.name))(
     'prints the same help of %s for help <command>, <command> --help and -h <command>',
     async (name) => {
-      const asked = await run(name, '--help');
-      expect(await run('help', name)).toEqual(asked);
-      expect(await run('-h', name)).toEqual(asked);
+      const asked = await run(...name.split(' '), '--help');
+      expect(await run('help', ...name.split(' '))).toEqual(asked);
+      expect(await run('-h', ...name.split(' '))).toEqual(asked);
     },
   );
 
   it.each(COMMANDS.map((command) => [command.name, command] as const))(
     'shows in the help of %s its arguments and every option it declares',
     async (name, command) => {
-      const { stdout } = await run(name, '--help');
+      const { stdout } = await run(...name.split(' '), '--help');
       const usage = stdout.split('\n')[0];
-      for (const argument of command.arguments) expect(usage).toContain(`<${argument}>`);
+      for (const argument of command.arguments) expect(usage).toMatch(new RegExp(`<${argument}…?>`));
       for (const option of Object.keys(command.options)) {
         expect(usage).toContain(`--${option}`);
         expect(stdout).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
@@ -162,7 +188,7 @@ describe('runCli', () => {
       expect(stdout).toContain(
         'The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file\nof $WATCHTOWER_PASSWORD_FILE',
       );
-      expect(stdout).toContain('events and list still print what they find');
+      expect(stdout).toContain('events,\nlist and runs still print what they find');
     },
   );
 
@@ -176,5 +202,33 @@ describe('runCli', () => {
 
   it('prints its version for -v', async () => {
     expect(await run('-v')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
+  });
+
+  it('says which subcommands a command of two words has', async () => {
+    expect(await run('service')).toMatchObject({
+      code: 2,
+      stderr: 'watchtower: service needs a subcommand: service put (see watchtower --help)\n',
+    });
+    expect(await run('service', 'remove', 'x')).toMatchObject({
+      code: 2,
+      stderr: 'watchtower: service has no subcommand "remove": service put (see watchtower --help)\n',
+    });
+  });
+
+  it.each([
+    [
+      ['run', 'x', '--cron', '0 3 * * *', '--period', '1d', '--', 'true'],
+      '--cron and --period are two schedules: give one of --cron, --period and --next-in',
+    ],
+    [['run', 'x', '--tz', 'Europe/Paris', '--', 'true'], '--tz is the time zone of --cron: give --cron with it'],
+    [
+      ['service', 'put', 'x', '--grace', '30m'],
+      'a service needs a schedule: give --cron "15 3 * * *" (with --tz), --period 1d or --next-in 1h',
+    ],
+    [['service', 'put', 'x', '--period', '0'], '--period must be a positive number of seconds'],
+  ])('refuses %j before sending anything', async (argv, said) => {
+    const result = await run(...argv, '--url', 'http://127.0.0.1:9', '--password', 'x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(said);
   });
 });

@@ -11,7 +11,7 @@ import { formatCommandHelp, formatMainHelp } from './help.js';
 import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
 import { type Password, readPassword } from './password.js';
 
-export { describeFailure } from './commands/run.js';
+export { describeFailure } from './run-messages.js';
 
 export interface CliContext {
   env: Record<string, string | undefined>;
@@ -20,10 +20,11 @@ export interface CliContext {
   version: string;
 }
 
-function expectPositionals(positionals: string[], names: string[]): string[] {
+function expectPositionals(positionals: string[], names: string[], lastTakesRest = false): string[] {
   if (positionals.length < names.length) {
     throw new UsageError(`missing <${names[positionals.length]}>`);
   }
+  if (lastTakesRest) return [...positionals.slice(0, names.length - 1), positionals.slice(names.length - 1).join(' ')];
   if (positionals.length > names.length) {
     const quote = names.includes('message') ? ' (quote a message that has spaces)' : '';
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[names.length])}${quote}`);
@@ -72,20 +73,20 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     context.stdout(`${context.version}\n`);
     return 0;
   }
-  const command = findCommand(name);
+  const command = findCommand(name, rest[0]);
   if (name === 'help' || leading.help || argv.length === 0) {
-    const topic = name === 'help' ? findCommand(rest[0]) : command;
+    const topic = name === 'help' ? findCommand(rest[0], rest[1]) : command;
     context.stdout(`${topic ? formatCommandHelp(topic) : formatMainHelp()}\n`);
     return 0;
   }
   if (!command) {
-    const known = COMMANDS.map((each) => each.name).join(', ');
-    const what = name === undefined ? 'no command' : `unknown command ${JSON.stringify(name)}`;
-    context.stderr(`watchtower: ${what}; the commands are ${known} (see watchtower --help)\n`);
+    context.stderr(`watchtower: ${describeUnknownCommand(name, rest[0])} (see watchtower --help)\n`);
     return 2;
   }
+  // A command of two words (`service put`) starts its own arguments after the second.
+  const own = command.name.includes(' ') ? rest.slice(1) : rest;
   try {
-    return await runCommand(command, leading, rest, context);
+    return await runCommand(command, leading, own, context);
   } catch (error) {
     if (error instanceof UsageError) {
       context.stderr(`watchtower ${command.name}: ${escapeControls(error.message)}; see watchtower ${command.name} --help\n`);
@@ -94,6 +95,17 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     context.stderr(`watchtower ${command.name}: ${describeError(error)}\n`);
     return 1;
   }
+}
+
+/** Why no command was found, with the commands there are. */
+function describeUnknownCommand(name: string | undefined, next: string | undefined): string {
+  const subcommands = COMMANDS.filter((each) => each.name.startsWith(`${name} `)).map((each) => each.name);
+  if (subcommands.length > 0) {
+    const given = next === undefined || next.startsWith('-') ? 'needs a subcommand' : `has no subcommand ${JSON.stringify(next)}`;
+    return `${name} ${given}: ${subcommands.join(', ')}`;
+  }
+  const known = [...new Set(COMMANDS.map((each) => each.name.split(' ')[0]))].join(', ');
+  return `${name === undefined ? 'no command' : `unknown command ${JSON.stringify(name)}`}; the commands are ${known}`;
 }
 
 type RawValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -134,7 +146,11 @@ function parseConfigOf(specs: OptionSpecs): NonNullable<ParseArgsConfig['options
   return Object.fromEntries(
     Object.entries(specs).map(([name, spec]) => [
       name,
-      { type: spec.type === 'boolean' ? 'boolean' : 'string', ...('short' in spec && spec.short ? { short: spec.short } : {}) },
+      {
+        type: spec.type === 'boolean' ? 'boolean' : 'string',
+        ...(spec.type === 'list' ? { multiple: true } : {}),
+        ...('short' in spec && spec.short ? { short: spec.short } : {}),
+      },
     ]),
   );
 }
@@ -151,8 +167,8 @@ async function runCommand(command: Command, leading: RawValues, args: string[], 
     context.stdout(`${formatCommandHelp(command)}\n`);
     return 0;
   }
-  expectPositionals(parsed.positionals, [...command.arguments]);
-  const named = Object.fromEntries(command.arguments.map((name, index) => [name, parsed.positionals[index] ?? '']));
+  const positionals = expectPositionals(parsed.positionals, [...command.arguments], command.lastTakesRest);
+  const named = Object.fromEntries(command.arguments.map((name, index) => [name, positionals[index] ?? '']));
   const options = readOptions(command.options, values, context.env);
   const settings = readOptions(GLOBAL_OPTIONS, values, context.env);
   const io = createIo(settings, values, context);
@@ -198,7 +214,10 @@ function readOptions<O extends OptionSpecs>(specs: O, values: RawValues, env: Cl
         read[name] = readLevel(text) ?? spec.default;
         break;
       case 'alert':
-        read[name] = parseAlert(text);
+        read[name] = text === undefined && !spec.required ? undefined : parseAlert(text);
+        break;
+      case 'list':
+        read[name] = Array.isArray(raw) ? raw.filter((value) => typeof value === 'string') : [];
         break;
     }
   }

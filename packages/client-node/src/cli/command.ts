@@ -16,8 +16,10 @@ export type OptionSpec =
   | { type: 'count'; help: string; default: number; max: number }
   /** A level name or number. */
   | { type: 'level'; help: string; default?: LevelName }
-  /** `TYPE:TARGET`, always required. */
-  | { type: 'alert'; help: string };
+  /** `TYPE:TARGET`. */
+  | { type: 'alert'; help: string; required: boolean }
+  /** Text that may be given more than once: every value, in order. */
+  | { type: 'list'; value: string; help: string };
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
@@ -35,7 +37,13 @@ type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
             ? Level
             : S extends { type: 'level' }
               ? Level | undefined
-              : { alertType: AlertType; alertTarget: string };
+              : S extends { type: 'list' }
+                ? string[]
+                : S extends { type: 'alert'; required: true }
+                  ? Alert
+                  : Alert | undefined;
+
+type Alert = { alertType: AlertType; alertTarget: string };
 
 /** The options of a command once read: seconds for a duration, a number for a count… */
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: OptionValue<O[K]> };
@@ -72,6 +80,8 @@ export interface Command<A extends readonly string[] = readonly string[], O exte
   summary: string;
   /** Its positional arguments, in order, all required. */
   arguments: A;
+  /** Whether its last argument takes every word left, joined by spaces (a message needs no quotes). */
+  lastTakesRest?: boolean;
   /** Whether it takes a command line to run after `--`. */
   job?: boolean;
   description: string;
@@ -108,7 +118,7 @@ export const GLOBAL_OPTIONS = {
   quiet: {
     type: 'boolean',
     short: 'q',
-    help: 'print nothing on success but what events and list find (see below)',
+    help: 'print nothing on success but what events, list and runs find (see below)',
   },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies OptionSpecs;

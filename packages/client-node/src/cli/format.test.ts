@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControls, formatEvents, formatRelative, formatTable } from './format.js';
+import { escapeControls, formatEvents, formatRelative, formatTable, formatRuns, formatSchedule } from './format.js';
 
 describe('formatRelative', () => {
   it('says "in" for the future and "ago" for the past', () => {
@@ -43,5 +43,42 @@ describe('formatTable with control characters', () => {
         ['abcdefg', 'y'],
       ]),
     ).toBe('\\x1b[2J  x\nabcdefg  y');
+  });
+});
+
+describe('formatRuns', () => {
+  const run = { id: 1, rid: null, started: 1_000, ended: null, duration: null, outcome: 'running', exitCode: null, message: null } as const;
+
+  it('shows a run under way with how long it has run so far', () => {
+    expect(formatRuns([run], 1_090).split('\n')[1]).toMatch(/^\S+ \S+ {2}1 min 30 s so far {2}running {2}-$/);
+  });
+
+  it('shows an end without a start at its end, with no duration, and the last line of its message', () => {
+    const ended = { ...run, started: null, ended: 2_000, outcome: 'fail', exitCode: 2, message: 'copying\nno space left\n\n' } as const;
+    expect(formatRuns([ended], 2_000).split('\n')[1]).toMatch(/^\S+ \S+ {2}- {9}fail {5}2 {5}no space left$/);
+  });
+
+  it('cuts a long last line to 80 characters', () => {
+    const long = { ...run, duration: 1, outcome: 'success', message: 'x'.repeat(200) } as const;
+    expect(formatRuns([long], 2_000)).toMatch(/ x{79}…$/);
+  });
+});
+
+describe('formatSchedule', () => {
+  const beat = { service: 's', alertType: 'log', alertTarget: 'ops', nextIn: 60, last: 0, expected: 0, alerted: false, cancelled: false };
+
+  it('names a cron schedule with its zone, the grace and the max runtime', () => {
+    const cron = {
+      ...beat,
+      status: 'new',
+      schedule: { kind: 'cron', cron: '0 3 * * *', tz: 'UTC' },
+      grace: 1_800,
+      maxRuntime: 7_200,
+    } as const;
+    expect(formatSchedule(cron)).toBe('cron "0 3 * * *" in UTC, grace 30 min, max runtime 2 h');
+  });
+
+  it('names the nextIn of a classic heartbeat', () => {
+    expect(formatSchedule({ ...beat, status: 'alive' })).toBe('within 1 min of each pulse');
   });
 });

@@ -1,5 +1,6 @@
-import type { Event, Heartbeat } from '@watchtower/protocol';
+import type { Event, Heartbeat, Run } from '@watchtower/protocol';
 import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
+import { keepHead } from './cut-text.js';
 
 // C0 controls but newline and tab, DEL, C1 (a lone 0x9b starts an escape sequence too),
 // and the bidirectional overrides that reorder what is shown.
@@ -74,4 +75,49 @@ export function formatEvents(events: Event[]): string {
       return [`${head}  ${first}`, ...more.map((line) => indent + line)].join('\n');
     })
     .join('\n');
+}
+
+/** When a service is expected: `cron "15 3 * * 1-5" in Europe/Paris, grace 30 min, max runtime 2 h`. */
+export function formatSchedule(beat: Heartbeat): string {
+  const schedule = beat.schedule ?? { kind: 'nextIn', nextIn: beat.nextIn };
+  const parts = [
+    schedule.kind === 'cron'
+      ? `cron "${schedule.cron}" in ${schedule.tz}`
+      : schedule.kind === 'period'
+        ? `every ${formatDuration(schedule.period)}`
+        : `within ${formatDuration(schedule.nextIn)} of each pulse`,
+  ];
+  if (beat.grace) parts.push(`grace ${formatDuration(beat.grace)}`);
+  if (beat.maxRuntime) parts.push(`max runtime ${formatDuration(beat.maxRuntime)}`);
+  return parts.join(', ');
+}
+
+// Characters of a message shown in a table; --json has it whole.
+const MESSAGE_COLUMN = 80;
+
+/** The last line of a message that has text, cut to fit a table. */
+function lastLineOf(message: string | null): string {
+  const line = (message ?? '').split('\n').findLast((each) => each.trim() !== '') ?? '';
+  return line.length > MESSAGE_COLUMN ? `${keepHead(line, MESSAGE_COLUMN - 1)}…` : line;
+}
+
+/** Runs as a table, newest first: started, duration, outcome, exit code, the last line of the message. */
+export function formatRuns(runs: Run[], now: number): string {
+  const rows = runs.map((run) => {
+    const at = run.started ?? run.ended;
+    const duration =
+      run.duration !== null
+        ? formatDuration(run.duration)
+        : run.outcome === 'running' && run.started !== null
+          ? `${formatDuration(now - run.started)} so far`
+          : '-';
+    return [
+      at === null ? '-' : formatDate(at),
+      duration,
+      run.outcome,
+      run.exitCode === null ? '-' : String(run.exitCode),
+      lastLineOf(run.message),
+    ];
+  });
+  return formatTable([['STARTED', 'DURATION', 'OUTCOME', 'EXIT', 'MESSAGE'], ...rows]);
 }

@@ -2,7 +2,7 @@ import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type OptionSpec, type Optio
 import { COMMANDS } from './commands/index.js';
 
 // Where the description of an option or a command starts.
-const OPTION_COLUMN = 22;
+const OPTION_COLUMN = 24;
 const COMMAND_COLUMN = 28;
 
 /** What the option takes, as its help and its usage show it. */
@@ -20,6 +20,8 @@ function valueName(spec: OptionSpec): string | undefined {
       return 'LEVEL';
     case 'alert':
       return 'TYPE:TARGET';
+    case 'list':
+      return spec.value;
   }
 }
 
@@ -30,7 +32,7 @@ function defaultOf(spec: OptionSpec): string | undefined {
 }
 
 function isRequired(spec: OptionSpec): boolean {
-  return spec.type === 'alert' || (spec.type === 'duration' && spec.required);
+  return (spec.type === 'alert' || spec.type === 'duration') && spec.required;
 }
 
 /** Labels padded to `column`, then their text; further lines of a text line up under the first. */
@@ -54,30 +56,37 @@ function formatOptions(specs: OptionSpecs): string {
 }
 
 function formatSynopsis(command: Command): string {
-  const words = [command.name, ...command.arguments.map((name) => `<${name}>`)];
+  const words = [command.name, ...formatArguments(command)];
   for (const [name, spec] of Object.entries(command.options)) {
     const value = valueName(spec);
     const word = `--${name}${value ? ` ${value}` : ''}`;
-    words.push(isRequired(spec) ? word : `[${word}]`);
+    words.push(isRequired(spec) ? word : `[${word}]${spec.type === 'list' ? '…' : ''}`);
   }
   if (command.job) words.push('-- <command> [args…]');
   return words.join(' ');
+}
+
+/** `<service>`, and `<message…>` for a last argument that takes the words left. */
+function formatArguments(command: Command): string[] {
+  const last = command.arguments.length - 1;
+  return command.arguments.map((name, index) => (command.lastTakesRest && index === last ? `<${name}…>` : `<${name}>`));
 }
 
 const SETTINGS = `Settings (every command, before or after its name):\n${formatOptions(GLOBAL_OPTIONS)}`;
 
 const SETTINGS_RULES = `The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file
 of $WATCHTOWER_PASSWORD_FILE (the first given is used; both options at once is an error).
-Quiet (-q): pulse, cancel and event print nothing when they succeed, even with --json;
-run passes the job's output through and adds a line only when the job fails or cannot be
-reported; events and list still print what they find, and nothing when they find nothing
-(with --json, []), so that cron mails only when there is something. Errors still go to
+Quiet (-q): the commands that record (pulse, cancel, event, log, service put, pause,
+resume, delete) print nothing when they succeed, even with --json; run passes the job's
+output through and adds a line only when the job fails or cannot be reported; events,
+list and runs still print what they find, and nothing when they find nothing (with
+--json, []), so that cron mails only when there is something. Errors still go to
 stderr, with the same exit codes.`;
 
 /** The help of `watchtower` itself: its commands and settings. */
 export function formatMainHelp(): string {
   const commands = COMMANDS.map((command): [string, string] => [
-    [command.name, ...command.arguments.map((name) => `<${name}>`), ...(command.job ? ['-- <command>'] : [])].join(' '),
+    [command.name, ...formatArguments(command), ...(command.job ? ['-- <command>'] : [])].join(' '),
     command.summary,
   ]);
   return `watchtower: heartbeats and events of a watchtower server, from a shell or from cron

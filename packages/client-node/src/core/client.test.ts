@@ -154,3 +154,80 @@ describe('WatchtowerClient retries', () => {
     expect(script.requests).toHaveLength(2);
   });
 });
+
+describe('WatchtowerClient aborts', () => {
+  /** What a call rejected with. */
+  async function rejection(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => new Error('the call did not reject'),
+      (reason: unknown) => reason,
+    );
+  }
+
+  it('rejects with an AbortError when its signal aborts during a request, and retries nothing', async () => {
+    const script = scriptedFetch('hang', json(200, { result: 200, heartBeats: [] }));
+    const controller = new AbortController();
+    const call = client(script.fetch).heartbeats({ signal: controller.signal });
+    await new Promise((wait) => setTimeout(wait, 10));
+    controller.abort();
+    expect(await rejection(call)).toMatchObject({ name: 'AbortError' });
+    await new Promise((wait) => setTimeout(wait, 20));
+    expect(script.requests).toHaveLength(1);
+    expect(script.requests[0]?.init.signal?.aborted).toBe(true);
+  });
+
+  it('sends nothing when its signal has aborted already', async () => {
+    const script = scriptedFetch(json(200, { result: 200, heartBeats: [] }));
+    const error = await rejection(client(script.fetch).startRun('backup', {}, { signal: AbortSignal.abort() }));
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(script.requests).toHaveLength(0);
+  });
+
+  it('stops waiting between attempts when its signal aborts, and sends no further attempt', async () => {
+    const script = scriptedFetch(new TypeError('fetch failed'), json(200, { result: 200, heartBeats: [] }));
+    const slow = new WatchtowerClient({ url: 'http://watchtower.test', retryDelayMs: 60_000, fetch: script.fetch });
+    const controller = new AbortController();
+    const call = slow.pulse({ service: 'backup' }, { signal: controller.signal });
+    await new Promise((wait) => setTimeout(wait, 10));
+    controller.abort();
+    expect(await rejection(call)).toMatchObject({ name: 'AbortError' });
+    expect(script.requests).toHaveLength(1);
+  });
+
+  it("rejects with the signal's own reason when it has one", async () => {
+    const script = scriptedFetch('hang');
+    const reason = new Error('shutting down');
+    const controller = new AbortController();
+    const call = client(script.fetch).listRuns('backup', {}, { signal: controller.signal });
+    controller.abort(reason);
+    expect(await rejection(call)).toBe(reason);
+  });
+});
+
+describe('WatchtowerClient service calls', () => {
+  it('puts the settings of a service at its URL-encoded path', async () => {
+    const script = scriptedFetch(json(200, { result: 200, heartBeat: beat }));
+    await client(script.fetch).putService('db/main', { cron: '15 3 * * 1-5', tz: 'Europe/Paris', grace: '30m' });
+    expect(script.requests[0]?.url).toBe('http://watchtower.test/base/heartbeat/db%2Fmain');
+    expect(script.requests[0]?.init.method).toBe('PUT');
+    expect(JSON.parse(String(script.requests[0]?.init.body))).toEqual({ cron: '15 3 * * 1-5', tz: 'Europe/Paris', grace: '30m' });
+  });
+
+  it('refuses a service named "." or ".." before sending, since a URL path cannot carry it', async () => {
+    const script = scriptedFetch();
+    await expect(client(script.fetch).deleteService('..')).rejects.toThrow(/cannot be named in a URL path/);
+    await expect(client(script.fetch).failRun('.', { exitCode: 1 })).rejects.toThrow(TypeError);
+    expect(script.requests).toHaveLength(0);
+  });
+
+  it('leaves out of a pulse what it does not name', async () => {
+    const script = scriptedFetch(json(200, { result: 200, action: 'pulse', heartBeat: beat }));
+    await client(script.fetch).pulse({ service: 'backup', message: 'dumped 3 GB' });
+    expect(JSON.parse(String(script.requests[0]?.init.body))).toEqual({ service: 'backup', message: 'dumped 3 GB' });
+  });
+
+  it('does not take a 200 without runs for a list of runs', async () => {
+    const script = scriptedFetch(json(200, { result: 200, heartBeat: beat }));
+    expect(await failure(client(script.fetch).listRuns('backup'))).toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+});

@@ -3,13 +3,21 @@ import type {
   AlertType,
   CancelResponse,
   Event,
+  FailRequestInput,
   GetHeartbeatResponse,
   Heartbeat,
   LevelName,
   ListEventsResponse,
   ListHeartbeatsResponse,
+  ListRunsResponse,
+  LogResponse,
   PulseResponse,
   ROUTES,
+  Run,
+  ServicePatchInput,
+  ServiceResponse,
+  ServiceSettingsInput,
+  StartRequestInput,
 } from '@watchtower/protocol';
 import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 import { WatchtowerError, type WatchtowerErrorDetails } from './errors.js';
@@ -22,6 +30,13 @@ const HEARTBEAT_PATH = '/heartbeat' satisfies PathOf<'pulse'> & PathOf<'cancel'>
 const HEARTBEATS_PATH = '/heartbeats' satisfies PathOf<'listHeartbeats'>;
 const EVENT_PATH = '/event' satisfies PathOf<'addEvent'>;
 const EVENTS_PATH = '/events' satisfies PathOf<'listEvents'>;
+const SERVICE_PATH = '/heartbeat/:service' satisfies PathOf<'putService'> & PathOf<'patchService'> & PathOf<'deleteService'>;
+const PAUSE_PATH = '/heartbeat/:service/pause' satisfies PathOf<'pauseService'>;
+const RESUME_PATH = '/heartbeat/:service/resume' satisfies PathOf<'resumeService'>;
+const START_PATH = '/heartbeat/:service/start' satisfies PathOf<'startRun'>;
+const FAIL_PATH = '/heartbeat/:service/fail' satisfies PathOf<'failRun'>;
+const LOG_PATH = '/heartbeat/:service/log' satisfies PathOf<'logMessage'>;
+const RUNS_PATH = '/heartbeat/:service/runs' satisfies PathOf<'listRuns'>;
 
 export interface ClientOptions {
   /** The server's base URL, such as `https://watchtower.example:4443` (a path prefix is kept). */
@@ -44,14 +59,48 @@ export type Level = LevelName | number;
 /** A point in time: Unix seconds, an ISO-8601 string, or a Date. */
 export type DateInput = number | string | Date;
 
+/** Settings of one call. */
+export interface CallOptions {
+  /**
+   * Abandons the call: it rejects with the signal's reason (a DOMException named
+   * `AbortError` unless the signal was given another), and no further attempt is sent.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A pulse. `nextIn`, and `alertType` with `alertTarget`, may be left out for a service the
+ * server knows: it keeps what the service has (its schedule, its channel).
+ */
 export interface PulseInput {
   service: string;
   /** The longest silence before the service counts as dead: seconds, or `90s`, `15m`, `1h`, `1d`. */
-  nextIn: Duration;
-  /** The channel of the "not pulsing" alert: `pushover`, `email`, `webhook`, `slack` or `log`. */
-  alertType: AlertType;
-  /** The channel's address: a Pushover user key, an e-mail address, a URL, a label for `log`. */
-  alertTarget: string;
+  nextIn?: Duration | undefined;
+  /** The channel of the "not pulsing" alert: `pushover`, `email`, `webhook`, `slack` or `log` (with alertTarget). */
+  alertType?: AlertType | undefined;
+  /** The channel's address: a Pushover user key, an e-mail address, a URL, a label for `log` (with alertType). */
+  alertTarget?: string | undefined;
+  /** How it went, kept with the run and quoted in the next alert: at most 1,000 characters. */
+  message?: string | undefined;
+}
+
+/** The start of a run: `rid` pairs it with its end when runs overlap (a UUID, say). */
+export type StartRunInput = StartRequestInput;
+
+/** The failure of a run: its `rid`, the exit code (0 to 255), and a message such as the end of its output. */
+export type FailRunInput = FailRequestInput;
+
+export interface RunFilters {
+  /** Runs per page: default 50, at most 1,000. */
+  limit?: number | undefined;
+  /** The `next` cursor of the previous page. */
+  before?: string | undefined;
+}
+
+/** One page of runs, newest first; `next` is the cursor of the following page, or null. */
+export interface RunPage {
+  runs: Run[];
+  next: string | null;
 }
 
 export interface EventInput {
@@ -88,6 +137,15 @@ export interface EventPage {
 
 type Query = Record<string, string | number | undefined>;
 
+interface CallRequest {
+  body?: unknown;
+  query?: Query;
+  /** The field every answer of the call has: an answer without it is not watchtower's. */
+  expect: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+}
+
 const MAX_RETRY_DELAY_MS = 8_000;
 
 function toQueryDate(value: DateInput | undefined): string | number | undefined {
@@ -98,6 +156,37 @@ function describeFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return String(detail);
+}
+
+/** What an aborted call rejects with: the signal's reason, as fetch does. */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((wake, fail) => {
+    const stop = () => {
+      clearTimeout(timer);
+      fail(abortReason(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      wake();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/**
+ * The path of a call about one service. URLs resolve `.` and `..` segments away (even
+ * written %2E), so a service of that name cannot be named in a path: refused before sending.
+ */
+function servicePath(template: string, service: string): string {
+  if (service === '.' || service === '..') {
+    throw new TypeError(`watchtower: a service named ${JSON.stringify(service)} cannot be named in a URL path; rename it to manage it`);
+  }
+  return template.replace(':service', () => encodeURIComponent(service));
 }
 
 /**
@@ -145,36 +234,43 @@ export class WatchtowerClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  /** Records a pulse: the service is alive and promises its next pulse within `nextIn`. */
-  async pulse(input: PulseInput): Promise<Heartbeat> {
-    const body = { ...input, nextIn: parseDuration(input.nextIn, 'nextIn') };
-    const answer = await this.#call<PulseResponse>('POST', HEARTBEAT_PATH, { body, expect: 'heartBeat' });
+  /**
+   * Records a pulse: the service is alive and promises its next pulse within `nextIn` (or
+   * by its stored schedule). A pulse ends the run under way, as a success.
+   */
+  async pulse(input: PulseInput, options: CallOptions = {}): Promise<Heartbeat> {
+    const body = { ...input, nextIn: input.nextIn === undefined ? undefined : parseDuration(input.nextIn, 'nextIn') };
+    const answer = await this.#call<PulseResponse>('POST', HEARTBEAT_PATH, { body, expect: 'heartBeat', signal: options.signal });
     return answer.heartBeat;
   }
 
   /** Stops watching a service (no alert follows); a later pulse re-arms it. Null when the service is unknown. */
-  async cancel(service: string): Promise<Heartbeat | null> {
-    const answer = await this.#call<CancelResponse>('DELETE', HEARTBEAT_PATH, { body: { service }, expect: 'heartBeat' });
+  async cancel(service: string, options: CallOptions = {}): Promise<Heartbeat | null> {
+    const answer = await this.#call<CancelResponse>('DELETE', HEARTBEAT_PATH, {
+      body: { service },
+      expect: 'heartBeat',
+      signal: options.signal,
+    });
     return answer.heartBeat;
   }
 
   /** Every heartbeat the server knows. */
-  async heartbeats(): Promise<Heartbeat[]> {
-    const answer = await this.#call<ListHeartbeatsResponse>('GET', HEARTBEATS_PATH, { expect: 'heartBeats' });
+  async heartbeats(options: CallOptions = {}): Promise<Heartbeat[]> {
+    const answer = await this.#call<ListHeartbeatsResponse>('GET', HEARTBEATS_PATH, { expect: 'heartBeats', signal: options.signal });
     return answer.heartBeats;
   }
 
   /** One service's heartbeat; an unknown service is a WatchtowerError with status 404. */
-  async heartbeat(service: string): Promise<Heartbeat> {
+  async heartbeat(service: string, options: CallOptions = {}): Promise<Heartbeat> {
     const path = `${HEARTBEAT_PATH}/${encodeURIComponent(service)}`;
     if (service === '.' || service === '..') {
       // URLs resolve these segments away (even as %2E), so such a name is found in the list.
-      const found = (await this.heartbeats()).find((beat) => beat.service === service);
+      const found = (await this.heartbeats(options)).find((beat) => beat.service === service);
       if (found) return found;
       const hint = `no heartbeat for service ${JSON.stringify(service)}`;
       throw new WatchtowerError({ method: 'GET', path, status: 404, code: 'NOT_FOUND', hint });
     }
-    const answer = await this.#call<GetHeartbeatResponse>('GET', path, { expect: 'heartBeat' });
+    const answer = await this.#call<GetHeartbeatResponse>('GET', path, { expect: 'heartBeat', signal: options.signal });
     return answer.heartBeat;
   }
 
@@ -182,17 +278,18 @@ export class WatchtowerClient {
    * Records an event. Every attempt carries one Idempotency-Key, so an event whose answer
    * was lost and that is sent again is stored once.
    */
-  async addEvent(input: EventInput): Promise<Event> {
+  async addEvent(input: EventInput, options: CallOptions = {}): Promise<Event> {
     const answer = await this.#call<AddEventResponse>('POST', EVENT_PATH, {
       body: input,
       expect: 'event',
       headers: { 'idempotency-key': newIdempotencyKey() },
+      signal: options.signal,
     });
     return answer.event;
   }
 
   /** One page of events matching the filters (all optional, combined with AND), newest first. */
-  async events(filters: EventFilters = {}): Promise<EventPage> {
+  async events(filters: EventFilters = {}, options: CallOptions = {}): Promise<EventPage> {
     const query: Query = {
       service: filters.service,
       level: filters.level,
@@ -202,7 +299,7 @@ export class WatchtowerClient {
       limit: filters.limit,
       before: filters.before,
     };
-    const answer = await this.#call<ListEventsResponse>('GET', EVENTS_PATH, { query, expect: 'events' });
+    const answer = await this.#call<ListEventsResponse>('GET', EVENTS_PATH, { query, expect: 'events', signal: options.signal });
     return { events: answer.events, next: answer.next };
   }
 
@@ -210,13 +307,71 @@ export class WatchtowerClient {
    * Every event matching the filters, newest first, fetching the pages as it goes
    * (`limit` is the page size): `for await (const event of client.allEvents({ service }))`.
    */
-  async *allEvents(filters: Omit<EventFilters, 'before'> = {}): AsyncGenerator<Event, void, undefined> {
+  async *allEvents(filters: Omit<EventFilters, 'before'> = {}, options: CallOptions = {}): AsyncGenerator<Event, void, undefined> {
     let before: string | undefined;
     do {
-      const page = await this.events({ ...filters, before });
+      const page = await this.events({ ...filters, before }, options);
       yield* page.events;
       before = page.next ?? undefined;
     } while (before);
+  }
+
+  /**
+   * Creates a service, or replaces its whole configuration: one schedule (`nextIn`, `period`
+   * or `cron` with `tz`), and `grace`, `maxRuntime`, `alertType` + `alertTarget`, `description`,
+   * `tags` (what is not given takes its default). Durations are seconds or text such as `30m`.
+   * A new service is `new`: it is not watched before its first signal.
+   */
+  async putService(service: string, settings: ServiceSettingsInput, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('PUT', SERVICE_PATH, service, settings, options);
+  }
+
+  /** Changes some settings of a known service; `null` clears one. An unknown service is a 404. */
+  async patchService(service: string, change: ServicePatchInput, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('PATCH', SERVICE_PATH, service, change, options);
+  }
+
+  /** Deletes a service with its runs and events; answers it as it was. An unknown service is a 404. */
+  async deleteService(service: string, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('DELETE', SERVICE_PATH, service, undefined, options);
+  }
+
+  /** Pauses a service: no alert until it is resumed, whatever it sends. */
+  async pauseService(service: string, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('POST', PAUSE_PATH, service, undefined, options);
+  }
+
+  /** Resumes a paused service: it is watched again from its next signal. */
+  async resumeService(service: string, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('POST', RESUME_PATH, service, undefined, options);
+  }
+
+  /**
+   * A run of a known service started: it is `started`, and with a `maxRuntime` it must end
+   * (a pulse, or failRun) within it. An unknown service is a 404.
+   */
+  async startRun(service: string, input: StartRunInput = {}, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('POST', START_PATH, service, input, options);
+  }
+
+  /** A run of a known service failed: it is dead at once, and its alert is sent. An unknown service is a 404. */
+  async failRun(service: string, input: FailRunInput = {}, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('POST', FAIL_PATH, service, input, options);
+  }
+
+  /** Records a message of a known service as an event, changing nothing else. An unknown service is a 404. */
+  async logMessage(service: string, message: string, options: CallOptions = {}): Promise<Event> {
+    const path = servicePath(LOG_PATH, service);
+    const answer = await this.#call<LogResponse>('POST', path, { body: { message }, expect: 'event', signal: options.signal });
+    return answer.event;
+  }
+
+  /** One page of a service's runs, newest first. An unknown service is a 404. */
+  async listRuns(service: string, filters: RunFilters = {}, options: CallOptions = {}): Promise<RunPage> {
+    const path = servicePath(RUNS_PATH, service);
+    const query: Query = { limit: filters.limit, before: filters.before };
+    const answer = await this.#call<ListRunsResponse>('GET', path, { query, expect: 'runs', signal: options.signal });
+    return { runs: answer.runs, next: answer.next };
   }
 
   /**
@@ -227,12 +382,17 @@ export class WatchtowerClient {
     return startHeartbeat(this, options);
   }
 
-  async #call<T>(
-    method: string,
-    path: string,
-    request: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string> },
-  ): Promise<T> {
+  /** A call on one service's path that answers the service (`heartBeat`). */
+  async #serviceCall(method: string, template: string, service: string, body: unknown, options: CallOptions): Promise<Heartbeat> {
+    const path = servicePath(template, service);
+    const answer = await this.#call<ServiceResponse>(method, path, { body, expect: 'heartBeat', signal: options.signal });
+    return answer.heartBeat;
+  }
+
+  async #call<T>(method: string, path: string, request: CallRequest): Promise<T> {
+    const { signal } = request;
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw abortReason(signal);
       try {
         return await this.#attempt<T>(method, path, request);
       } catch (error) {
@@ -240,16 +400,12 @@ export class WatchtowerClient {
         error.attempts = attempt;
         if (!error.retryable || attempt > this.#retries) throw error;
         const ceiling = Math.min(MAX_RETRY_DELAY_MS, this.#retryDelayMs * 2 ** (attempt - 1));
-        await new Promise((wake) => setTimeout(wake, ceiling / 2 + (Math.random() * ceiling) / 2));
+        await pause(ceiling / 2 + (Math.random() * ceiling) / 2, signal);
       }
     }
   }
 
-  async #attempt<T>(
-    method: string,
-    path: string,
-    { body, query, expect, headers: extra }: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string> },
-  ): Promise<T> {
+  async #attempt<T>(method: string, path: string, { body, query, expect, headers: extra, signal }: CallRequest): Promise<T> {
     let target = this.url + path;
     if (query) {
       const search = new URLSearchParams();
@@ -264,6 +420,8 @@ export class WatchtowerClient {
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
     let response: Response;
     let text: string;
     try {
@@ -275,11 +433,13 @@ export class WatchtowerClient {
       });
       text = await response.text();
     } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
       throw controller.signal.aborted
         ? fail({ code: 'TIMEOUT', hint: `no answer from ${this.url} within ${this.#timeoutMs} ms`, cause: error })
         : fail({ code: 'NETWORK_ERROR', hint: `could not reach ${this.url} (${describeFailure(error)})`, cause: error });
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
     }
 
     let answer: Record<string, unknown> | undefined;

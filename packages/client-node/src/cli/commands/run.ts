@@ -1,54 +1,64 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { LIMITS } from '@watchtower/protocol';
-import { defineCommand } from '../command.js';
-import { keepHead, keepTail } from '../cut-text.js';
-import { formatDuration } from '@watchtower/protocol/vocabulary';
+import type { ServiceSettingsInput } from '@watchtower/protocol';
+import type { WatchtowerClient } from '../../client.js';
+import { WatchtowerError } from '../../core/errors.js';
+import { type CommandIo, defineCommand } from '../command.js';
 import { UsageError } from '../options.js';
-import { runJob, type JobResult } from '../run-job.js';
-
-const MAX_MESSAGE = 10_000 satisfies (typeof LIMITS)['eventMessageMaxLength'];
-const MAX_COMMAND = 1_000;
+import { runJob } from '../run-job.js';
+import { describeFailure, describeSuccess } from '../run-messages.js';
+import { alertOf, hasSchedule, readServiceSettings, SCHEDULE_OPTIONS } from '../service-options.js';
 
 export const run = defineCommand({
   name: 'run',
-  summary: 'run a job: pulse when it succeeds, record an error event when it fails',
+  summary: 'run a job and record it as a run: its start, then its success or failure',
   arguments: ['service'],
   job: true,
-  description: `Runs <command> (without a shell), passing its output through. When it succeeds, pulses
-<service>. When it fails, records an error event with its exit code, how long it ran
-and the last lines of its output, and does not pulse. Exits with the command's code.`,
+  description: `Runs <command> (without a shell), passing its output through, and records it as a run
+of <service>: a start before it, then a success (a pulse) when it exits 0, or a failure
+with its exit code (128 + n when killed by signal n), which alerts at once. The last
+lines of its output go with either: at most 1,000 characters on success, 10,000 on
+failure. Exits with the command's code.
+
+A service the server knows needs no option: its stored schedule and alert are used.
+--cron, --tz, --period, --grace and --max-runtime change those settings before the start
+(the others stay as they are). An unknown service is created when a schedule is given
+(--cron, --period or --next-in); with none, the job still runs and an error line says
+how to create it. The job runs even when the server cannot be reached.`,
   options: {
-    'next-in': {
-      type: 'duration',
-      required: true,
-      example: '1d',
-      help: "the longest silence before an alert: the job's period plus a margin",
-    },
-    alert: { type: 'alert', help: 'where the alert goes, as for watchtower pulse' },
-    tail: { type: 'count', default: 20, max: 1_000, help: 'lines of output kept for the error event' },
+    ...SCHEDULE_OPTIONS,
+    tail: { type: 'count', default: 20, max: 1_000, help: 'lines of output kept for the message' },
+    'no-output': { type: 'boolean', help: 'send none of the output: the exit code only' },
   },
   examplesTitle: 'Examples (crontab)',
   examples: [
     'WATCHTOWER_URL=https://watchtower.example:4443',
     'WATCHTOWER_PASSWORD_FILE=/etc/watchtower/password',
-    '15 3 * * * watchtower -q run nightly-backup --next-in 1d --alert pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG -- /usr/local/bin/backup',
+    '15 3 * * 1-5 watchtower -q run nightly-backup --cron "15 3 * * 1-5" --tz Europe/Paris --grace 30m -- /usr/local/bin/backup',
     "*/5 * * * * watchtower run sync --next-in 15m --alert log:ops -- sh -c 'sync-once && tidy-up'",
+    '0 * * * * watchtower run hourly-report -- /usr/local/bin/report',
   ],
   async run({ args: { service }, options, job, io }) {
     const [program, ...programArgs] = job;
     if (program === undefined) {
-      throw new UsageError(
-        'the job to run goes after --, such as watchtower run nightly --next-in 1d --alert log:ops -- /usr/local/bin/backup',
-      );
+      throw new UsageError('the job to run goes after --, such as watchtower run nightly --period 1d -- /usr/local/bin/backup');
     }
+    const settings = readServiceSettings(options);
     const client = io.connect();
+    const rid = randomUUID();
+    // The start goes in parallel: a slow or absent server never delays the job.
+    const begun = beginRun({ client, io, service, rid, settings });
     const result = await runJob(program, programArgs, options.tail);
+    if ((await begun) === 'not-recorded') return result.code;
+    const withOutput = !options['no-output'];
     try {
       if (result.code === 0) {
-        await client.pulse({ service, nextIn: options['next-in'], ...options.alert });
+        const message = withOutput ? describeSuccess(result) : undefined;
+        await client.pulse({ service, nextIn: settings.nextIn, message, ...alertOf(settings) });
       } else {
-        await client.addEvent({ service, level: 'error', message: describeFailure(job, result, hostname()) });
-        io.stderr(`watchtower run: ${service} failed (${result.outcome}); recorded as an error event\n`);
+        const message = describeFailure(job, result, hostname(), withOutput);
+        await client.failRun(service, { rid, exitCode: result.code, message });
+        io.stderr(`watchtower run: ${service} failed (${result.outcome}); recorded as a failed run\n`);
       }
     } catch (error) {
       // The job's own outcome is the exit code; a report that did not arrive is said on stderr.
@@ -58,21 +68,42 @@ and the last lines of its output, and does not pulse. Exits with the command's c
   },
 });
 
-/** The event message of a failed job: what ran, where, how it ended, how long, and its last lines. */
-export function describeFailure(commandLine: string[], job: JobResult, host: string): string {
-  const quoted = commandLine.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-  // A command line can be longer than a whole message (xargs): its start says what ran.
-  const shown = quoted.length > MAX_COMMAND ? `${keepHead(quoted, MAX_COMMAND)}…` : quoted;
-  const head = `\`${shown}\` failed on ${host}: ${job.outcome} after ${formatDuration(job.durationMs / 1000)}`;
-  const lines = job.tail.lines();
-  if (lines.length === 0) return `${head}\n(no output)`;
-  const counted =
-    job.tail.total > lines.length
-      ? `last ${lines.length} of ${job.tail.total} lines`
-      : `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
-  let body = lines.join('\n');
-  const intro = `${head}\n${counted} of output:\n`;
-  // Oldest lines go first when the message would be too long for the server.
-  if (intro.length + body.length > MAX_MESSAGE) body = `…${keepTail(body, MAX_MESSAGE - intro.length - 1)}`;
-  return intro + body;
+/** Whether the start was recorded, may have been (no answer), or was not (its end would be refused too). */
+type Begun = 'started' | 'unsure' | 'not-recorded';
+
+interface RunStart {
+  client: WatchtowerClient;
+  io: CommandIo;
+  service: string;
+  rid: string;
+  settings: ServiceSettingsInput;
+}
+
+/** Applies the settings given, then records the start, creating the service when it is unknown and a schedule is given. */
+async function beginRun({ client, io, service, rid, settings }: RunStart): Promise<Begun> {
+  const creation = hasSchedule(settings) ? settings : undefined;
+  const isNotFound = (error: unknown) => error instanceof WatchtowerError && error.status === 404;
+  const orCreate = async (error: unknown) => {
+    if (!isNotFound(error) || !creation) throw error;
+    await client.putService(service, creation);
+  };
+  try {
+    const { nextIn: _nextIn, alertType: _type, alertTarget: _target, ...change } = settings;
+    if (Object.keys(change).length > 0) await client.patchService(service, settings).catch(orCreate);
+    await client.startRun(service, { rid }).catch(async (error: unknown) => {
+      await orCreate(error);
+      await client.startRun(service, { rid });
+    });
+    return 'started';
+  } catch (error) {
+    if (isNotFound(error)) {
+      io.stderr(
+        `watchtower run: ${service} is not known to the server, so this run is not recorded; create it with a schedule: add --cron, --period or --next-in to this command, or run watchtower service put ${service} --period 1d\n`,
+      );
+      return 'not-recorded';
+    }
+    io.stderr(`watchtower run: could not record the start of ${service}: ${io.describeError(error)}\n`);
+    // After no answer (or a 5xx) the server may take the end; after a refusal it would refuse it too.
+    return error instanceof WatchtowerError && error.retryable ? 'unsure' : 'not-recorded';
+  }
 }
