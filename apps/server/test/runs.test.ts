@@ -114,6 +114,25 @@ describe.each(DATABASE_KINDS)('runs on %s', (kind) => {
     expect((await runs('backup')).runs[1]).toMatchObject({ rid: 'a', outcome: 'success', duration: 300, message: 'a done' });
   });
 
+  it('ends the run a success names by its rid, not the newest', async () => {
+    await job();
+    await signal('backup', 'start', { rid: 'old' });
+    t.clock.advance(10);
+    await signal('backup', 'start', { rid: 'new' });
+    t.clock.advance(10);
+    await pulse({ service: 'backup', rid: 'old' });
+    const listed = (await runs('backup')).runs.map((run: { rid: string; outcome: string; duration: number | null }) => [
+      run.rid,
+      run.outcome,
+      run.duration,
+    ]);
+    expect(listed).toEqual([
+      ['new', 'running', null],
+      ['old', 'success', 20],
+    ]);
+    expect((await json(await t.call('GET', '/heartbeat/backup'))).body.heartBeat.status).toBe('started');
+  });
+
   it('keeps a log message as an event and changes nothing else', async () => {
     await job();
     await pulse({ service: 'backup' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, LIMITS } from './constants.js';
 import { describeValue, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, serviceName, storable, answer } from './fields.js';
-import { Run } from './runs.js';
+import { Rid, Run } from './runs.js';
 import {
   ALERT_KINDS,
   ALERT_STATUSES,
@@ -68,11 +68,13 @@ const PulseNamingChannel = z.object({
   alertTarget: AlertTarget,
   nextIn: optional(NextIn),
   message: optional(PulseMessage),
+  rid: optional(Rid),
 });
 const PulseKeepingChannel = z.object({
   service: ServiceName,
   nextIn: optional(NextIn),
   message: optional(PulseMessage),
+  rid: optional(Rid),
 });
 
 type PulseFields = z.output<typeof PulseNamingChannel>;
@@ -80,7 +82,8 @@ type PulseFields = z.output<typeof PulseNamingChannel>;
 /**
  * Body of a pulse (`POST /heartbeat`, `POST /`). Classic clients send every field. A pulse
  * may leave out `nextIn`, or `alertType` with `alertTarget`, when the server knows the
- * service: it keeps what the service has. `message` (at most 1,000 characters) says how it went.
+ * service: it keeps what the service has. `message` (at most 1,000 characters) says how it went;
+ * `rid` names the run it ends.
  */
 export const PulseRequest = z.unknown().transform((body, ctx): Partial<PulseFields> & { service: string } => {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
@@ -97,6 +100,8 @@ export type PulseRequestInput = {
   alertTarget?: string | undefined;
   nextIn?: number | string | undefined;
   message?: string | undefined;
+  /** The run this success ends, when runs overlap (the `rid` of its start). */
+  rid?: string | undefined;
 };
 
 /** A field counts as given unless absent or empty (a form's empty field). */

@@ -82,6 +82,8 @@ export interface PulseInput {
   alertTarget?: string | undefined;
   /** How it went, kept with the run and quoted in the next alert: at most 1,000 characters. */
   message?: string | undefined;
+  /** The run this success ends, when runs overlap: the `rid` of its start. */
+  rid?: string | undefined;
 }
 
 /** The start of a run: `rid` pairs it with its end when runs overlap (a UUID, say). */

@@ -324,7 +324,7 @@ export function createPulseRecorder({ db, clock }: { db: Storage; clock: Clock }
       maxWaitMs: PULSE_MAX_WAIT_MS,
     },
   );
-  return (pulse, { rid = null } = {}) =>
+  return (pulse, { rid = pulse.rid ?? null } = {}) =>
     write({
       service: pulse.service,
       alert_type: pulse.alertType ?? null,

@@ -54,7 +54,7 @@ how to create it. The job runs even when the server cannot be reached.`,
     try {
       if (result.code === 0) {
         const message = withOutput ? describeSuccess(result) : undefined;
-        await client.pulse({ service, nextIn: settings.nextIn, message, ...alertOf(settings) });
+        await client.pulse({ service, nextIn: settings.nextIn, message, rid, ...alertOf(settings) });
       } else {
         const message = describeFailure(job, result, hostname(), withOutput);
         await client.failRun(service, { rid, exitCode: result.code, message });
