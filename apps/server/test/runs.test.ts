@@ -133,6 +133,38 @@ describe.each(DATABASE_KINDS)('runs on %s', (kind) => {
     expect((await json(await t.call('GET', '/heartbeat/backup'))).body.heartBeat.status).toBe('started');
   });
 
+  it('opens one run for a start sent twice, so no run is left to time out falsely', async () => {
+    await job({ maxRuntime: 600 });
+    await signal('backup', 'start', { rid: 'r1' });
+    await signal('backup', 'start', { rid: 'r1' }); // the same start again: its answer was lost
+    await signal('backup', 'start'); // and twice without a rid
+    t.clock.advance(5);
+    await signal('backup', 'start');
+    t.clock.advance(5);
+    await pulse({ service: 'backup', rid: 'r1' });
+    await pulse({ service: 'backup' });
+    expect((await runs('backup')).runs.map((run: { outcome: string; duration: number }) => [run.outcome, run.duration])).toEqual([
+      ['success', 5],
+      ['success', 10],
+    ]);
+    t.clock.advance(3_600);
+    expect(await sweep()).toEqual([]);
+    expect((await json(await t.call('GET', '/heartbeat/backup'))).body.heartBeat.status).toBe('alive');
+  });
+
+  it('lets a run that timed out hold no deadline once the next run ends', async () => {
+    await job({ maxRuntime: 60 });
+    await signal('backup', 'start', { rid: 'hung' });
+    t.clock.advance(61);
+    expect(await sweep()).toEqual(['backup']);
+    await signal('backup', 'start', { rid: 'next' });
+    t.clock.advance(10);
+    await pulse({ service: 'backup', rid: 'next' });
+    expect((await json(await t.call('GET', '/heartbeat/backup'))).body.heartBeat).toMatchObject({ status: 'alive' });
+    t.clock.advance(120);
+    expect(await sweep()).toEqual([]);
+  });
+
   it('keeps a log message as an event and changes nothing else', async () => {
     await job();
     await pulse({ service: 'backup' });

@@ -30,7 +30,19 @@ insert into runs (service, rid, started_at, ended_at, outcome, exit_code, messag
 values ($1, $2, $3, $4, $5, $6, $7)
 returning ${runRows.columns()}`;
 
-const OLDEST_OPEN_RUN = `select ${selectInstant('min(started_at)', 'at')} from runs where service = $1 and ended_at is null`;
+// A run that timed out was alerted already: only those still running hold the service's deadline.
+const OLDEST_OPEN_RUN = `
+select ${selectInstant('min(started_at)', 'at')} from runs
+where service = $1 and ended_at is null and outcome = 'running'`;
+
+// A start that was sent again (its answer lost) finds its run by rid instead of opening a second.
+const OPEN_RUN_OF_RID = `
+select ${runRows.columns()} from runs
+where service = $1 and ended_at is null and outcome = 'running' and rid is not distinct from $2
+order by started_at desc limit 1
+for update`;
+
+const RESTART_RUN = `update runs set started_at = $2, message = coalesce($3, message) where id = $1 returning ${runRows.columns()}`;
 
 interface RunEnd {
   service: string;
@@ -65,8 +77,9 @@ export async function startRun(
     const existing = await lockService(tx, service);
     if (!existing) throw serviceNotFound(service);
     const now = tx.clock.now();
-    const [created] = await tx.db.query(INSERT_RUN, [service, rid, now.toISOString(), null, 'running', null, message]);
-    const runStart = existing.runStartedAt ?? now;
+    const run = await openRun(tx, { service, rid, message, now });
+    const [oldest] = await tx.db.query(OLDEST_OPEN_RUN, [service]);
+    const runStart = readInstant(oldest?.at) ?? now;
     const scheduled = existing.signalled ? existing.expectedAt : deadlineFrom(scheduleOf(existing), existing.grace, now).expectedAt;
     const expectedAt = existing.maxRuntime === null ? scheduled : new Date(runStart.getTime() + existing.maxRuntime * 1000);
     const [record] = await tx.db.query(
@@ -78,13 +91,30 @@ export async function startRun(
     const watched = !heartbeat.alerted && !heartbeat.paused;
     return {
       heartbeat,
-      run: runRows.read(created!),
+      run,
       changes: changes({
         feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }],
         deadlines: watched ? [heartbeat.expectedAt] : [],
       }),
     };
   });
+}
+
+/**
+ * The run a start opens. A start with a rid already open is a retry: that run stands. A
+ * start without a rid restarts the open run without one, as Healthchecks does: otherwise a
+ * start sent twice would leave a run open that no end closes, and time out falsely.
+ */
+async function openRun(
+  { db }: DomainContext,
+  { service, rid, message, now }: { service: string; rid: string | null; message: string | null; now: Date },
+): Promise<RunRow> {
+  const [open] = await db.query(OPEN_RUN_OF_RID, [service, rid]);
+  if (open && rid !== null) return runRows.read(open);
+  const [record] = open
+    ? await db.query(RESTART_RUN, [open.id, now.toISOString(), message])
+    : await db.query(INSERT_RUN, [service, rid, now.toISOString(), null, 'running', null, message]);
+  return runRows.read(record!);
 }
 
 /** How a failed run reads in its event and alert. */
