@@ -161,4 +161,24 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
       await expect.poll(() => lastUsedOf(t, id)).toBe(t.clock.now().getTime() / 1000);
     });
   });
+
+  describe('logs', () => {
+    it('never write a secret, and name the key a request used', async () => {
+      const { id, secret } = await t.createKey('admin');
+      await t.call('GET', '/heartbeats', undefined, { password: secret });
+      await t.app.request('/keys', { headers: { authorization: `Bearer ${secret}` } });
+      await t.call('GET', '/events?bad=1', undefined, { password: `${secret}x` });
+      await t.call('GET', `/ping/${secret}/backup`, undefined, { password: '' });
+      await t.call('POST', `/ping/${secret}/backup/fail`, 'failed', { password: '' });
+      await t.call('GET', `/api/push/${secret}`, undefined, { password: '' });
+      await t.call('DELETE', `/keys/${id}`, undefined, { password: secret });
+      const text = logLines.join('');
+      expect(text).not.toContain(secret.slice(3));
+      const requests = logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request');
+      expect(requests.filter((line) => line.key_id === id)).toHaveLength(3);
+      expect(requests.map((line) => line.path)).toContain('/ping/<secret>/backup/fail');
+      expect(logLines.some((line) => line.includes('key.created') && line.includes(id))).toBe(true);
+      expect(logLines.some((line) => line.includes('key.revoked') && line.includes(id))).toBe(true);
+    });
+  });
 });
