@@ -4,6 +4,7 @@ export { LEVELS, levelName, parseDuration, WatchtowerError } from '@watchtower/c
 export type {
   AlertType,
   ClientOptions,
+  CreatedKey,
   DateInput,
   Duration,
   Event,
@@ -14,6 +15,9 @@ export type {
   HeartbeatLoop,
   HeartbeatOptions,
   HeartbeatStatus,
+  Key,
+  KeyInput,
+  KeyScope,
   Level,
   LevelName,
   PulseInput,

@@ -1,6 +1,16 @@
 export { WatchtowerClient, type WatchtowerOptions } from './client.js';
-export type { ClientOptions, DateInput, EventFilters, EventInput, EventPage, Level, PulseInput } from './core/client.js';
+export type {
+  ClientOptions,
+  CreatedKey,
+  DateInput,
+  EventFilters,
+  EventInput,
+  EventPage,
+  KeyInput,
+  Level,
+  PulseInput,
+} from './core/client.js';
 export { WatchtowerError, type WatchtowerErrorCode, type WatchtowerErrorDetails } from './core/errors.js';
 export type { HeartbeatLoop, HeartbeatOptions } from './core/heartbeat.js';
 export { LEVELS, levelName, parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
-export type { AlertType, Event, Heartbeat, HeartbeatStatus, LevelName } from '@watchtower/protocol';
+export type { AlertType, Event, Heartbeat, HeartbeatStatus, Key, KeyScope, LevelName } from '@watchtower/protocol';

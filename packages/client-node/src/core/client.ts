@@ -2,12 +2,17 @@ import type {
   AddEventResponse,
   AlertType,
   CancelResponse,
+  CreateKeyResponse,
+  DeleteKeyResponse,
   Event,
   GetHeartbeatResponse,
   Heartbeat,
+  Key,
+  KeyScope,
   LevelName,
   ListEventsResponse,
   ListHeartbeatsResponse,
+  ListKeysResponse,
   PulseResponse,
   ROUTES,
 } from '@watchtower/protocol';
@@ -22,6 +27,7 @@ const HEARTBEAT_PATH = '/heartbeat' satisfies PathOf<'pulse'> & PathOf<'cancel'>
 const HEARTBEATS_PATH = '/heartbeats' satisfies PathOf<'listHeartbeats'>;
 const EVENT_PATH = '/event' satisfies PathOf<'addEvent'>;
 const EVENTS_PATH = '/events' satisfies PathOf<'listEvents'>;
+const KEYS_PATH = '/keys' satisfies PathOf<'createKey'> & PathOf<'listKeys'>;
 
 export interface ClientOptions {
   /** The server's base URL, such as `https://watchtower.example:4443` (a path prefix is kept). */
@@ -78,6 +84,19 @@ export interface EventFilters {
   limit?: number | undefined;
   /** The `next` cursor of the previous page. */
   before?: string | undefined;
+}
+
+export interface KeyInput {
+  /** Who holds the key, such as `backup host` (1–100 characters; need not be unique). */
+  name: string;
+  /** `pulse` (signals and events), `read` (every GET) or `admin` (everything). */
+  scope: KeyScope;
+}
+
+/** A key just created, with its secret: the server keeps only a hash, so this is the one time it is shown. */
+export interface CreatedKey {
+  key: Key;
+  secret: string;
 }
 
 /** One page of events, newest first; `next` is the cursor of the following page, or null. */
@@ -220,6 +239,28 @@ export class WatchtowerClient {
   }
 
   /**
+   * Creates an API key (with the password or an admin key). The answer holds its secret,
+   * which cannot be read again. Not retried: a retry after a lost answer would make a
+   * second key whose secret nobody saw.
+   */
+  async createKey(input: KeyInput): Promise<CreatedKey> {
+    const answer = await this.#call<CreateKeyResponse>('POST', KEYS_PATH, { body: input, expect: 'secret', retry: false });
+    return { key: answer.key, secret: answer.secret };
+  }
+
+  /** Every API key, newest first, without secrets. */
+  async listKeys(): Promise<Key[]> {
+    const answer = await this.#call<ListKeysResponse>('GET', KEYS_PATH, { expect: 'keys' });
+    return answer.keys;
+  }
+
+  /** Revokes a key at once; answers it as it was. An unknown id is a WatchtowerError with status 404. */
+  async deleteKey(id: string): Promise<Key> {
+    const answer = await this.#call<DeleteKeyResponse>('DELETE', `${KEYS_PATH}/${encodeURIComponent(id)}`, { expect: 'key' });
+    return answer.key;
+  }
+
+  /**
    * Pulses `service` now and then every `every`, promising `every` plus a margin, until
    * `stop()`, which cancels the service. Failures are reported to `onError` and retried sooner.
    */
@@ -230,15 +271,16 @@ export class WatchtowerClient {
   async #call<T>(
     method: string,
     path: string,
-    request: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string> },
+    request: { body?: unknown; query?: Query; expect: string; headers?: Record<string, string>; retry?: boolean },
   ): Promise<T> {
+    const retries = request.retry === false ? 0 : this.#retries;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#attempt<T>(method, path, request);
       } catch (error) {
         if (!(error instanceof WatchtowerError)) throw error;
         error.attempts = attempt;
-        if (!error.retryable || attempt > this.#retries) throw error;
+        if (!error.retryable || attempt > retries) throw error;
         const ceiling = Math.min(MAX_RETRY_DELAY_MS, this.#retryDelayMs * 2 ** (attempt - 1));
         await new Promise((wake) => setTimeout(wake, ceiling / 2 + (Math.random() * ceiling) / 2));
       }
