@@ -1,4 +1,4 @@
-import type { Event, Heartbeat } from '@watchtower/protocol';
+import type { Event, Heartbeat, Key } from '@watchtower/protocol';
 import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
 
 // C0 controls but newline and tab, DEL, C1 (a lone 0x9b starts an escape sequence too),
@@ -74,4 +74,16 @@ export function formatEvents(events: Event[]): string {
       return [`${head}  ${first}`, ...more.map((line) => indent + line)].join('\n');
     })
     .join('\n');
+}
+
+/** One line per key: id, name, scope, when made, when last used. */
+export function formatKeys(keys: Key[], now: number): string {
+  const rows = keys.map((key) => [
+    key.id,
+    key.name,
+    key.scope,
+    formatDate(key.created),
+    key.lastUsed === null ? 'never' : formatRelative(key.lastUsed, now),
+  ]);
+  return formatTable([['ID', 'NAME', 'SCOPE', 'CREATED', 'LAST USED'], ...rows]);
 }
