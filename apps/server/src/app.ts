@@ -7,7 +7,7 @@ import { createChannelRegistry } from './channels/registry.js';
 import type { AppDeps, ResolvedDeps } from './deps.js';
 import { createLocalChangeFeed } from './feed/change-feed.js';
 import { DomainError } from './domain/errors.js';
-import { presentedSecret, requireSecret } from './http/auth.js';
+import { presentedSecret, requireScope } from './http/auth.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
+import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
 import { serviceRoutes } from './routes/services.js';
 
@@ -98,13 +99,14 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   }
 
   const api = new Hono<AppEnv>();
-  api.use(requireSecret(deps.config.password));
+  api.use(requireScope({ db: deps.db, clock: deps.clock, password: deps.config.password, log: deps.log }));
   api.route('/', heartbeatRoutes(deps));
   api.route('/', serviceRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));
   api.route('/', dashboardRoutes(deps));
+  api.route('/', keyRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

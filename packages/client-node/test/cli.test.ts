@@ -583,6 +583,83 @@ describe('watchtower --quiet', () => {
   });
 });
 
+describe('watchtower keys', () => {
+  it('creates a key, printing its secret once with a line that says so', async () => {
+    const result = await watchtower(['keys', 'create', '--name', 'cli reader', '--scope', 'read']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const [made, secretLine, once, ...more] = result.stdout.split('\n');
+    expect(made).toMatch(/^created key key_[0-9a-f]{12} "cli reader" with scope read$/);
+    expect(secretLine).toMatch(/^secret: wt_[A-Za-z0-9_-]{43}$/);
+    expect(once).toBe('This secret is shown once: store it now (the server keeps only its hash).');
+    expect(more).toEqual(['']);
+    const secret = secretLine!.slice('secret: '.length);
+    expect((await api(server.url, '/heartbeats', { headers: { password: secret } })).status).toBe(200);
+    expect((await api(server.url, '/heartbeat', { method: 'POST', headers: { password: secret } })).status).toBe(403);
+  });
+
+  it('prints the secret alone with -q, and the key with its secret as JSON with --json', async () => {
+    const quiet = await watchtower(['-q', 'keys', 'create', '--name', 'cli quiet', '--scope', 'pulse']);
+    expect(quiet).toMatchObject({ code: 0, stderr: '' });
+    expect(quiet.stdout).toMatch(/^wt_[A-Za-z0-9_-]{43}\n$/);
+    const pulse = { service: 'cli-key-pulse', nextIn: 60, alertType: 'log', alertTarget: 'ops' };
+    const pulsed = await api(server.url, '/heartbeat', {
+      method: 'POST',
+      body: JSON.stringify(pulse),
+      headers: { password: quiet.stdout.trim() },
+    });
+    expect(pulsed.status).toBe(200);
+    const json = await watchtower(['keys', 'create', '--name', 'cli json', '--scope', 'admin', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      key: { id: expect.stringMatching(/^key_/), name: 'cli json', scope: 'admin', created: expect.any(Number), lastUsed: null },
+      secret: expect.stringMatching(/^wt_/),
+    });
+  });
+
+  it('lists the keys without their secrets, and when each was last used', async () => {
+    const secret = (await watchtower(['-q', 'keys', 'create', '--name', 'cli listed', '--scope', 'read'])).stdout.trim();
+    const before = await watchtower(['keys', 'list']);
+    expect(before.stdout).toMatch(/^ID +NAME +SCOPE +CREATED +LAST USED$/m);
+    expect(before.stdout).toMatch(/^key_[0-9a-f]{12} +cli listed +read +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +never$/m);
+    expect(before.stdout).not.toContain(secret);
+    await watchtower(['list'], { WATCHTOWER_PASSWORD: secret });
+    await eventually(async () => /^key_\w+ +cli listed +read +\S+ \S+ +.* ago$/m.test((await watchtower(['keys', 'list'])).stdout));
+    const json = JSON.parse((await watchtower(['keys', 'list', '--json'])).stdout) as Array<{ name: string; lastUsed: number | null }>;
+    expect(json.find((key) => key.name === 'cli listed')?.lastUsed).toEqual(expect.any(Number));
+  });
+
+  it('revokes a key, which the server then refuses; an unknown id exits 1 with the hint', async () => {
+    const made = JSON.parse((await watchtower(['keys', 'create', '--name', 'cli revoked', '--scope', 'read', '--json'])).stdout);
+    const result = await watchtower(['keys', 'revoke', made.key.id]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: `revoked key ${made.key.id} "cli revoked" (scope read): it is refused from now on\n`,
+      stderr: '',
+    });
+    expect((await api(server.url, '/heartbeats', { headers: { password: made.secret } })).status).toBe(401);
+    expect(await watchtower(['keys', 'revoke', made.key.id])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `watchtower keys revoke: the server refused it (404 NOT_FOUND): no key with id "${made.key.id}"; GET /keys lists them\n`,
+    });
+  });
+
+  it('says which scope is needed when a key is not enough', async () => {
+    const secret = (await watchtower(['-q', 'keys', 'create', '--name', 'cli pulser', '--scope', 'pulse'])).stdout.trim();
+    expect(
+      await watchtower(['-q', 'pulse', 'cli-key-pulser', '--next-in', '1h', '--alert', 'log:ops'], { WATCHTOWER_PASSWORD: secret }),
+    ).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(await watchtower(['keys', 'create', '--name', 'escalation', '--scope', 'admin'], { WATCHTOWER_PASSWORD: secret })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'watchtower keys create: the server refused it (403 FORBIDDEN): this key has scope pulse; POST /keys needs an admin key\n',
+    });
+  });
+});
+
 describe('watchtower password files', () => {
   const WRONG = 'not-the-password';
   let folder: string;

@@ -88,6 +88,74 @@ describe('events', () => {
   });
 });
 
+describe('keys', () => {
+  it('creates a key whose secret then works as the password, and lists it without the secret', async () => {
+    const { key, secret } = await client.createKey({ name: 'sdk reader', scope: 'read' });
+    expect(key).toMatchObject({ id: expect.stringMatching(/^key_/), name: 'sdk reader', scope: 'read', lastUsed: null });
+    expect(secret).toMatch(/^wt_/);
+    const reader = new WatchtowerClient({ url: server.url, password: secret });
+    await expect(reader.heartbeats()).resolves.toEqual(expect.any(Array));
+    const listed = await client.listKeys();
+    expect(listed.map((each) => each.id)).toContain(key.id);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+  });
+
+  it('surfaces a call outside the key scope as a 403 naming the scope, sent once', async () => {
+    const { secret } = await client.createKey({ name: 'sdk pulser', scope: 'pulse' });
+    let sent = 0;
+    const pulser = new WatchtowerClient({
+      url: server.url,
+      password: secret,
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    await expect(pulser.pulse({ service: 'keys-1', nextIn: 60, alertType: 'log', alertTarget: 'ops' })).resolves.toMatchObject({
+      service: 'keys-1',
+    });
+    await expect(pulser.events()).rejects.toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+      hint: 'this key has scope pulse; GET /events needs a read or admin key',
+    });
+    expect(sent).toBe(2);
+  });
+
+  it('revokes a key, which the server then refuses; an unknown id is a 404', async () => {
+    const { key, secret } = await client.createKey({ name: 'sdk revoked', scope: 'admin' });
+    expect(await client.deleteKey(key.id)).toMatchObject({ id: key.id, name: 'sdk revoked' });
+    await expect(new WatchtowerClient({ url: server.url, password: secret }).listKeys()).rejects.toMatchObject({ status: 401 });
+    await expect(client.deleteKey(key.id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('refuses a bad scope with the server hint', async () => {
+    // @ts-expect-error: a scope the types do not allow, as from JavaScript
+    await expect(client.createKey({ name: 'x', scope: 'write' })).rejects.toMatchObject({
+      status: 400,
+      hint: expect.stringContaining('scope must be one of pulse, read, admin'),
+    });
+  });
+
+  it('never retries a key creation, while a listing is retried', async () => {
+    let sent = 0;
+    const offline = new WatchtowerClient({
+      url: server.url,
+      password: PASSWORD,
+      retries: 2,
+      retryDelayMs: 1,
+      fetch: () => {
+        sent++;
+        return Promise.reject(new TypeError('fetch failed'));
+      },
+    });
+    await expect(offline.createKey({ name: 'lost', scope: 'read' })).rejects.toMatchObject({ code: 'NETWORK_ERROR', attempts: 1 });
+    expect(sent).toBe(1);
+    await expect(offline.listKeys()).rejects.toMatchObject({ code: 'NETWORK_ERROR', attempts: 3 });
+    expect(sent).toBe(4);
+  });
+});
+
 describe('errors', () => {
   it("surfaces a 400 as a WatchtowerError with the server's hint, sent once", async () => {
     const before = calls;

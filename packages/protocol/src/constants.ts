@@ -4,6 +4,7 @@ import type { KeyScope } from './vocabulary.js';
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',

@@ -1,5 +1,5 @@
-import type { AlertDelivery, Event, Heartbeat, HeartbeatStatus, Run } from '@watchtower/protocol';
-import type { AlertRow, EventRow, HeartbeatRow, RunRow } from '../db/schema.js';
+import type { AlertDelivery, Event, Heartbeat, HeartbeatStatus, Key, Run } from '@watchtower/protocol';
+import type { AlertRow, ApiKeyRow, EventRow, HeartbeatRow, RunRow } from '../db/schema.js';
 import { scheduleOf } from './heartbeats/service-schedule.js';
 
 /** The protocol's times: Unix seconds, fractions allowed. */
@@ -83,5 +83,16 @@ export function toAlertDelivery(row: AlertRow): AlertDelivery {
     created: unixSeconds(row.createdAt),
     sent: row.sentAt ? unixSeconds(row.sentAt) : null,
     nextAttempt: row.status === 'pending' ? unixSeconds(row.nextAttemptAt) : null,
+  };
+}
+
+/** The protocol's KEY: never its secret, which is not stored, nor its hash. */
+export function toKey(row: ApiKeyRow): Key {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    created: unixSeconds(row.createdAt),
+    lastUsed: row.lastUsedAt ? unixSeconds(row.lastUsedAt) : null,
   };
 }

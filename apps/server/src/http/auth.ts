@@ -1,7 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { PASSWORD_HEADER } from '@watchtower/protocol';
+import { coversScope, KEY_SCOPES, PASSWORD_HEADER, ROUTES, type KeyScope } from '@watchtower/protocol';
 import type { MiddlewareHandler } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
+import type { ApiKeyRow } from '../db/schema.js';
+import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
+import { findKeyBySecret } from '../domain/keys/find-keys.js';
+import { createKeyUseRecorder } from '../domain/keys/record-key-use.js';
+import type { Logger } from '../lib/logger.js';
 import type { AppEnv } from './app-env.js';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -21,9 +27,54 @@ export function createSecretCheck(secret: string): (presented: string) => boolea
   return (presented) => timingSafeEqual(digest(presented), expected);
 }
 
-export function requireSecret(secret: string): MiddlewareHandler<AppEnv> {
-  const matches = createSecretCheck(secret);
+/** A call of ROUTES as a request matched it: the scope it needs, and its method and path as ROUTES writes them. */
+export interface RouteScope {
+  scope: KeyScope | null;
+  label: string;
+}
+
+/** Finds the scope a request needs from ROUTES, matched as Hono matches routes; HEAD is answered as GET. */
+export function createScopeTable(): (method: string, path: string) => RouteScope | undefined {
+  const router = new TrieRouter<RouteScope>();
+  for (const route of Object.values(ROUTES)) {
+    for (const path of route.paths) router.add(route.method, path, { scope: route.scope, label: `${route.method} ${path}` });
+  }
+  return (method, path) => {
+    const [matches] = router.match(method === 'HEAD' ? 'GET' : method, path);
+    return matches[0]?.[0];
+  };
+}
+
+/** `a read or admin key`: every scope that covers `needed`. */
+function keysCovering(needed: KeyScope): string {
+  const scopes = KEY_SCOPES.filter((held) => coversScope(held, needed)).join(' or ');
+  return `${/^[aeiou]/.test(scopes) ? 'an' : 'a'} ${scopes} key`;
+}
+
+export interface AuthOptions extends DomainContext {
+  /** The configured password: an admin key. */
+  password: string;
+  log: Logger;
+}
+
+/**
+ * Lets a request through when its credentials cover the scope its route needs (ROUTES):
+ * the password, or an API key looked up by its hash. A route that needs none is let through
+ * without any; a path that is no route needs valid credentials of any scope (then a 404 or 405).
+ */
+export function requireScope({ password, log, ...context }: AuthOptions): MiddlewareHandler<AppEnv> {
+  const isPassword = createSecretCheck(password);
+  const routeScope = createScopeTable();
+  const recordUse = createKeyUseRecorder(context, {
+    onError: (error, key) => log.warn({ err: error, key_id: key.id }, 'key.last_used_failed'),
+  });
   return async (c, next) => {
+    const route = routeScope(c.req.method, c.req.path);
+    if (route?.scope === null) {
+      c.set('scope', null);
+      c.set('keyId', null);
+      return next();
+    }
     const presented = presentedSecret(c.req.raw.headers);
     if (presented === undefined) {
       throw new DomainError(
@@ -31,9 +82,18 @@ export function requireSecret(secret: string): MiddlewareHandler<AppEnv> {
         'credentials are required: send the password in the "password" header or as "Authorization: Bearer <password>"',
       );
     }
-    if (!matches(presented)) {
-      throw new DomainError('UNAUTHORIZED', 'the password is wrong');
+    let key: ApiKeyRow | null = null;
+    if (!isPassword(presented)) {
+      key = await findKeyBySecret(context, { secret: presented });
+      if (!key) throw new DomainError('UNAUTHORIZED', 'the password is wrong');
+      void recordUse(key);
     }
+    const held = key?.scope ?? 'admin';
+    if (route?.scope && !coversScope(held, route.scope)) {
+      throw new DomainError('FORBIDDEN', `this key has scope ${held}; ${route.label} needs ${keysCovering(route.scope)}`);
+    }
+    c.set('scope', held);
+    c.set('keyId', key?.id ?? null);
     await next();
   };
 }

@@ -3,7 +3,7 @@ import { createApp } from '../../src/app.js';
 import { ConfigSchema, type Config } from '../../src/config.js';
 import type { Storage } from '../../src/db/client.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createTestStorage, type DatabaseKind } from './databases.js';
 
 export const PASSWORD = 'test-password-123';
@@ -15,14 +15,19 @@ export interface TestApp {
   /** A request with the password header, JSON-encoding `body` unless it is a string. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Rows stored in a table, to prove what a request did or did not write. */
-  count(table: 'heartbeats' | 'events' | 'alerts'): Promise<number>;
+  count(table: 'heartbeats' | 'events' | 'alerts' | 'api_keys'): Promise<number>;
+  /** A new API key of this scope, made through POST /keys with the password: its secret and id. */
+  createKey(scope: 'pulse' | 'read' | 'admin', name?: string): Promise<{ secret: string; id: string }>;
 }
 
 /**
  * Registers hooks that give each test an empty database of the given kind (one per file,
  * emptied between tests) and an app on a clock that only moves when told.
  */
-export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; configure?: (config: Config) => void } = {}): TestApp {
+export function useTestApp(
+  kind: DatabaseKind,
+  options: { guiDir?: string; configure?: (config: Config) => void; log?: Logger } = {},
+): TestApp {
   const context = {} as TestApp;
   beforeAll(async () => {
     context.storage = await createTestStorage(kind);
@@ -39,7 +44,7 @@ export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; confi
       db: context.storage,
       clock: context.clock,
       config,
-      log: silentLogger,
+      log: options.log ?? silentLogger,
       guiDir: options.guiDir,
     });
   });
@@ -54,6 +59,12 @@ export function useTestApp(kind: DatabaseKind, options: { guiDir?: string; confi
   context.count = async (table) => {
     const [row] = await context.storage.query<{ n: number }>(`select count(*)::int as n from ${table}`, []);
     return row?.n ?? 0;
+  };
+  context.createKey = async (scope, name = `${scope} key`) => {
+    const response = await context.call('POST', '/keys', { name, scope });
+    if (response.status !== 200) throw new Error(`POST /keys answered ${response.status}: ${await response.text()}`);
+    const { key, secret } = (await response.json()) as { key: { id: string }; secret: string };
+    return { secret, id: key.id };
   };
   return context;
 }

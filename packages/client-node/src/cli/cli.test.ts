@@ -153,9 +153,11 @@ describe('runCli', () => {
   it.each(COMMANDS.map((command) => command.name))(
     'prints the same help of %s for help <command>, <command> --help and -h <command>',
     async (name) => {
-      const asked = await run(...name.split(' '), '--help');
-      expect(await run('help', ...name.split(' '))).toEqual(asked);
-      expect(await run('-h', ...name.split(' '))).toEqual(asked);
+      const words = name.split(' ');
+      const asked = await run(...words, '--help');
+      expect(asked.stdout).toMatch(new RegExp(`^Usage: watchtower ${name}`));
+      expect(await run('help', ...words)).toEqual(asked);
+      expect(await run('-h', ...words)).toEqual(asked);
     },
   );
 
@@ -198,6 +200,43 @@ describe('runCli', () => {
       code: 2,
       stderr: expect.stringMatching(/^watchtower list: no password: set WATCHTOWER_PASSWORD or WATCHTOWER_PASSWORD_FILE/),
     });
+  });
+
+  it('prints the commands of keys for keys --help, help keys and -h keys', async () => {
+    const asked = await run('keys', '--help');
+    expect(asked).toMatchObject({ code: 0, stderr: '' });
+    expect(asked.stdout).toMatch(/^Usage: watchtower keys <command>/);
+    for (const name of ['create', 'list', 'revoke']) expect(asked.stdout).toMatch(new RegExp(`^  keys ${name} `, 'm'));
+    expect(await run('help', 'keys')).toEqual(asked);
+    expect(await run('-h', 'keys')).toEqual(asked);
+  });
+
+  it('names the commands of keys when none or an unknown one is given', async () => {
+    expect(await run('keys')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'watchtower keys: no command; the keys commands are create, list, revoke (see watchtower keys --help)\n',
+    });
+    expect((await run('keys', 'delete', 'key_1')).stderr).toBe(
+      'watchtower keys: unknown command "delete"; the keys commands are create, list, revoke (see watchtower keys --help)\n',
+    );
+  });
+
+  it('asks for --name and --scope of keys create, and checks the scope, before anything is sent', async () => {
+    const settings = ['--url', 'http://127.0.0.1:9', '--password', 'x'];
+    expect(await run('keys', 'create', '--scope', 'read', ...settings)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'watchtower keys create: --name is required, such as --name "backup host"; see watchtower keys create --help\n',
+    });
+    expect((await run('keys', 'create', '--name', 'ci', ...settings)).stderr).toMatch(/^watchtower keys create: --scope is required/);
+    expect((await run('keys', 'create', '--name', 'ci', '--scope', 'write', ...settings)).stderr).toBe(
+      'watchtower keys create: --scope must be one of pulse, read, admin; received "write"; see watchtower keys create --help\n',
+    );
+  });
+
+  it('asks for the id of keys revoke', async () => {
+    expect((await run('keys', 'revoke')).stderr).toBe('watchtower keys revoke: missing <id>; see watchtower keys revoke --help\n');
   });
 
   it('prints its version for -v', async () => {

@@ -5,9 +5,9 @@ import type { Level } from '../core/client.js';
 import { WatchtowerError } from '../core/errors.js';
 import { LEVELS } from '@watchtower/protocol/vocabulary';
 import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type CommandIo, type OptionSpecs, type OptionValues } from './command.js';
-import { COMMANDS, findCommand } from './commands/index.js';
+import { COMMANDS, commandsOf, findCommand } from './commands/index.js';
 import { escapeControls } from './format.js';
-import { formatCommandHelp, formatMainHelp } from './help.js';
+import { formatCommandHelp, formatGroupHelp, formatHelpOf } from './help.js';
 import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
 import { type Password, readPassword } from './password.js';
 
@@ -73,20 +73,16 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     context.stdout(`${context.version}\n`);
     return 0;
   }
-  const command = findCommand(name, rest[0]);
+  const words = name === undefined ? [] : [name, ...rest];
   if (name === 'help' || leading.help || argv.length === 0) {
-    const topic = name === 'help' ? findCommand(rest[0], rest[1]) : command;
-    context.stdout(`${topic ? formatCommandHelp(topic) : formatMainHelp()}\n`);
+    context.stdout(`${formatHelpOf(name === 'help' ? rest : words)}\n`);
     return 0;
   }
-  if (!command) {
-    context.stderr(`watchtower: ${describeUnknownCommand(name, rest[0])} (see watchtower --help)\n`);
-    return 2;
-  }
-  // A command of two words (`service put`) starts its own arguments after the second.
-  const own = command.name.includes(' ') ? rest.slice(1) : rest;
+  const found = findCommand(words);
+  if (!found) return refuseCommand(words, context);
+  const { command } = found;
   try {
-    return await runCommand(command, leading, own, context);
+    return await runCommand(command, leading, found.rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
       context.stderr(`watchtower ${command.name}: ${escapeControls(error.message)}; see watchtower ${command.name} --help\n`);
@@ -97,15 +93,24 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   }
 }
 
-/** Why no command was found, with the commands there are. */
-function describeUnknownCommand(name: string | undefined, next: string | undefined): string {
-  const subcommands = COMMANDS.filter((each) => each.name.startsWith(`${name} `)).map((each) => each.name);
-  if (subcommands.length > 0) {
-    const given = next === undefined || next.startsWith('-') ? 'needs a subcommand' : `has no subcommand ${JSON.stringify(next)}`;
-    return `${name} ${given}: ${subcommands.join(', ')}`;
+/** Says that `words` name no command, with the commands there are; a group asked for help gives it. */
+function refuseCommand(words: string[], context: CliContext): number {
+  const [first, second] = words;
+  const group = commandsOf(first);
+  if (group.length === 0) {
+    const known = COMMANDS.map((each) => each.name).join(', ');
+    const what = first === undefined ? 'no command' : `unknown command ${JSON.stringify(first)}`;
+    context.stderr(`watchtower: ${what}; the commands are ${known} (see watchtower --help)\n`);
+    return 2;
   }
-  const known = [...new Set(COMMANDS.map((each) => each.name.split(' ')[0]))].join(', ');
-  return `${name === undefined ? 'no command' : `unknown command ${JSON.stringify(name)}`}; the commands are ${known}`;
+  if (second === '--help' || second === '-h') {
+    context.stdout(`${formatGroupHelp(first!)}\n`);
+    return 0;
+  }
+  const known = group.map((each) => each.name.slice(first!.length + 1)).join(', ');
+  const what = second === undefined ? 'no command' : `unknown command ${JSON.stringify(second)}`;
+  context.stderr(`watchtower ${first}: ${what}; the ${first} commands are ${known} (see watchtower ${first} --help)\n`);
+  return 2;
 }
 
 type RawValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -200,6 +205,9 @@ function readOptions<O extends OptionSpecs>(specs: O, values: RawValues, env: Cl
     switch (spec.type) {
       case 'string':
         read[name] = text ?? (spec.env === undefined ? undefined : env[spec.env]);
+        if (spec.required && !read[name]) {
+          throw new UsageError(`--${name} is required${spec.example ? `, such as --${name} ${spec.example}` : ''}`);
+        }
         break;
       case 'boolean':
         read[name] = raw === true;
@@ -249,6 +257,10 @@ function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, values: RawValu
     },
     printDone: (value, text) => {
       if (!settings.quiet) show(value, text);
+    },
+    printCreated: (value, text, essential) => {
+      if (settings.quiet) context.stdout(`${escapeControls(essential)}\n`);
+      else show(value, text);
     },
     stderr: context.stderr,
     now: () => Date.now() / 1000,

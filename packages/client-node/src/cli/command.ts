@@ -7,8 +7,11 @@ import type { Level } from '../core/client.js';
  * `help` is its line in the help, where a second line starts after `\n`.
  */
 export type OptionSpec =
-  /** Text as given; `env` names the variable read when the option is absent, `note` follows it in the help. */
-  | { type: 'string'; value: string; help: string; env?: string; note?: string; short?: string }
+  /**
+   * Text as given; `env` names the variable read when the option is absent, `note` follows it in the help.
+   * A `required` one shows `example` in the error when it is missing.
+   */
+  | { type: 'string'; value: string; help: string; env?: string; note?: string; short?: string; required?: boolean; example?: string }
   | { type: 'boolean'; help: string; short?: string }
   /** Seconds, from `90`, `15m`, `1h`…; `example` shows a value in the error of a missing one. */
   | { type: 'duration'; help: string; required: boolean; example: string }
@@ -23,25 +26,27 @@ export type OptionSpec =
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-type OptionValue<S extends OptionSpec> = S extends { type: 'string' }
-  ? string | undefined
-  : S extends { type: 'boolean' }
-    ? boolean
-    : S extends { type: 'duration'; required: true }
-      ? number
-      : S extends { type: 'duration' }
-        ? number | undefined
-        : S extends { type: 'count' }
-          ? number
-          : S extends { type: 'level'; default: string }
-            ? Level
-            : S extends { type: 'level' }
-              ? Level | undefined
-              : S extends { type: 'list' }
-                ? string[]
-                : S extends { type: 'alert'; required: true }
-                  ? Alert
-                  : Alert | undefined;
+type OptionValue<S extends OptionSpec> = S extends { type: 'string'; required: true }
+  ? string
+  : S extends { type: 'string' }
+    ? string | undefined
+    : S extends { type: 'boolean' }
+      ? boolean
+      : S extends { type: 'duration'; required: true }
+        ? number
+        : S extends { type: 'duration' }
+          ? number | undefined
+          : S extends { type: 'count' }
+            ? number
+            : S extends { type: 'level'; default: string }
+              ? Level
+              : S extends { type: 'level' }
+                ? Level | undefined
+                : S extends { type: 'list' }
+                  ? string[]
+                  : S extends { type: 'alert'; required: true }
+                    ? Alert
+                    : Alert | undefined;
 
 type Alert = { alertType: AlertType; alertTarget: string };
 
@@ -59,6 +64,11 @@ export interface CommandIo {
   printFound(found: readonly unknown[], text: string, none: string): void;
   /** Says what a command that records did: `value` as JSON under --json, else `text`; nothing under --quiet. */
   printDone(value: unknown, text: string): void;
+  /**
+   * Says what a command that creates did, with what is shown this once: `value` as JSON under
+   * --json, else `text`; under --quiet only `essential` (a secret for a script to keep).
+   */
+  printCreated(value: unknown, text: string, essential: string): void;
   stderr(text: string): void;
   /** Unix seconds. */
   now(): number;
@@ -104,7 +114,7 @@ export const GLOBAL_OPTIONS = {
   password: {
     type: 'string',
     value: 'SECRET',
-    help: 'its password',
+    help: 'its password, or an API key',
     env: 'WATCHTOWER_PASSWORD',
     note: 'prefer a file or the variable, arguments show in ps',
   },

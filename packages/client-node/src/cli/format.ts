@@ -1,4 +1,4 @@
-import type { Event, Heartbeat, Run } from '@watchtower/protocol';
+import type { Event, Heartbeat, Key, Run } from '@watchtower/protocol';
 import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
 import { keepHead } from './cut-text.js';
 
@@ -120,4 +120,16 @@ export function formatRuns(runs: Run[], now: number): string {
     ];
   });
   return formatTable([['STARTED', 'DURATION', 'OUTCOME', 'EXIT', 'MESSAGE'], ...rows]);
+}
+
+/** One line per key: id, name, scope, when made, when last used. */
+export function formatKeys(keys: Key[], now: number): string {
+  const rows = keys.map((key) => [
+    key.id,
+    key.name,
+    key.scope,
+    formatDate(key.created),
+    key.lastUsed === null ? 'never' : formatRelative(key.lastUsed, now),
+  ]);
+  return formatTable([['ID', 'NAME', 'SCOPE', 'CREATED', 'LAST USED'], ...rows]);
 }

@@ -1,5 +1,5 @@
 import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type OptionSpec, type OptionSpecs } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, commandsOf, findCommand } from './commands/index.js';
 
 // Where the description of an option or a command starts.
 const OPTION_COLUMN = 24;
@@ -32,7 +32,7 @@ function defaultOf(spec: OptionSpec): string | undefined {
 }
 
 function isRequired(spec: OptionSpec): boolean {
-  return (spec.type === 'alert' || spec.type === 'duration') && spec.required;
+  return (spec.type === 'alert' || spec.type === 'duration' || spec.type === 'string') && spec.required === true;
 }
 
 /** Labels padded to `column`, then their text; further lines of a text line up under the first. */
@@ -77,24 +77,46 @@ const SETTINGS = `Settings (every command, before or after its name):\n${formatO
 const SETTINGS_RULES = `The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file
 of $WATCHTOWER_PASSWORD_FILE (the first given is used; both options at once is an error).
 Quiet (-q): the commands that record (pulse, cancel, event, log, service put, pause,
-resume, delete) print nothing when they succeed, even with --json; run passes the job's
-output through and adds a line only when the job fails or cannot be reported; events,
-list and runs still print what they find, and nothing when they find nothing (with
---json, []), so that cron mails only when there is something. Errors still go to
-stderr, with the same exit codes.`;
+resume, delete, keys revoke) print nothing when they succeed, even with --json; keys
+create prints the secret alone; run passes the job's output through and adds a line only
+when the job fails or cannot be reported; events, list, runs and keys list still print
+what they find, and nothing when they find nothing (with --json, []), so that cron mails
+only when there is something. Errors still go to stderr, with the same exit codes.`;
 
-/** The help of `watchtower` itself: its commands and settings. */
-export function formatMainHelp(): string {
-  const commands = COMMANDS.map((command): [string, string] => [
+function formatCommandList(commands: readonly Command[]): string {
+  const rows = commands.map((command): [string, string] => [
     [command.name, ...formatArguments(command), ...(command.job ? ['-- <command>'] : [])].join(' '),
     command.summary,
   ]);
-  return `watchtower: heartbeats and events of a watchtower server, from a shell or from cron
+  return formatColumns(rows, COMMAND_COLUMN);
+}
+
+/** The help of a group of commands, such as `keys`: its commands. */
+export function formatGroupHelp(group: string): string {
+  return `Usage: watchtower ${group} <command> [options]
+
+Commands:
+${formatCommandList(commandsOf(group))}
+
+Help of a command: watchtower ${group} <command> --help, or watchtower help ${group} <command>`;
+}
+
+/** The help that `words` ask for: a command's, a group's, or else the main help. */
+export function formatHelpOf(words: readonly string[]): string {
+  const found = findCommand(words);
+  if (found) return formatCommandHelp(found.command);
+  if (commandsOf(words[0]).length > 0) return formatGroupHelp(words[0]!);
+  return formatMainHelp();
+}
+
+/** The help of `watchtower` itself: its commands and settings. */
+export function formatMainHelp(): string {
+  return `watchtower: heartbeats, events and API keys of a watchtower server, from a shell or from cron
 
 Usage: watchtower <command> [options]
 
 Commands:
-${formatColumns(commands, COMMAND_COLUMN)}
+${formatCommandList(COMMANDS)}
 
 ${SETTINGS}
 ${formatOptions(MAIN_OPTIONS)}

@@ -2,15 +2,20 @@ import type {
   AddEventResponse,
   AlertType,
   CancelResponse,
+  CreateKeyResponse,
+  DeleteKeyResponse,
   Event,
   FailRequestInput,
   GetHeartbeatResponse,
   Heartbeat,
+  Key,
+  KeyScope,
   LevelName,
   ListEventsResponse,
   ListHeartbeatsResponse,
   ListRunsResponse,
   LogResponse,
+  ListKeysResponse,
   PulseResponse,
   ROUTES,
   Run,
@@ -37,6 +42,7 @@ const START_PATH = '/heartbeat/:service/start' satisfies PathOf<'startRun'>;
 const FAIL_PATH = '/heartbeat/:service/fail' satisfies PathOf<'failRun'>;
 const LOG_PATH = '/heartbeat/:service/log' satisfies PathOf<'logMessage'>;
 const RUNS_PATH = '/heartbeat/:service/runs' satisfies PathOf<'listRuns'>;
+const KEYS_PATH = '/keys' satisfies PathOf<'createKey'> & PathOf<'listKeys'>;
 
 export interface ClientOptions {
   /** The server's base URL, such as `https://watchtower.example:4443` (a path prefix is kept). */
@@ -131,6 +137,19 @@ export interface EventFilters {
   before?: string | undefined;
 }
 
+export interface KeyInput {
+  /** Who holds the key, such as `backup host` (1–100 characters; need not be unique). */
+  name: string;
+  /** `pulse` (signals and events), `read` (every GET) or `admin` (everything). */
+  scope: KeyScope;
+}
+
+/** A key just created, with its secret: the server keeps only a hash, so this is the one time it is shown. */
+export interface CreatedKey {
+  key: Key;
+  secret: string;
+}
+
 /** One page of events, newest first; `next` is the cursor of the following page, or null. */
 export interface EventPage {
   events: Event[];
@@ -146,6 +165,8 @@ interface CallRequest {
   expect: string;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /** False for a call that must not be sent twice (a key's secret is shown once). */
+  retry?: boolean;
 }
 
 const MAX_RETRY_DELAY_MS = 8_000;
@@ -377,6 +398,36 @@ export class WatchtowerClient {
   }
 
   /**
+   * Creates an API key (with the password or an admin key). The answer holds its secret,
+   * which cannot be read again. Not retried: a retry after a lost answer would make a
+   * second key whose secret nobody saw.
+   */
+  async createKey(input: KeyInput, options: CallOptions = {}): Promise<CreatedKey> {
+    const answer = await this.#call<CreateKeyResponse>('POST', KEYS_PATH, {
+      body: input,
+      expect: 'secret',
+      retry: false,
+      signal: options.signal,
+    });
+    return { key: answer.key, secret: answer.secret };
+  }
+
+  /** Every API key, newest first, without secrets. */
+  async listKeys(options: CallOptions = {}): Promise<Key[]> {
+    const answer = await this.#call<ListKeysResponse>('GET', KEYS_PATH, { expect: 'keys', signal: options.signal });
+    return answer.keys;
+  }
+
+  /** Revokes a key at once; answers it as it was. An unknown id is a WatchtowerError with status 404. */
+  async deleteKey(id: string, options: CallOptions = {}): Promise<Key> {
+    const answer = await this.#call<DeleteKeyResponse>('DELETE', `${KEYS_PATH}/${encodeURIComponent(id)}`, {
+      expect: 'key',
+      signal: options.signal,
+    });
+    return answer.key;
+  }
+
+  /**
    * Pulses `service` now and then every `every`, promising `every` plus a margin, until
    * `stop()`, which cancels the service. Failures are reported to `onError` and retried sooner.
    */
@@ -393,6 +444,7 @@ export class WatchtowerClient {
 
   async #call<T>(method: string, path: string, request: CallRequest): Promise<T> {
     const { signal } = request;
+    const retries = request.retry === false ? 0 : this.#retries;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
       try {
@@ -400,7 +452,7 @@ export class WatchtowerClient {
       } catch (error) {
         if (!(error instanceof WatchtowerError)) throw error;
         error.attempts = attempt;
-        if (!error.retryable || attempt > this.#retries) throw error;
+        if (!error.retryable || attempt > retries) throw error;
         const ceiling = Math.min(MAX_RETRY_DELAY_MS, this.#retryDelayMs * 2 ** (attempt - 1));
         await pause(ceiling / 2 + (Math.random() * ceiling) / 2, signal);
       }
