@@ -91,6 +91,50 @@ describe.each(DATABASE_KINDS)('ping URLs on %s', (kind) => {
     expect(bad.body.msg).toMatch(/status must be up or down/);
   });
 
+  describe('with a pulse key and the service name', () => {
+    it('signals a known service, and makes an unknown one only when asked', async () => {
+      await pingPath('backup');
+      const { secret } = await t.createKey('pulse');
+      expect(await (await ping(`/ping/${secret}/backup`)).text()).toBe('OK');
+      expect((await ping(`/ping/${secret}/backup/start`)).status).toBe(200);
+      expect((await ping(`/ping/${secret}/backup/7`, { method: 'POST', body: 'boom' })).status).toBe(200);
+      expect((await runs('backup'))[0]).toMatchObject({ outcome: 'fail', exitCode: 7, message: 'boom' });
+      const unknown = await ping(`/ping/${secret}/fresh-job`);
+      expect({ status: unknown.status, text: await unknown.text() }).toEqual({ status: 404, text: 'not found' });
+      expect((await ping(`/ping/${secret}/fresh-job?create=1`)).status).toBe(200);
+      expect(await heartbeat('fresh-job')).toMatchObject({
+        status: 'alive',
+        schedule: { kind: 'period', period: 86_400 },
+        grace: 3_600,
+        alertType: 'log',
+      });
+    });
+
+    it('refuses a read key with 403, and an unknown key as an unknown URL', async () => {
+      await pingPath('backup');
+      const { secret } = await t.createKey('read');
+      const refused = await ping(`/ping/${secret}/backup`);
+      expect({ status: refused.status, text: await refused.text() }).toEqual({
+        status: 403,
+        text: 'this key has scope read; a ping needs a pulse or admin key',
+      });
+      const unknown = await ping(`/ping/wt_${'x'.repeat(43)}/backup`);
+      expect(unknown.status).toBe(404);
+      expect((await heartbeat('backup')).status).toBe('new');
+    });
+
+    it('shows the ping URL to read and admin keys, not to a pulse key', async () => {
+      await pingPath('backup');
+      const pulseKey = (await t.createKey('pulse')).secret;
+      const readKey = (await t.createKey('read')).secret;
+      const started = await json(await t.call('POST', '/heartbeat/backup/start', {}, { password: pulseKey }));
+      expect(started.status).toBe(200);
+      expect(started.body.heartBeat).not.toHaveProperty('pingUrl');
+      const read = await json(await t.call('GET', '/heartbeat/backup', undefined, { password: readKey }));
+      expect(read.body.heartBeat.pingUrl).toMatch(/\/ping\//);
+    });
+  });
+
   it('gives every service its own token, and a new one to each new service', async () => {
     const a = await pingPath('a');
     const b = await pingPath('b');

@@ -1,4 +1,4 @@
-import type { Heartbeat } from '@watchtower/protocol';
+import { coversScope, type Heartbeat } from '@watchtower/protocol';
 import type { Context } from 'hono';
 import type { HeartbeatRow } from '../db/schema.js';
 import type { ResolvedDeps } from '../deps.js';
@@ -11,13 +11,21 @@ function publicBase({ config }: ResolvedDeps, c: Context<AppEnv>): string {
   return config.server.publicUrl ?? new URL(c.req.url).origin;
 }
 
-/** HBs as the API answers them: each with its latest run and its ping URL. */
+/** HBs as the API answers them: each with its latest run, and its ping URL for read and admin keys. */
 export async function heartbeatViews(deps: ResolvedDeps, c: Context<AppEnv>, rows: HeartbeatRow[]): Promise<Heartbeat[]> {
   const { db, clock } = deps;
   const runs = await latestRuns({ db, clock }, { services: rows.map((row) => row.service) });
   const base = publicBase(deps, c);
+  const scope = c.get('scope');
+  // A pulse key signals services; their ping URLs are secrets of their own.
+  const showsPingUrl = scope !== null && coversScope(scope, 'read');
   const now = clock.now();
-  return rows.map((row) => toHeartbeat(row, now, { lastRun: runs.get(row.service) ?? null, pingUrl: `${base}/ping/${row.pingToken}` }));
+  return rows.map((row) =>
+    toHeartbeat(row, now, {
+      lastRun: runs.get(row.service) ?? null,
+      ...(showsPingUrl && { pingUrl: `${base}/ping/${row.pingToken}` }),
+    }),
+  );
 }
 
 export async function heartbeatView(deps: ResolvedDeps, c: Context<AppEnv>, row: HeartbeatRow): Promise<Heartbeat> {

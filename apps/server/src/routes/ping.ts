@@ -1,9 +1,12 @@
-import { LIMITS, PingQuery, PushQuery, type PushResponse } from '@watchtower/protocol';
+import { coversScope, LIMITS, PingQuery, PushQuery, ServiceName, type PushResponse } from '@watchtower/protocol';
 import { Hono, type Context } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import { applyChanges, type Changes } from '../domain/changes.js';
 import { DomainError } from '../domain/errors.js';
-import { findServiceByPingToken } from '../domain/heartbeats/find-heartbeats.js';
+import { findHeartbeat, findServiceByPingToken } from '../domain/heartbeats/find-heartbeats.js';
+import { putService, type ServiceConfig } from '../domain/heartbeats/configure-service.js';
+import { findKeyBySecret } from '../domain/keys/find-keys.js';
+import { KEY_SECRET_PREFIX } from '../domain/keys/key-secret.js';
 import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
 import { failRun, logMessage, startRun } from '../domain/heartbeats/run-signals.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -21,6 +24,21 @@ function signalOf(suffix: string | undefined): Signal | null {
   if (!/^\d{1,3}$/.test(suffix) || Number(suffix) > 255) return null;
   return Number(suffix) === 0 ? { kind: 'success' } : { kind: 'fail', exitCode: Number(suffix) };
 }
+
+/** A service made by its first ping (`?create=1`): a daily job, an hour late at most. */
+const NEW_BY_PING = {
+  channels: [],
+  schedule: { kind: 'period', period: 86_400 },
+  grace: 3_600,
+  maxRuntime: null,
+  description: null,
+  tags: [],
+  remindEvery: null,
+  warnBefore: null,
+  dependsOn: [],
+} as const satisfies Omit<ServiceConfig, 'alertType' | 'alertTarget'>;
+
+const DEFAULT_DESTINATION = { alertType: 'log', alertTarget: 'watchtower' };
 
 /** The last `max` characters of a text: a job's output ends with what went wrong. */
 const tail = (text: string, max: number) => {
@@ -62,13 +80,44 @@ export function pingRoutes(deps: ResolvedDeps): Hono<AppEnv> {
     }
   }
 
-  async function ping(c: Context<AppEnv>, suffix: string | undefined): Promise<Response> {
-    try {
-      const signal = signalOf(suffix);
+  /**
+   * `/ping/:key/:slug`: a pulse (or admin) key and the service's name. With `?create=1` an
+   * unknown service is made on its first ping: period 1 day, grace 1 hour, the default channel.
+   */
+  async function serviceOfKey(secret: string, slug: string, create: boolean): Promise<string> {
+    const key = await findKeyBySecret(context, { secret });
+    if (!key) throw new DomainError('NOT_FOUND', 'not found');
+    if (!coversScope(key.scope, 'pulse')) {
+      throw new DomainError('FORBIDDEN', `this key has scope ${key.scope}; a ping needs a pulse or admin key`);
+    }
+    const service = parseInput(ServiceName, slug);
+    if (await findHeartbeat(context, { service })) return service;
+    if (!create) throw new DomainError('NOT_FOUND', 'not found');
+    const { defaultType, defaultTarget } = deps.config.alerts;
+    const destination = defaultType && defaultTarget ? { alertType: defaultType, alertTarget: defaultTarget } : DEFAULT_DESTINATION;
+    const { changes } = await putService(context, { service, config: { ...NEW_BY_PING, ...destination } });
+    applyChanges(changes, { feed, signals, log: deps.log });
+    return service;
+  }
+
+  /** The service a ping names, by its token or by a key and its name; and the signal. */
+  async function resolvePing(c: Context<AppEnv>, create: boolean): Promise<{ service: string; signal: Signal }> {
+    const [first, second, third] = [c.req.param('first')!, c.req.param('second'), c.req.param('third')];
+    if (first.startsWith(KEY_SECRET_PREFIX) && second !== undefined) {
+      const signal = signalOf(third);
       if (!signal) throw new DomainError('NOT_FOUND', 'not found');
-      const service = await findServiceByPingToken(context, { token: c.req.param('token')! });
-      if (!service) throw new DomainError('NOT_FOUND', 'not found');
-      const { rid } = parseInput(PingQuery, c.req.query());
+      return { service: await serviceOfKey(first, second, create), signal };
+    }
+    const signal = third === undefined ? signalOf(second) : null;
+    const service = signal && (await findServiceByPingToken(context, { token: first }));
+    if (!signal || !service) throw new DomainError('NOT_FOUND', 'not found');
+    return { service, signal };
+  }
+
+  async function ping(c: Context<AppEnv>): Promise<Response> {
+    try {
+      const { rid, create } = parseInput(PingQuery, c.req.query());
+      const { service, signal } = await resolvePing(c, create);
       const message = await messageOf(c, LIMITS.signalMessageMaxLength);
       if (signal.kind === 'log' && message === null)
         throw new DomainError('VALIDATION_FAILED', 'a log ping needs a message: POST it as the body');
@@ -80,9 +129,11 @@ export function pingRoutes(deps: ResolvedDeps): Hono<AppEnv> {
     }
   }
 
+  // /ping/:token, /ping/:token/:signal, /ping/:key/:slug and /ping/:key/:slug/:signal.
   for (const method of ['get', 'post'] as const) {
-    app[method]('/ping/:token', (c) => ping(c, undefined));
-    app[method]('/ping/:token/:signal', (c) => ping(c, c.req.param('signal')));
+    app[method]('/ping/:first', ping);
+    app[method]('/ping/:first/:second', ping);
+    app[method]('/ping/:first/:second/:third', ping);
   }
 
   app.get('/api/push/:token', async (c) => {
