@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('runs on %s', (kind) => {
   it('calls a run dead when it outlives its maxRuntime, and says since when it runs', async () => {
     await job({ maxRuntime: '1h' });
     t.clock.set(Date.UTC(2026, 0, 2, 2));
-    await signal('backup', 'start');
+    await signal('backup', 'start', { message: 'dumping 40 GB' });
     t.clock.advance(3600);
     expect(await sweep()).toEqual([]);
     t.clock.advance(0.001);
@@ -88,6 +88,7 @@ describe.each(DATABASE_KINDS)('runs on %s', (kind) => {
       title: 'watchtower: backup is still running past its maxRuntime',
       text: expect.stringContaining('backup started at 2026-01-02T02:00:00Z and was still running at 2026-01-02T03:00:00Z.'),
     });
+    expect(renderAlert(alert!).text).toMatch(/Its start said: dumping 40 GB$/);
     expect((await events('backup'))[0].message).toMatch(/started at 2026-01-02T02:00:00Z and was still running at 2026-01-02T03:00:00Z/);
     expect((await runs('backup')).runs[0]).toMatchObject({ outcome: 'timeout', ended: null });
     // It ends at last: the run keeps its time-out, and gets its end and duration.

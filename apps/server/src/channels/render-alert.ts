@@ -38,6 +38,7 @@ function describeDown(alert: AlertRow, details: Details): Wording {
       lines: [
         `${service} started at ${formatIsoTime(Number(details.runStarted))} and was still running at ${formatIsoTime(unixSeconds(alert.createdAt))}.`,
         `It may run for ${formatDuration(Number(details.maxRuntime))} at most, so it was due to end by ${formatIsoTime(expected)}.`,
+        ...(details.message ? [`Its start said: ${details.message}`] : []),
       ],
     };
   }

@@ -83,9 +83,9 @@ export async function startRun(
     const scheduled = existing.signalled ? existing.expectedAt : deadlineFrom(scheduleOf(existing), existing.grace, now).expectedAt;
     const expectedAt = existing.maxRuntime === null ? scheduled : new Date(runStart.getTime() + existing.maxRuntime * 1000);
     const [record] = await tx.db.query(
-      `update heartbeats set run_started_at = $2, expected_at = $3, signalled = true, cancelled = false
+      `update heartbeats set run_started_at = $2, expected_at = $3, signalled = true, cancelled = false, message = $4
        where service = $1 returning ${heartbeatRows.columns()}`,
-      [service, runStart.toISOString(), expectedAt.toISOString()],
+      [service, runStart.toISOString(), expectedAt.toISOString(), message],
     );
     const heartbeat = heartbeatRows.read(record!);
     const watched = !heartbeat.alerted && !heartbeat.paused;
@@ -147,10 +147,10 @@ export async function failRun(
     const { run, stillOpenSince } = await closeRun(tx, { service, rid, outcome: 'fail', exitCode, message, at: now });
     const dies = !existing.paused && !existing.alerted;
     const [record] = await tx.db.query(
-      `update heartbeats set run_started_at = $2, signalled = true, cancelled = false,
+      `update heartbeats set run_started_at = $2, signalled = true, cancelled = false, message = $5,
          alerted = alerted or $3, expected_at = case when $3 then $4::timestamptz else expected_at end
        where service = $1 returning ${heartbeatRows.columns()}`,
-      [service, stillOpenSince?.toISOString() ?? null, dies, now.toISOString()],
+      [service, stillOpenSince?.toISOString() ?? null, dies, now.toISOString(), message],
     );
     const heartbeat = heartbeatRows.read(record!);
     const [event] = await recordServerEvents(tx, {
