@@ -105,7 +105,10 @@ describe.each(DATABASE_KINDS)('alert targets and deliveries with data on %s', (k
   });
   afterAll(() => storage?.close());
   beforeEach(async () => {
-    await storage.query('truncate heartbeats, events, alerts, runs, api_keys, server_instances restart identity', []);
+    await storage.query(
+      'truncate heartbeats, events, alerts, runs, api_keys, flips, server_settings, server_instances restart identity',
+      [],
+    );
   });
 
   /** The app and its sender over one registry, on a clock that moves only when told. */

@@ -47,8 +47,11 @@ export function parseLevel(value: unknown): number | undefined {
 export const ALERT_TYPES = ['pushover', 'email', 'mail', 'webhook', 'slack', 'log'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
-/** Why an alert was raised. */
-export const ALERT_KINDS = ['down', 'recovered', 'failed', 'event'] as const;
+/**
+ * Why an alert was raised: a death (`down`, or `failed` when a run said so), a `recovered`
+ * service, a `late` notice before a deadline, a `reminder` while dead, or an `event`.
+ */
+export const ALERT_KINDS = ['down', 'recovered', 'failed', 'late', 'reminder', 'event'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**

@@ -2,7 +2,14 @@ import type { AlertDelivery } from '@watchtower/protocol';
 import { formatAgo, formatDateTime, formatDuration } from '../lib/durations.js';
 import { AlertStatusBadge } from './badges.js';
 
-const KIND_WORDS: Record<AlertDelivery['kind'], string> = { down: 'down', failed: 'failed', recovered: 'recovered', event: 'event' };
+const KIND_WORDS: Record<AlertDelivery['kind'], string> = {
+  down: 'down',
+  failed: 'failed',
+  late: 'late',
+  reminder: 'reminder',
+  recovered: 'recovered',
+  event: 'event',
+};
 
 /** Alerts and how their delivery went, newest first. */
 export function AlertsTable({ alerts, now }: { alerts: readonly AlertDelivery[]; now: number }) {

@@ -23,7 +23,7 @@ export function pushoverChannel(config: Config): Channel {
             title: message.title,
             message: message.text,
             // A death is urgent; a recovery or an event is not.
-            priority: alert.kind === 'down' || alert.kind === 'failed' ? 1 : 0,
+            priority: alert.kind === 'down' || alert.kind === 'failed' || alert.kind === 'reminder' ? 1 : 0,
             timestamp: Math.floor(unixSeconds(alert.createdAt)),
           }),
           headers: { 'content-type': 'application/json' },

@@ -88,6 +88,34 @@ function describeRecovered(alert: AlertRow, details: Details): Wording {
   };
 }
 
+function describeLate(alert: AlertRow, details: Details): Wording {
+  const service = alert.service;
+  const expected = Number(details.expected);
+  const left = Math.max(0, expected - unixSeconds(alert.createdAt));
+  const lines = [
+    `${service} has not pulsed since ${formatIsoTime(Number(details.last))}, and is due by ${formatIsoTime(expected)}: ${formatDuration(left)} from now.`,
+    'It is not dead yet: this notice comes once for this deadline, and a pulse in time is all it needs.',
+  ];
+  if (details.message) lines.push(`Its last message: ${details.message}`);
+  return { type: 'heartbeat.late', status: 'late', title: `${service} is running late`, lines };
+}
+
+function describeReminder(alert: AlertRow, details: Details): Wording {
+  const service = alert.service;
+  const diedAt = Number(details.diedAt);
+  const count = Number(details.reminder);
+  const before = count - 1;
+  return {
+    type: 'heartbeat.reminder',
+    status: 'dead',
+    title: `${service} is still down`,
+    lines: [
+      `${service} has been down since ${formatIsoTime(diedAt)}: ${formatDuration(unixSeconds(alert.createdAt) - diedAt)} now.`,
+      before === 0 ? 'This is the first reminder.' : `${before} reminder${before === 1 ? '' : 's'} came before this one.`,
+    ],
+  };
+}
+
 function describeEvent(alert: AlertRow, details: Details): Wording {
   const level = describeLevel(Number(details.level));
   return {
@@ -101,6 +129,8 @@ function describeEvent(alert: AlertRow, details: Details): Wording {
 const WORDINGS: Record<AlertRow['kind'], (alert: AlertRow, details: Details) => Wording> = {
   down: describeDown,
   failed: describeFailed,
+  late: describeLate,
+  reminder: describeReminder,
   recovered: describeRecovered,
   event: describeEvent,
 };

@@ -38,6 +38,13 @@ export const heartbeats = pgTable(
     signalled: boolean().notNull().default(true),
     // The start of the oldest run still open; its deadline is then start + maxRuntime.
     runStartedAt: instant(),
+    // The deadline a "running late" notice was sent for: none again for the same deadline.
+    lateNoticedFor: instant(),
+    // When it was declared dead (or failed), and how many reminders followed since.
+    diedAt: instant(),
+    reminders: integer().notNull().default(0),
+    // A death recorded but not alerted yet: held by a snooze, or by a parent that is dead.
+    alertHeld: text({ enum: ['snooze', 'parent'] }),
     // The secret of the service's ping URL: 32 random bytes (two UUIDs' worth), URL-safe.
     pingToken: text()
       .notNull()
@@ -78,6 +85,31 @@ export const runs = pgTable(
 );
 
 export type RunRow = typeof runs.$inferSelect;
+
+/** Each change of a service's state, with its time and cause: its history, and its uptime. */
+export const flips = pgTable(
+  'flips',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    service: text().notNull(),
+    at: instant().notNull(),
+    fromStatus: text(),
+    toStatus: text().notNull(),
+    cause: text().notNull(),
+  },
+  (table) => [
+    // A service's history newest first, keyset-paged on (at, id); uptime reads a window of it.
+    index('flips_service_at_idx').on(table.service, table.at.desc(), table.id.desc()),
+  ],
+);
+
+export type FlipRow = typeof flips.$inferSelect;
+
+/** Settings the server keeps for itself, shared by every process (the badge key). */
+export const serverSettings = pgTable('server_settings', {
+  name: text().primaryKey(),
+  value: text().notNull(),
+});
 
 /** API keys besides the configured password; only a hash of each secret is kept. */
 export const apiKeys = pgTable(

@@ -36,7 +36,10 @@ export function useTestApp(
     await context.storage?.close();
   });
   beforeEach(async () => {
-    await context.storage.query('truncate heartbeats, events, alerts, runs, api_keys, server_instances restart identity', []);
+    await context.storage.query(
+      'truncate heartbeats, events, alerts, runs, api_keys, flips, server_settings, server_instances restart identity',
+      [],
+    );
     context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
     const config = { ...ConfigSchema.parse({}), password: PASSWORD };
     options.configure?.(config);
