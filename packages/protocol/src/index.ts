@@ -3,4 +3,5 @@ export * from './keys.js';
 export * from './runs.js';
 export * from './schemas.js';
 export * from './services.js';
+export * from './snooze.js';
 export * from './vocabulary.js';

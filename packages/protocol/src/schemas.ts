@@ -248,6 +248,8 @@ export const Heartbeat = z.object({
   lastRun: Run.nullable().optional(),
   /** The service's ping URL; shown to read and admin keys only. */
   pingUrl: z.string().optional(),
+  /** Unix seconds: no alert for the service until then; null when it is not snoozed. */
+  snoozedUntil: z.number().nullable().optional(),
 });
 export type Heartbeat = z.output<typeof Heartbeat>;
 

@@ -39,6 +39,8 @@ export function boardStatus(heartbeat: Heartbeat, now: number): BoardStatus {
   if (heartbeat.status === 'paused' || heartbeat.status === 'new') return heartbeat.status;
   if (heartbeat.status === 'dead' || now > heartbeat.expected) return 'dead';
   if (heartbeat.status === 'started') return 'started';
+  // The server's warnBefore says so; without one, the board judges by the share of nextIn left.
+  if (heartbeat.status === 'late') return 'late';
   return heartbeat.expected - now < lateThreshold(heartbeat.nextIn) ? 'late' : 'alive';
 }
 

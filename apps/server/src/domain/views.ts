@@ -8,13 +8,15 @@ export const unixSeconds = (date: Date): number => date.getTime() / 1000;
 export const fromUnixSeconds = (seconds: number): Date => new Date(seconds * 1000);
 
 export function heartbeatStatus(
-  row: Pick<HeartbeatRow, 'cancelled' | 'expectedAt' | 'paused' | 'signalled' | 'alerted' | 'runStartedAt'>,
+  row: Pick<HeartbeatRow, 'cancelled' | 'expectedAt' | 'paused' | 'signalled' | 'alerted' | 'runStartedAt' | 'warnBefore'>,
   now: Date,
 ): HeartbeatStatus {
   if (row.cancelled) return 'cancelled';
   if (row.paused) return 'paused';
   if (!row.signalled) return 'new';
   if (row.alerted || now.getTime() > row.expectedAt.getTime()) return 'dead';
+  // Within warnBefore of the deadline: the same rule as the "running late" notice.
+  if (row.warnBefore !== null && now.getTime() >= row.expectedAt.getTime() - row.warnBefore * 1000) return 'late';
   return row.runStartedAt ? 'started' : 'alive';
 }
 
@@ -47,6 +49,7 @@ export function toHeartbeat(row: HeartbeatRow, now: Date, { lastRun, pingUrl }: 
     dependsOn: row.dependsOn,
     ...(lastRun !== undefined && { lastRun: lastRun && toRun(lastRun) }),
     ...(pingUrl !== undefined && { pingUrl }),
+    snoozedUntil: row.snoozedUntil && unixSeconds(row.snoozedUntil),
   };
 }
 

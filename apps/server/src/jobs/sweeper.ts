@@ -1,7 +1,8 @@
 import type { Storage } from '../db/client.js';
 import type { OutageTracker } from '../db/outage.js';
 import { graceUnheardTime } from '../domain/heartbeats/restart-grace.js';
-import { claimOverdueHeartbeats, nextDeadline } from '../domain/heartbeats/claim-overdue-heartbeats.js';
+import { claimOverdueHeartbeats } from '../domain/heartbeats/claim-overdue-heartbeats.js';
+import { claimLifecycleAlerts, nextDeadline } from '../domain/heartbeats/lifecycle-alerts.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
 import { applyChanges, type JobSignals } from '../domain/changes.js';
 import type { Clock, DatabaseClock } from '../lib/clock.js';
@@ -74,9 +75,12 @@ export function createSweepStep({
     const since = outage?.since();
     // Not over yet: no claim until a grace covers the whole outage.
     if (since && !(await graceOutage(since))) return { didWork: true };
-    const { services, changes } = await claimOverdueHeartbeats(context, { limit: BATCH });
-    applyChanges(changes, targets);
-    if (services.length > 0) {
+    const deaths = await claimOverdueHeartbeats(context, { limit: BATCH });
+    applyChanges(deaths.changes, targets);
+    // Late notices, reminders and released deaths: after the deaths, which may hold children back.
+    const notices = await claimLifecycleAlerts(context, { limit: BATCH });
+    applyChanges(notices.changes, targets);
+    if (deaths.services.length > 0 || notices.count > 0) {
       // Go again at once: the next step claims the rest, or names the next deadline. Without
       // it the loop would sleep a whole poll and miss the deadlines that follow.
       return { didWork: true };

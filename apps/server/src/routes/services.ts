@@ -6,7 +6,10 @@ import {
   ServiceName,
   ServicePatch,
   ServiceSettings,
+  SnoozeManyRequest,
+  SnoozeRequest,
   StartRequest,
+  type SnoozeManyResponse,
   type ListRunsResponse,
   type LogResponse,
   type ServiceResponse,
@@ -26,7 +29,8 @@ import {
 import { listRuns } from '../domain/heartbeats/list-runs.js';
 import { failRun, logMessage, startRun } from '../domain/heartbeats/run-signals.js';
 import type { HeartbeatRow } from '../db/schema.js';
-import { toRun } from '../domain/views.js';
+import { snoozeEnd, snoozeMany, snoozeService } from '../domain/heartbeats/snooze-service.js';
+import { toRun, unixSeconds } from '../domain/views.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
@@ -82,6 +86,21 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   app.delete(ROUTES.deleteService.paths[0], async (c) => answer(c, await deleteService(context, { service: serviceOf(c) })));
   app.post(ROUTES.pauseService.paths[0], async (c) => answer(c, await pauseService(context, { service: serviceOf(c) })));
   app.post(ROUTES.resumeService.paths[0], async (c) => answer(c, await resumeService(context, { service: serviceOf(c) })));
+
+  app.post(ROUTES.snoozeService.paths[0], async (c) => {
+    const service = serviceOf(c);
+    const until = snoozeEnd(context, parseInput(SnoozeRequest, await readBody(c)));
+    return answer(c, await snoozeService(context, { service, until }));
+  });
+  app.delete(ROUTES.unsnoozeService.paths[0], async (c) => answer(c, await snoozeService(context, { service: serviceOf(c), until: null })));
+
+  app.post(ROUTES.snoozeMany.paths[0], async (c) => {
+    const request = parseInput(SnoozeManyRequest, await readBody(c));
+    const until = snoozeEnd(context, request);
+    const { services, changes } = await snoozeMany(context, { tag: request.tag, until });
+    applyChanges(changes, { feed, signals, log: c.get('log') });
+    return c.json({ result: 200, services, snoozedUntil: unixSeconds(until) } satisfies SnoozeManyResponse);
+  });
 
   app.post(ROUTES.startRun.paths[0], async (c) => {
     const service = serviceOf(c);

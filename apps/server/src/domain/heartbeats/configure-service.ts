@@ -94,6 +94,36 @@ from json_populate_record(null::heartbeats, $3::text::json) as r
 on conflict (service) do update set ${CONFIG_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}
 returning ${heartbeatRows.columns()}`;
 
+// The services a service depends on, and theirs, and so on: a cycle comes back to it.
+const ANCESTORS_REACH = `
+with recursive ancestors(service) as (
+  select unnest($2::text[])
+  union
+  select unnest(h.depends_on) from heartbeats h join ancestors a on h.service = a.service
+)
+select exists (select 1 from ancestors where service = $1) as cycle`;
+
+/** dependsOn names services that exist, and makes no cycle. */
+async function checkDependencies({ db }: DomainContext, service: string, dependsOn: string[]): Promise<void> {
+  if (dependsOn.length === 0) return;
+  const known = new Set(
+    (await db.query<{ service: string }>('select service from heartbeats where service = any($1::text[])', [dependsOn])).map(
+      (row) => row.service,
+    ),
+  );
+  const unknown = dependsOn.filter((parent) => !known.has(parent) && parent !== service);
+  if (unknown.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', `dependsOn names ${JSON.stringify(unknown[0])}, which is no service here: create it first`);
+  }
+  const [reach] = await db.query<{ cycle: boolean }>(ANCESTORS_REACH, [service, dependsOn]);
+  if (reach?.cycle) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `dependsOn would make a cycle: ${service} would depend on itself through ${dependsOn.join(', ')}; a service cannot wait for its own recovery`,
+    );
+  }
+}
+
 /** Writes a service's configuration (creating it when `existing` is null) and answers its row. */
 async function writeConfig(
   context: DomainContext,
@@ -102,6 +132,7 @@ async function writeConfig(
   existing: HeartbeatRow | null,
 ): Promise<ServiceOutcome> {
   if (config.schedule.kind === 'cron') checkCron(config.schedule.cron, config.schedule.tz);
+  await checkDependencies(context, service, config.dependsOn);
   const now = context.clock.now();
   const { expectedAt, nextIn } = watchedDeadline(config, existing, now);
   const { scheduleKind, cron, tz } = scheduleColumns(config.schedule);
@@ -207,7 +238,8 @@ export async function resumeService(context: DomainContext, { service }: { servi
     const now = tx.clock.now();
     const { expectedAt } = deadlineFrom(scheduleOf(existing), existing.grace, now);
     const [record] = await tx.db.query(
-      `update heartbeats set paused = false, alerted = false, expected_at = $2 where service = $1 returning ${heartbeatRows.columns()}`,
+      `update heartbeats set paused = false, alerted = false, alert_held = null, died_at = null, reminders = 0, expected_at = $2
+       where service = $1 returning ${heartbeatRows.columns()}`,
       [service, expectedAt.toISOString()],
     );
     const heartbeat = heartbeatRows.read(record!);

@@ -56,7 +56,7 @@ with incoming as (
 ),
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at,
-    h.grace, h.schedule_kind, h.run_started_at
+    h.grace, h.schedule_kind, h.run_started_at, h.alert_held
   -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
   -- table, as the planner cannot tell how few rows the JSON holds.
   from heartbeats h where h.service = any(array(select service from incoming))
@@ -85,13 +85,17 @@ upserted as (
     cancelled = false,
     signalled = true,
     message = excluded.message,
-    schedule_kind = excluded.schedule_kind
+    schedule_kind = excluded.schedule_kind,
+    died_at = null,
+    reminders = 0,
+    alert_held = null
   returning h.*
 ),
 recovered as (
   select p.service, p.alert_type, p.alert_target, p.last_at, p.expected_at, i.last_at as back
   from previous p join incoming i on i.service = p.service
-  where p.alerted and not p.cancelled
+  -- A death whose alert a snooze or a dead parent held back was never told: no recovery either.
+  where p.alerted and not p.cancelled and p.alert_held is null
 ),
 -- A down of this silence that has not gone out is never sent: the recovery says both. One
 -- being delivered right now (claimed, its lease running) is left to finish, and the
@@ -153,6 +157,8 @@ function pulseChanges(heartbeat: HeartbeatRow, recovery: Event | undefined, now:
         { type: 'event', event: recovery },
       ],
       alertsQueued: true,
+      // The sweeper looks at once: services that depend on this one may have deaths to tell.
+      deadlines: [now],
       log: [{ level: 'info', fields: { service: heartbeat.service }, message: 'heartbeat.recovered' }],
     }),
   ]);

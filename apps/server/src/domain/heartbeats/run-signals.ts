@@ -1,4 +1,4 @@
-import { formatDuration, formatIsoTime, LEVELS, type Event } from '@watchtower/protocol';
+import { formatDuration, LEVELS, type Event } from '@watchtower/protocol';
 import { heartbeatRows, readInstant, runRows, selectInstant } from '../../db/rows.js';
 import type { HeartbeatRow, RunRow } from '../../db/schema.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
@@ -6,6 +6,7 @@ import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import { toHeartbeat, unixSeconds } from '../views.js';
+import { heldDeaths } from './claim-overdue-heartbeats.js';
 import { lockService, serviceNotFound } from './configure-service.js';
 import { deadlineFrom, scheduleOf } from './service-schedule.js';
 
@@ -148,7 +149,8 @@ export async function failRun(
     const dies = !existing.paused && !existing.alerted;
     const [record] = await tx.db.query(
       `update heartbeats set run_started_at = $2, signalled = true, cancelled = false, message = $5,
-         alerted = alerted or $3, expected_at = case when $3 then $4::timestamptz else expected_at end
+         alerted = alerted or $3, expected_at = case when $3 then $4::timestamptz else expected_at end,
+         died_at = case when $3 then $4::timestamptz else died_at end, reminders = case when $3 then 0 else reminders end
        where service = $1 returning ${heartbeatRows.columns()}`,
       [service, stillOpenSince?.toISOString() ?? null, dies, now.toISOString(), message],
     );
@@ -157,8 +159,11 @@ export async function failRun(
       events: [{ service, level: LEVELS.error, message: describeFailedRun(service, run) }],
       at: now,
     });
-    if (dies) await enqueueFailedAlert(tx, heartbeat, run, now);
-    return { heartbeat, run, changes: failureChanges(heartbeat, event!, dies, now) };
+    // A snooze or a dead parent holds the alert back, as for a death by silence.
+    const held = dies ? await heldDeaths(tx, [heartbeat], now) : null;
+    const alerts = held !== null && held.snoozed.size === 0 && held.byParent.size === 0;
+    if (alerts) await enqueueFailedAlert(tx, heartbeat, run, now);
+    return { heartbeat, run, changes: failureChanges(heartbeat, event!, dies, alerts, now) };
   });
 }
 
@@ -183,7 +188,7 @@ async function enqueueFailedAlert(context: DomainContext, heartbeat: HeartbeatRo
   });
 }
 
-function failureChanges(heartbeat: HeartbeatRow, event: Event, died: boolean, now: Date): Changes {
+function failureChanges(heartbeat: HeartbeatRow, event: Event, died: boolean, alerted: boolean, now: Date): Changes {
   const base = changes({
     feed: [
       { type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) },
@@ -195,7 +200,7 @@ function failureChanges(heartbeat: HeartbeatRow, event: Event, died: boolean, no
     base,
     changes({
       feed: [{ type: 'heartbeat.dead', service: heartbeat.service }],
-      alertsQueued: true,
+      alertsQueued: alerted,
       log: [{ level: 'info', fields: { service: heartbeat.service }, message: 'heartbeat.failed' }],
     }),
   ]);
@@ -212,9 +217,4 @@ export async function logMessage(
     const [event] = await recordServerEvents(tx, { events: [{ service, level: LEVELS.info, message }] });
     return { event: event!, changes: changes({ feed: [{ type: 'event', event: event! }] }) };
   });
-}
-
-/** How a run past its maxRuntime reads: "started at 02:00, still running at 03:00". */
-export function describeHungRun(service: string, startedAt: Date, now: Date, maxRuntime: number): string {
-  return `Service ${service} started at ${formatIsoTime(startedAt)} and was still running at ${formatIsoTime(now)}, past its maxRuntime of ${formatDuration(maxRuntime)}.`;
 }

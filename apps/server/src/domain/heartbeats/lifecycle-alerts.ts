@@ -1,0 +1,121 @@
+import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
+import type { HeartbeatRow } from '../../db/schema.js';
+import { changes, mergeChanges, type Changes } from '../changes.js';
+import { inTransaction, type DomainContext } from '../context.js';
+import { enqueueAlerts, type NewAlert } from '../outbox/enqueue-alerts.js';
+import { toHeartbeat, unixSeconds } from '../views.js';
+import { deathDetails } from './claim-overdue-heartbeats.js';
+
+// What the sweeper watches besides deadlines. Each claim takes its rows under SKIP LOCKED
+// and changes the condition that selected them, so every notice goes out once.
+
+// A service is watched, and not snoozed at `$1`.
+const WATCHED_AWAKE = `not cancelled and not paused and signalled and (snoozed_until is null or snoozed_until <= $1)`;
+
+// "Running late": warnBefore before the deadline, once per deadline; past it, the death speaks.
+const LATE_DUE = `warn_before is not null and not alerted and ${WATCHED_AWAKE}
+  and late_noticed_for is distinct from expected_at
+  and expected_at - warn_before * interval '1 second' <= $1 and expected_at >= $1`;
+
+const CLAIM_LATE = `
+update heartbeats h set late_noticed_for = h.expected_at
+where h.service in (select service from heartbeats where ${LATE_DUE} order by expected_at limit $2 for update skip locked)
+returning ${heartbeatRows.columns('h')}`;
+
+// While dead, every remindEvery after the death; missed ones (the server was down) are skipped.
+const REMINDER_DUE = `alerted and remind_every is not null and alert_held is null and died_at is not null and ${WATCHED_AWAKE}
+  and died_at + remind_every * (reminders + 1) * interval '1 second' <= $1`;
+
+const CLAIM_REMINDERS = `
+update heartbeats h set reminders = floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int
+where h.service in (select service from heartbeats where ${REMINDER_DUE} order by died_at limit $2 for update skip locked)
+returning ${heartbeatRows.columns('h')}`;
+
+// A death held back: by a snooze that has ended, or by parents none of which is dead now.
+const RELEASE_DUE = `alerted and not cancelled and not paused and (
+  (alert_held = 'snooze' and (snoozed_until is null or snoozed_until <= $1))
+  or (alert_held = 'parent' and not exists (
+    select 1 from heartbeats p where p.service = any(heartbeats.depends_on) and p.alerted and not p.cancelled and not p.paused)))`;
+
+const RELEASE_HELD = `
+update heartbeats h set alert_held = null
+where h.service in (select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked)
+returning ${heartbeatRows.columns('h')}`;
+
+// Each due time is pushed past a snooze (greatest() skips nulls): a notice a snooze holds
+// back is due when it ends, and never before, or the sweeper would spin on it.
+const NEXT_WAKE = `
+select ${selectInstant(
+  `least(
+    (select min(expected_at) from heartbeats where not alerted and not cancelled and not paused and signalled),
+    (select min(greatest(expected_at - warn_before * interval '1 second', snoozed_until)) from heartbeats
+      where warn_before is not null and not alerted and not cancelled and not paused and signalled
+        and late_noticed_for is distinct from expected_at),
+    (select min(greatest(died_at + remind_every * (reminders + 1) * interval '1 second', snoozed_until)) from heartbeats
+      where alerted and remind_every is not null and alert_held is null and died_at is not null and not cancelled and not paused),
+    (select min(coalesce(snoozed_until, died_at)) from heartbeats where alert_held = 'snooze' and not cancelled and not paused)
+  )`,
+  'at',
+)}`;
+
+/** When the sweeper must look next: a deadline, a late notice, a reminder, or a snooze's end. */
+export async function nextDeadline({ db }: DomainContext): Promise<Date | null> {
+  const [row] = await db.query(NEXT_WAKE, []);
+  return readInstant(row?.at);
+}
+
+function alertsOf(rows: HeartbeatRow[], kind: NewAlert['kind'], details: (row: HeartbeatRow) => Record<string, unknown>): NewAlert[] {
+  return rows.map((row) => ({ kind, service: row.service, channel: row.alertType, target: row.alertTarget, details: details(row) }));
+}
+
+function announced(rows: HeartbeatRow[], now: Date, logAs: string): Changes {
+  return changes({
+    feed: rows.map((row) => ({ type: 'heartbeat' as const, heartBeat: toHeartbeat(row, now) })),
+    alertsQueued: rows.length > 0,
+    log: rows.map((row) => ({ level: 'info' as const, fields: { service: row.service }, message: logAs })),
+  });
+}
+
+/**
+ * The notices due now, each queued once: "running late" (warnBefore before a deadline),
+ * reminders of services still dead (every remindEvery), and the deaths a snooze or a dead
+ * parent held back, now that they no longer do. Answers how many went out.
+ */
+export async function claimLifecycleAlerts(
+  context: DomainContext,
+  { limit = 500 }: { limit?: number } = {},
+): Promise<{ count: number; changes: Changes }> {
+  const now = context.clock.now();
+  return inTransaction(context, async (tx) => {
+    const params = [now.toISOString(), limit];
+    const late = (await tx.db.query(CLAIM_LATE, params)).map(heartbeatRows.read);
+    const reminded = (await tx.db.query(CLAIM_REMINDERS, params)).map(heartbeatRows.read);
+    const released = (await tx.db.query(RELEASE_HELD, params)).map(heartbeatRows.read);
+    await enqueueAlerts(tx, {
+      alerts: [
+        ...alertsOf(late, 'late', (row) => ({
+          last: unixSeconds(row.lastAt),
+          expected: unixSeconds(row.expectedAt),
+          warnBefore: row.warnBefore,
+          message: row.message,
+        })),
+        ...alertsOf(reminded, 'reminder', (row) => ({
+          diedAt: unixSeconds(row.diedAt!),
+          reminder: row.reminders,
+          last: unixSeconds(row.lastAt),
+          expected: unixSeconds(row.expectedAt),
+        })),
+        ...alertsOf(released, 'down', deathDetails),
+      ],
+      at: now,
+    });
+    return {
+      count: late.length + reminded.length + released.length,
+      changes: mergeChanges([
+        announced(late, now, 'heartbeat.late'),
+        announced(reminded, now, 'heartbeat.reminder'),
+        announced(released, now, 'heartbeat.alert_released'),
+      ]),
+    };
+  });
+}
