@@ -116,6 +116,34 @@ describe.each(DATABASE_KINDS)('jobs of a real server on %s', (kind) => {
   }, 60_000);
 });
 
+describe.each(DATABASE_KINDS)('notices of a real server on %s', (kind) => {
+  it('sends a running-late notice and a reminder, each within 1 s of its time', async () => {
+    const server = await startWatchtower(kind);
+    const late = await configure(server, { period: 4, warnBefore: 2 });
+    const dead = await configure(server, { period: 1, remindEvery: 2 });
+    const pulsedAt = Date.now();
+    await Promise.all([fetch(late.pingUrl), fetch(dead.pingUrl)]);
+    const [lateAt, downAt] = await Promise.all([
+      arrival(late.service, 'heartbeat.late', 8_000),
+      arrival(dead.service, 'heartbeat.down', 8_000),
+    ]);
+    const reminderAt = await arrival(dead.service, 'heartbeat.reminder', 8_000);
+    // The late notice is due 2 s after the pulse. The reminder is due 2 s after the death,
+    // which came at the deadline (`expected`), and before its alert arrived.
+    const down = fake
+      .requestsTo(`/hooks/${dead.service}`)
+      .find((request) => (request.body as { type?: string }).type === 'heartbeat.down')!;
+    const diedBy = (down.body as { expected: number }).expected * 1000;
+    console.log(
+      `notices on ${kind}: late ${lateAt - (pulsedAt + 2_000)} ms after its time, reminder ${reminderAt - (diedBy + 2_000)} ms after the deadline + 2 s`,
+    );
+    expect(lateAt).toBeGreaterThanOrEqual(pulsedAt + 2_000);
+    expect(lateAt - (pulsedAt + 2_000)).toBeLessThan(1_000);
+    expect(reminderAt).toBeGreaterThanOrEqual(diedBy + 2_000);
+    expect(reminderAt - (downAt + 2_000)).toBeLessThan(1_000);
+  }, 60_000);
+});
+
 describe('a cron job that misses its run', () => {
   it('is alerted within 1 s of run + grace, on both databases', async () => {
     // Both at once: the next minute comes for both, so the test waits for it only once.
