@@ -190,7 +190,7 @@ describe('runCli', () => {
       expect(stdout).toContain(
         'The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file\nof $WATCHTOWER_PASSWORD_FILE',
       );
-      expect(stdout).toContain('events,\nlist and runs still print what they find');
+      expect(stdout).toContain('events, list, runs and keys list still print');
     },
   );
 
@@ -243,14 +243,14 @@ describe('runCli', () => {
     expect(await run('-v')).toMatchObject({ code: 0, stdout: '1.2.3\n' });
   });
 
-  it('says which subcommands a command of two words has', async () => {
+  it('says which commands a group of two-word commands has', async () => {
     expect(await run('service')).toMatchObject({
       code: 2,
-      stderr: 'watchtower: service needs a subcommand: service put (see watchtower --help)\n',
+      stderr: 'watchtower service: no command; the service commands are put (see watchtower service --help)\n',
     });
     expect(await run('service', 'remove', 'x')).toMatchObject({
       code: 2,
-      stderr: 'watchtower: service has no subcommand "remove": service put (see watchtower --help)\n',
+      stderr: 'watchtower service: unknown command "remove"; the service commands are put (see watchtower service --help)\n',
     });
   });
 
