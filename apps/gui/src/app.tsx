@@ -12,6 +12,7 @@ import { LiveHub, SessionContext, type Session } from './live.js';
 import { AlertsPage } from './pages/alerts.js';
 import { BoardPage } from './pages/board.js';
 import { EventsPage } from './pages/events.js';
+import { KeysPage } from './pages/keys.js';
 import { ServicePage } from './pages/service.js';
 import { EditServicePage, NewServicePage } from './pages/service-form.js';
 
@@ -125,6 +126,7 @@ function SignedIn({
         {location.page === 'service' && <ServicePage key={location.service} service={location.service} />}
         {location.page === 'edit-service' && <EditServicePage key={location.service} service={location.service} />}
         {location.page === 'new-service' && <NewServicePage />}
+        {location.page === 'keys' && <KeysPage />}
       </main>
     </SessionContext.Provider>
   );

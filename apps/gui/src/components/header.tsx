@@ -9,6 +9,7 @@ const PAGES: ReadonlyArray<readonly [Page, string]> = [
   ['board', 'Heartbeats'],
   ['events', 'Events'],
   ['alerts', 'Alerts'],
+  ['keys', 'API keys'],
 ];
 
 const SERVICE_PAGES: ReadonlyArray<Location['page']> = ['service', 'edit-service', 'new-service'];
