@@ -157,7 +157,9 @@ describe('signing in with a key', () => {
     const refused = await callWith(secret, 'PUT', '/heartbeat/sneaky', { period: 3_600 });
     expect(refused.status).toBe(403);
     expect(refused.answer.hint).toBe('this key has scope read; PUT /heartbeat/:service needs an admin key');
-    await page.getByTestId('form-message').filter({ hasText: refused.answer.hint! }).waitFor();
+    const message = page.getByTestId('form-message').filter({ hasText: refused.answer.hint! });
+    await message.waitFor();
+    expect(await message.innerText()).toBe(`Could not save: ${refused.answer.hint}.`);
     expect((await callWith(secret, 'GET', '/heartbeat/sneaky')).status).toBe(404);
   });
 

@@ -1,16 +1,10 @@
 import type { CreateKeyResponse } from '@watchtower/protocol';
 import { KEY_SCOPES, type KeyScope } from '@watchtower/protocol/vocabulary';
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../lib/api.js';
+import { describeFailure } from '../lib/api.js';
 import { checkKeyName } from '../lib/api-keys.js';
 import { SCOPE_WORDS } from '../lib/scopes.js';
 import { useSession } from '../live.js';
-
-/** Why the server refused the key, or the call failed, in its own words. */
-function describeFailure(failure: unknown): string {
-  if (failure instanceof ApiError && failure.status === 400) return `The server refused it: ${failure.hint}`;
-  return `Could not create the key: ${failure instanceof Error ? failure.message : String(failure)}.`;
-}
 
 /** Names a new key and picks its scope, each scope said in a sentence; `onCreated` gets the answer with the secret. */
 export function CreateKeyForm({ onCreated }: { onCreated: (created: CreateKeyResponse) => void }) {
@@ -36,7 +30,7 @@ export function CreateKeyForm({ onCreated }: { onCreated: (created: CreateKeyRes
     try {
       onCreated(await api.createKey({ name: checked.name, scope }));
     } catch (failure) {
-      setMessage(describeFailure(failure));
+      setMessage(describeFailure(failure, 'create the key'));
       setBusy(false);
     }
   }

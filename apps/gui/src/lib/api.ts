@@ -170,6 +170,12 @@ export class Api {
   }
 }
 
+/** Why a form's call failed: what the server refused (400) in its own words, anything else after "Could not {what}". */
+export function describeFailure(failure: unknown, what: string): string {
+  if (failure instanceof ApiError && failure.status === 400) return `The server refused it: ${failure.hint}`;
+  return `Could not ${what}: ${failure instanceof Error ? failure.message : String(failure)}.`;
+}
+
 /** The route of one service: its name is one path segment, URL-encoded. */
 export function servicePath(service: string): string {
   return `/heartbeat/${encodeURIComponent(service)}`;
