@@ -17,7 +17,7 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ['/heartbeats', '/heartbeat', '/events', '/event', '/alerts', '/stream', '/dashboard-settings', '/healthz'].map((path) => [
+      ['/heartbeats', '/heartbeat', '/events', '/event', '/alerts', '/stream', '/dashboard-settings', '/healthz', '/keys'].map((path) => [
         path,
         { target: api, changeOrigin: true },
       ]),

@@ -5,47 +5,56 @@ import { SignIn } from './components/sign-in.js';
 import { Api, ApiError } from './lib/api.js';
 import { openLiveStream, type LiveState } from './lib/live-stream.js';
 import { useLocation } from './lib/router.js';
-import { storePassword, storedPassword } from './lib/session.js';
+import { canChange, scopeFromHint } from './lib/scopes.js';
+import { storeCredentials, storedCredentials, type Credentials } from './lib/session.js';
+import { describeSignInFailure, signIn, type SignInAnswer } from './lib/sign-in.js';
 import { LiveHub, SessionContext, type Session } from './live.js';
 import { AlertsPage } from './pages/alerts.js';
 import { BoardPage } from './pages/board.js';
 import { EventsPage } from './pages/events.js';
+import { KeysPage } from './pages/keys.js';
 import { ServicePage } from './pages/service.js';
 import { EditServicePage, NewServicePage } from './pages/service-form.js';
 
 type Auth =
   | { step: 'signed-out'; notice?: string }
-  | { step: 'checking'; password: string }
-  | { step: 'signed-in'; password: string; settings: DashboardSettingsResponse };
+  | { step: 'checking'; credentials: Credentials }
+  | { step: 'signed-in'; credentials: Credentials; settings: DashboardSettingsResponse };
+
+const REFUSED = 'The password or key was refused (wrong, or the key was revoked); sign in again.';
 
 export function App() {
   const [auth, setAuth] = useState<Auth>(() => {
-    const password = storedPassword();
-    return password ? { step: 'checking', password } : { step: 'signed-out' };
+    const credentials = storedCredentials();
+    return credentials ? { step: 'checking', credentials } : { step: 'signed-out' };
   });
 
   const signOut = useCallback((notice?: string) => {
-    storePassword(null);
+    storeCredentials(null);
     setAuth(notice ? { step: 'signed-out', notice } : { step: 'signed-out' });
   }, []);
 
-  // A password kept from earlier in this tab is checked again: it may have been changed.
+  const signedIn = useCallback((secret: string, { settings, scope }: SignInAnswer) => {
+    storeCredentials({ secret, scope });
+    setAuth({ step: 'signed-in', credentials: { secret, scope }, settings });
+  }, []);
+
+  // Credentials kept from earlier in this tab are checked again: the password may have changed, the key been revoked.
   useEffect(() => {
     if (auth.step !== 'checking') return;
     const controller = new AbortController();
-    new Api(auth.password)
-      .settings(controller.signal)
-      .then((settings) => setAuth({ step: 'signed-in', password: auth.password, settings }))
+    const { secret, scope } = auth.credentials;
+    signIn(secret, { known: scope, signal: controller.signal })
+      .then((answer) => !controller.signal.aborted && signedIn(secret, answer))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        if (error instanceof ApiError && error.status === 401) signOut('The password was refused; sign in again.');
-        else signOut(`Could not check the password: ${error instanceof Error ? error.message : String(error)}.`);
+        signOut(error instanceof ApiError && error.status === 401 ? REFUSED : describeSignInFailure(error));
       });
     return () => controller.abort();
-  }, [auth, signOut]);
+  }, [auth, signOut, signedIn]);
 
   if (auth.step === 'signed-in') {
-    return <SignedIn password={auth.password} settings={auth.settings} signOut={signOut} />;
+    return <SignedIn credentials={auth.credentials} settings={auth.settings} signOut={signOut} />;
   }
   if (auth.step === 'checking') {
     return (
@@ -54,44 +63,55 @@ export function App() {
       </main>
     );
   }
-  return (
-    <SignIn
-      notice={auth.notice}
-      onSignedIn={(password, settings) => {
-        storePassword(password);
-        setAuth({ step: 'signed-in', password, settings });
-      }}
-    />
-  );
+  return <SignIn notice={auth.notice} onSignedIn={signedIn} />;
 }
 
 function SignedIn({
-  password,
+  credentials: { secret, scope: initialScope },
   settings,
   signOut,
 }: {
-  password: string;
+  credentials: Credentials;
   settings: DashboardSettingsResponse;
   signOut: (notice?: string) => void;
 }) {
   const location = useLocation();
   const [live, setLive] = useState<LiveState>({ status: 'connecting' });
   const [retryNow, setRetryNow] = useState<() => void>(() => () => {});
+  const [scope, setScope] = useState(initialScope);
   const hub = useMemo(() => new LiveHub(), []);
-  const api = useMemo(() => new Api(password, () => signOut('The password was refused; sign in again.')), [password, signOut]);
+  const api = useMemo(
+    () =>
+      new Api(secret, {
+        onUnauthorized: () => signOut(REFUSED),
+        // A scope unknown at sign-in (the server was out of reach) is learned from the first refusal.
+        onForbidden: (hint) => {
+          const named = scopeFromHint(hint);
+          if (!named) return;
+          setScope(named);
+          storeCredentials({ secret, scope: named });
+        },
+      }),
+    [secret, signOut],
+  );
 
   useEffect(() => {
-    const stream = openLiveStream(password, {
+    const stream = openLiveStream(secret, {
       change: (change) => hub.change(change),
       reload: () => hub.reload(),
       state: setLive,
-      unauthorized: () => signOut('The password was refused; sign in again.'),
+      unauthorized: () => signOut(REFUSED),
     });
     setRetryNow(() => stream.retryNow);
     return () => stream.close();
-  }, [password, hub, signOut]);
+  }, [secret, hub, signOut]);
 
-  const session: Session = useMemo(() => ({ api, settings, hub, live, retryNow }), [api, settings, hub, live, retryNow]);
+  // Until the server says otherwise, changes are offered: it refuses what the key may not do.
+  const changes = scope === undefined || canChange(scope);
+  const session: Session = useMemo(
+    () => ({ api, settings, hub, live, retryNow, scope, canChange: changes }),
+    [api, settings, hub, live, retryNow, scope, changes],
+  );
 
   return (
     <SessionContext.Provider value={session}>
@@ -106,6 +126,7 @@ function SignedIn({
         {location.page === 'service' && <ServicePage key={location.service} service={location.service} />}
         {location.page === 'edit-service' && <EditServicePage key={location.service} service={location.service} />}
         {location.page === 'new-service' && <NewServicePage />}
+        {location.page === 'keys' && <KeysPage />}
       </main>
     </SessionContext.Provider>
   );

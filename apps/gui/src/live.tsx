@@ -1,4 +1,5 @@
 import type { DashboardSettingsResponse, StreamChange } from '@watchtower/protocol';
+import type { KeyScope } from '@watchtower/protocol/vocabulary';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import { serverNow, type Api } from './lib/api.js';
 import type { LiveState } from './lib/live-stream.js';
@@ -35,6 +36,10 @@ export interface Session {
   hub: LiveHub;
   live: LiveState;
   retryNow(): void;
+  /** The scope of the key signed in with (the password is admin); undefined until known. */
+  scope: KeyScope | undefined;
+  /** Whether services and keys may be changed: false for a read key. */
+  canChange: boolean;
 }
 
 export const SessionContext = createContext<Session | null>(null);

@@ -8,6 +8,8 @@ import {
   type BoardStatus,
 } from '../lib/heartbeat-status.js';
 import { followLink, newServiceHref } from '../lib/router.js';
+import { useSession } from '../live.js';
+import { ReadOnlyNote } from './read-only-note.js';
 
 export type BoardView = BoardFilter & { sort: BoardSort };
 
@@ -21,14 +23,18 @@ export function BoardHead({
   counts: Record<BoardStatus, number>;
   onToggle: (status: BoardStatus) => void;
 }) {
+  const { canChange } = useSession();
   return (
     <div className="page-head">
       <div className="title-row">
         <h1 id="board-title">Heartbeats</h1>
-        <a className="button primary" href={newServiceHref()} onClick={followLink}>
-          New service
-        </a>
+        {canChange && (
+          <a className="button primary" href={newServiceHref()} onClick={followLink}>
+            New service
+          </a>
+        )}
       </div>
+      <ReadOnlyNote action="Creating or cancelling a service" />
       <div className="summary" role="group" aria-label="Show only services that are">
         {BOARD_STATUSES.filter((status) => CLASSIC_STATUSES.includes(status) || counts[status] > 0 || view.statuses.includes(status)).map(
           (status) => (

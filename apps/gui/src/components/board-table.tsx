@@ -11,7 +11,8 @@ interface RowProps {
   heartbeat: Heartbeat;
   now: number;
   changedAt: number | undefined;
-  onCancel: (heartbeat: Heartbeat) => void;
+  /** Offers to cancel each service; no button without it. */
+  onCancel: ((heartbeat: Heartbeat) => void) | undefined;
 }
 
 /** The services shown on the board, one row each. */
@@ -24,7 +25,7 @@ export function BoardTable({
   heartbeats: readonly Heartbeat[];
   now: number;
   updated: ReadonlyMap<string, number>;
-  onCancel: (heartbeat: Heartbeat) => void;
+  onCancel: ((heartbeat: Heartbeat) => void) | undefined;
 }) {
   return (
     <table className="grid board" aria-label="Services">
@@ -90,7 +91,7 @@ function BoardRow({ heartbeat: hb, now, changedAt, onCancel }: RowProps) {
       </td>
       <AlertsToCell heartbeat={hb} />
       <td className="actions">
-        {status !== 'cancelled' && (
+        {onCancel && status !== 'cancelled' && (
           <button type="button" className="small-button" onClick={() => onCancel(hb)} aria-label={`Cancel ${hb.service}`}>
             Cancel…
           </button>

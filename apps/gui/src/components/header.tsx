@@ -9,12 +9,15 @@ const PAGES: ReadonlyArray<readonly [Page, string]> = [
   ['board', 'Heartbeats'],
   ['events', 'Events'],
   ['alerts', 'Alerts'],
+  ['keys', 'API keys'],
 ];
+
+const SERVICE_PAGES: ReadonlyArray<Location['page']> = ['service', 'edit-service', 'new-service'];
 
 /** A service's pages belong to the board: its link says so, without claiming to be the page itself. */
 function currentness(link: Page, page: Location['page']): 'page' | 'true' | undefined {
   if (link === page) return 'page';
-  return link === 'board' && page !== 'events' && page !== 'alerts' ? 'true' : undefined;
+  return link === 'board' && SERVICE_PAGES.includes(page) ? 'true' : undefined;
 }
 
 export function Header({ page, onSignOut }: { page: Location['page']; onSignOut: () => void }) {
@@ -33,6 +36,7 @@ export function Header({ page, onSignOut }: { page: Location['page']; onSignOut:
           ))}
         </nav>
         <div className="top-tools">
+          <ScopeChip />
           <ConnectionState />
           <ThemeToggle />
           <button type="button" className="ghost" onClick={onSignOut}>
@@ -43,6 +47,17 @@ export function Header({ page, onSignOut }: { page: Location['page']; onSignOut:
       <OfflineBanner />
       <HealthBanner />
     </header>
+  );
+}
+
+/** Says, all along, that what is shown cannot be changed with this key. */
+function ScopeChip() {
+  const { scope, canChange } = useSession();
+  if (canChange || !scope) return null;
+  return (
+    <span className="scope-chip" data-testid="scope" title={`Signed in with a ${scope} key: changes need an admin key or the password`}>
+      {scope} only
+    </span>
   );
 }
 

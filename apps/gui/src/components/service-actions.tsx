@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { followLink, serviceHref } from '../lib/router.js';
 import { useSession } from '../live.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { ReadOnlyNote } from './read-only-note.js';
 
 const reason = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
 
@@ -16,7 +17,7 @@ export function ServiceActions({
   onChanged: (hb: Heartbeat) => void;
   onDeleted: () => void;
 }) {
-  const { api } = useSession();
+  const { api, canChange } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [confirming, setConfirming] = useState(false);
@@ -48,23 +49,27 @@ export function ServiceActions({
 
   return (
     <div className="service-actions">
-      <div className="form-actions">
-        {paused ? (
-          <button type="button" disabled={busy} onClick={() => void act('resume', () => api.resumeService(hb.service))}>
-            Resume
+      <ReadOnlyNote action="Pausing, editing or deleting a service" />
+      {/* The error stays when the buttons go: a refusal may be what told the page this key is read-only. */}
+      {canChange && (
+        <div className="form-actions">
+          {paused ? (
+            <button type="button" disabled={busy} onClick={() => void act('resume', () => api.resumeService(hb.service))}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => void act('pause', () => api.pauseService(hb.service))}>
+              Pause
+            </button>
+          )}
+          <a className="button" href={serviceHref(hb.service, { edit: true })} onClick={followLink}>
+            Edit
+          </a>
+          <button type="button" className="danger-outline" disabled={busy} onClick={() => setConfirming(true)}>
+            Delete…
           </button>
-        ) : (
-          <button type="button" disabled={busy} onClick={() => void act('pause', () => api.pauseService(hb.service))}>
-            Pause
-          </button>
-        )}
-        <a className="button" href={serviceHref(hb.service, { edit: true })} onClick={followLink}>
-          Edit
-        </a>
-        <button type="button" className="danger-outline" disabled={busy} onClick={() => setConfirming(true)}>
-          Delete…
-        </button>
-      </div>
+        </div>
+      )}
       <p className="error" role="alert">
         {error}
       </p>

@@ -1,5 +1,5 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError } from '../lib/api.js';
+import { describeFailure } from '../lib/api.js';
 import { followLink } from '../lib/router.js';
 import {
   checkDraft,
@@ -28,12 +28,6 @@ function knownZones(): string[] {
     // An older browser: the field takes any name and the server checks it.
     return [];
   }
-}
-
-/** Why the server refused, or the call failed, in words for the form's alert. */
-function describeFailure(failure: unknown): string {
-  if (failure instanceof ApiError && failure.status === 400) return `The server refused it: ${failure.hint}`;
-  return `Could not save: ${failure instanceof Error ? failure.message : String(failure)}.`;
 }
 
 /**
@@ -81,7 +75,7 @@ export function ServiceForm({
       const outcome = await onSubmit({ ...draft, name: checked.name }, checked.values);
       if (outcome) setMessage({ kind: 'notice', text: outcome.notice });
     } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(failure) });
+      setMessage({ kind: 'error', text: describeFailure(failure, 'save') });
     } finally {
       setBusy(false);
     }

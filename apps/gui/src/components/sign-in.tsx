@@ -1,31 +1,29 @@
-import type { DashboardSettingsResponse } from '@watchtower/protocol';
 import { useState, type FormEvent } from 'react';
-import { ApiError, signIn } from '../lib/api.js';
+import { describeSignInFailure, signIn, type SignInAnswer } from '../lib/sign-in.js';
 
 export function SignIn({
   notice,
   onSignedIn,
 }: {
   notice?: string | undefined;
-  onSignedIn: (password: string, settings: DashboardSettingsResponse) => void;
+  onSignedIn: (secret: string, answer: SignInAnswer) => void;
 }) {
-  const [password, setPassword] = useState('');
+  const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!password) {
-      setError('Enter the server password.');
+    if (!secret) {
+      setError('Enter the server password or an API key.');
       return;
     }
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(password, await signIn(password));
+      onSignedIn(secret, await signIn(secret));
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 401) setError('Wrong password. Try again.');
-      else setError(`Cannot sign in: ${failure instanceof Error ? failure.message : String(failure)}.`);
+      setError(describeSignInFailure(failure));
       setBusy(false);
     }
   }
@@ -36,7 +34,7 @@ export function SignIn({
         <h1>
           <span className="logo" aria-hidden="true" /> watchtower
         </h1>
-        <p className="muted">Heartbeats and events of your services. Sign in with the server password.</p>
+        <p className="muted">Heartbeats and events of your services.</p>
         {notice && !error && (
           <p className="notice" role="status">
             {notice}
@@ -44,17 +42,21 @@ export function SignIn({
         )}
         {/* A username field, hidden, lets password managers file the password under this site. */}
         <input type="text" name="username" autoComplete="username" value="watchtower" readOnly hidden />
-        <label htmlFor="password">Password</label>
+        <label htmlFor="password">Password or API key</label>
         <input
           id="password"
           name="password"
           type="password"
           autoComplete="current-password"
           autoFocus
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
+          value={secret}
+          onChange={(event) => setSecret(event.target.value)}
           aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'sign-in-hint sign-in-error' : 'sign-in-hint'}
         />
+        <p id="sign-in-hint" className="muted small">
+          The server password, or an API key (<code>wt_…</code>) of scope read or admin. A read key shows everything and changes nothing.
+        </p>
         {error && (
           <p id="sign-in-error" className="error" role="alert">
             {error}
@@ -63,7 +65,7 @@ export function SignIn({
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
-        <p className="muted small">The password is kept for this tab only, until it closes.</p>
+        <p className="muted small">It is kept for this tab only, until it closes.</p>
       </form>
     </main>
   );

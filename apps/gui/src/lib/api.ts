@@ -1,17 +1,23 @@
 import type {
   CancelResponse,
+  CreateKeyRequestInput,
+  CreateKeyResponse,
   DashboardSettingsResponse,
+  DeleteKeyResponse,
   ErrorResponse,
   GetHeartbeatResponse,
   ListAlertsResponse,
   ListEventsResponse,
   ListHeartbeatsResponse,
+  ListKeysResponse,
   ListRunsResponse,
   ServicePatchInput,
   ServiceResponse,
   ServiceSettingsInput,
 } from '@watchtower/protocol';
+import type { KeyScope } from '@watchtower/protocol/vocabulary';
 import { clockOffset } from './clock-offset.js';
+import { scopeFromHint } from './scopes.js';
 
 /** An answer other than 200: the status and the server's hint. */
 export class ApiError extends Error {
@@ -37,15 +43,25 @@ export function noteServerDate(header: string | null, receivedAt = Date.now()): 
   if (offset !== undefined) serverOffset = offset;
 }
 
-/** The API, with the password on every call. The dashboard is served by the API's own origin. */
+export interface ApiListeners {
+  /** The secret was refused (401): wrong, or a key since revoked. */
+  onUnauthorized?: () => void;
+  /** A call needed a scope the key lacks (403); the hint names the key's scope. */
+  onForbidden?: (hint: string) => void;
+}
+
+/**
+ * The API, with the secret (the password or an API key) on every call. The dashboard is
+ * served by the API's own origin.
+ */
 export class Api {
   constructor(
-    readonly password: string,
-    private readonly onUnauthorized: () => void = () => {},
+    readonly secret: string,
+    private readonly listeners: ApiListeners = {},
   ) {}
 
   get headers(): Record<string, string> {
-    return { password: this.password };
+    return { password: this.secret };
   }
 
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -65,9 +81,10 @@ export class Api {
     noteServerDate(response.headers.get('date'));
     const answer = (await response.json().catch(() => null)) as (T & Partial<ErrorResponse>) | null;
     if (response.status === 401) {
-      this.onUnauthorized();
-      throw new ApiError(401, answer?.hint ?? 'the password was refused', 'UNAUTHORIZED');
+      this.listeners.onUnauthorized?.();
+      throw new ApiError(401, answer?.hint ?? 'the password or key was refused', 'UNAUTHORIZED');
     }
+    if (response.status === 403 && answer?.hint) this.listeners.onForbidden?.(answer.hint);
     if (!response.ok || answer === null) {
       throw new ApiError(response.status, answer?.hint ?? `the server answered ${response.status}`, answer?.code);
     }
@@ -122,14 +139,44 @@ export class Api {
   alerts(query: string, signal?: AbortSignal) {
     return this.request<ListAlertsResponse>('GET', `/alerts?${query}`, undefined, signal);
   }
+
+  keys(signal?: AbortSignal) {
+    return this.request<ListKeysResponse>('GET', '/keys', undefined, signal);
+  }
+
+  /** Creates a key; its secret is in this answer only. */
+  createKey(input: CreateKeyRequestInput) {
+    return this.request<CreateKeyResponse>('POST', '/keys', input);
+  }
+
+  deleteKey(id: string) {
+    return this.request<DeleteKeyResponse>('DELETE', `/keys/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * The scope of the secret, found without changing anything: `POST /keys` with no name can
+   * create no key. An admin key is refused for the missing name (400), any other for its
+   * scope (403, whose hint names it). Undefined when the answer says neither.
+   */
+  async probeScope(): Promise<KeyScope | undefined> {
+    try {
+      await this.request('POST', '/keys', {});
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) return 'admin';
+      if (error instanceof ApiError && error.status === 403) return scopeFromHint(error.hint);
+    }
+    // Any other answer (the server out of reach): unknown for now; a later 403 will say.
+    return undefined;
+  }
+}
+
+/** Why a form's call failed: what the server refused (400) in its own words, anything else after "Could not {what}". */
+export function describeFailure(failure: unknown, what: string): string {
+  if (failure instanceof ApiError && failure.status === 400) return `The server refused it: ${failure.hint}`;
+  return `Could not ${what}: ${failure instanceof Error ? failure.message : String(failure)}.`;
 }
 
 /** The route of one service: its name is one path segment, URL-encoded. */
 export function servicePath(service: string): string {
   return `/heartbeat/${encodeURIComponent(service)}`;
-}
-
-/** Checks a password against the server; the settings come back when it is right. */
-export async function signIn(password: string): Promise<DashboardSettingsResponse> {
-  return new Api(password).settings();
 }

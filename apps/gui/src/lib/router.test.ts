@@ -6,6 +6,8 @@ describe('locationOf', () => {
     expect(locationOf('', '?q=a')).toEqual({ page: 'board', search: '?q=a' });
     expect(locationOf('events', '')).toEqual({ page: 'events', search: '' });
     expect(locationOf('alerts', '')).toEqual({ page: 'alerts', search: '' });
+    expect(locationOf('keys', '')).toEqual({ page: 'keys', search: '' });
+    expect(locationOf('keys/', '')).toEqual({ page: 'keys', search: '' });
   });
 
   it('reads a service name from one URL-encoded segment, slashes and spaces included', () => {
@@ -18,5 +20,6 @@ describe('locationOf', () => {
     expect(locationOf('services/', '')).toEqual({ page: 'board', search: '' });
     expect(locationOf('services/%E0%A4%A', '')).toEqual({ page: 'board', search: '' });
     expect(locationOf('services/a/b', '')).toEqual({ page: 'board', search: '' });
+    expect(locationOf('keys/key_3f9a1c2b7d4e', '')).toEqual({ page: 'board', search: '' });
   });
 });

@@ -1,10 +1,10 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 
-/** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts. */
+/** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts, /gui/keys. */
 export const BASE = import.meta.env.BASE_URL;
 
 /** The pages named in the header. */
-export type Page = 'board' | 'events' | 'alerts';
+export type Page = 'board' | 'events' | 'alerts' | 'keys';
 
 /**
  * Where the dashboard is: a page of the header, or a service's own pages:
@@ -19,6 +19,7 @@ export type Location =
 export function locationOf(path: string, search: string): Location {
   if (path.startsWith('events')) return { page: 'events', search };
   if (path.startsWith('alerts')) return { page: 'alerts', search };
+  if (/^keys\/?$/.test(path)) return { page: 'keys', search };
   if (path === 'new-service') return { page: 'new-service', search };
   const match = /^services\/([^/]+)(\/edit)?\/?$/.exec(path);
   const service = match ? decodeSegment(match[1]!) : undefined;

@@ -15,7 +15,7 @@ import {
   type BoardStatus,
 } from '../lib/heartbeat-status.js';
 import { href, navigate } from '../lib/router.js';
-import { useNow } from '../live.js';
+import { useNow, useSession } from '../live.js';
 
 /** The tab's title counts the dead services, so that a background tab shows them. */
 function useDeadTitle(dead: number): void {
@@ -34,6 +34,7 @@ export function BoardPage({ search }: { search: string }) {
   const view = boardViewFromSearch(search);
   const now = useNow(500);
   const { heartbeats, error, reload, replace, updated } = useHeartbeats();
+  const { canChange } = useSession();
   const [cancelling, setCancelling] = useState<Heartbeat | undefined>();
 
   const all = heartbeats ? [...heartbeats.values()] : [];
@@ -55,9 +56,9 @@ export function BoardPage({ search }: { search: string }) {
 
       <LoadError what="heartbeats" error={error} onRetry={reload} />
       {!heartbeats && !error && <p className="muted">Loading…</p>}
-      {heartbeats && all.length === 0 && <FirstPulse />}
+      {heartbeats && all.length === 0 && <FirstPulse canChange={canChange} />}
       {heartbeats && all.length > 0 && shown.length === 0 && <p className="muted">No service matches this filter.</p>}
-      {shown.length > 0 && <BoardTable heartbeats={shown} now={now} updated={updated} onCancel={setCancelling} />}
+      {shown.length > 0 && <BoardTable heartbeats={shown} now={now} updated={updated} onCancel={canChange ? setCancelling : undefined} />}
 
       <StatesLegend />
 
@@ -74,12 +75,19 @@ export function BoardPage({ search }: { search: string }) {
   );
 }
 
-function FirstPulse() {
+function FirstPulse({ canChange }: { canChange: boolean }) {
   return (
     <div className="card empty">
       <p>
-        No service yet. Create one with <strong>New service</strong> (it waits for its first signal), or send a pulse: a service appears
-        here with its first one.
+        No service yet.{' '}
+        {canChange ? (
+          <>
+            Create one with <strong>New service</strong> (it waits for its first signal), or send a pulse
+          </>
+        ) : (
+          'Send a pulse'
+        )}
+        : a service appears here with its first one.
       </p>
       <pre>{`curl ${window.location.origin}/heartbeat -H "password: …" -H 'content-type: application/json' \\
   -d '{"service":"nightly-backup","alertType":"log","alertTarget":"ops","nextIn":3600}'`}</pre>

@@ -1,6 +1,7 @@
 import type { Heartbeat } from '@watchtower/protocol';
 import { useMemo, useState } from 'react';
 import { LoadError } from '../components/load-error.js';
+import { ReadOnlyNote } from '../components/read-only-note.js';
 import { ServiceForm } from '../components/service-form.js';
 import { useService } from '../hooks/use-service.js';
 import { ApiError } from '../lib/api.js';
@@ -22,6 +23,7 @@ export function NewServicePage() {
       <div className="page-head">
         <h1 id="new-service-title">New service</h1>
         <p className="muted">It shows as new until its first signal, and no alert is sent before it.</p>
+        <ReadOnlyNote action="Creating a service" />
       </div>
       <ServiceForm
         mode="create"
@@ -56,6 +58,7 @@ export function EditServicePage({ service }: { service: string }) {
       </p>
       <div className="page-head">
         <h1 id="edit-service-title">Edit {service}</h1>
+        <ReadOnlyNote action="Saving a service" />
       </div>
       <LoadError what="service" error={error} onRetry={reload} />
       {hb === undefined && !error && <p className="muted">Loading…</p>}

@@ -30,10 +30,10 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   return page;
 }
 
-/** Opens the dashboard and signs in with the server password; waits until the stream is live. */
-export async function signIn(page: Page, server: Server, path = '/gui/'): Promise<void> {
+/** Opens the dashboard and signs in with the server password, or a key; waits until the stream is live. */
+export async function signIn(page: Page, server: Server, path = '/gui/', secret = PASSWORD): Promise<void> {
   await page.goto(`${server.url}${path}`);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(secret);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
 }
