@@ -15,7 +15,14 @@ describe('GET /dashboard-settings', () => {
       result: 200,
       eventsPresets: [{ name: 'Errors today', filters: { level: 'error', since: '1d' } }],
       channels: ['pushover', 'slack', 'log'],
+      scope: 'admin',
     });
+  });
+
+  it("says the caller's scope, so the dashboard offers only what it may do", async () => {
+    const { secret } = await t.createKey('read');
+    const response = await t.call('GET', '/dashboard-settings', undefined, { password: secret });
+    expect((await response.json()).scope).toBe('read');
   });
 
   it('requires credentials', async () => {

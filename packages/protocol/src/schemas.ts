@@ -8,6 +8,7 @@ import {
   ALERT_TYPES,
   type AlertType,
   HEARTBEAT_STATUSES,
+  KEY_SCOPES,
   LEVEL_NAMES,
   MAX_LEVEL,
   parseLevel,
@@ -371,6 +372,8 @@ export const DashboardSettingsResponse = answer({
   eventsPresets: z.array(EventsPreset),
   /** Alert channels this server can deliver through. */
   channels: z.array(z.string()),
+  /** What the caller's credentials may do: the dashboard hides what they cannot. */
+  scope: z.enum(KEY_SCOPES).optional(),
 });
 export type DashboardSettingsResponse = z.output<typeof DashboardSettingsResponse>;
 

@@ -15,9 +15,7 @@ import type {
   ServiceResponse,
   ServiceSettingsInput,
 } from '@watchtower/protocol';
-import type { KeyScope } from '@watchtower/protocol/vocabulary';
 import { clockOffset } from './clock-offset.js';
-import { scopeFromHint } from './scopes.js';
 
 /** An answer other than 200: the status and the server's hint. */
 export class ApiError extends Error {
@@ -151,22 +149,6 @@ export class Api {
 
   deleteKey(id: string) {
     return this.request<DeleteKeyResponse>('DELETE', `/keys/${encodeURIComponent(id)}`);
-  }
-
-  /**
-   * The scope of the secret, found without changing anything: `POST /keys` with no name can
-   * create no key. An admin key is refused for the missing name (400), any other for its
-   * scope (403, whose hint names it). Undefined when the answer says neither.
-   */
-  async probeScope(): Promise<KeyScope | undefined> {
-    try {
-      await this.request('POST', '/keys', {});
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 400) return 'admin';
-      if (error instanceof ApiError && error.status === 403) return scopeFromHint(error.hint);
-    }
-    // Any other answer (the server out of reach): unknown for now; a later 403 will say.
-    return undefined;
   }
 }
 

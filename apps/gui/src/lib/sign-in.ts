@@ -5,7 +5,7 @@ import { keysCovering, scopeFromHint } from './scopes.js';
 
 export interface SignInAnswer {
   settings: DashboardSettingsResponse;
-  /** Undefined when the server did not say (see Api.probeScope). */
+  /** Undefined when the server did not say (an older server); a later 403 will. */
   scope: KeyScope | undefined;
 }
 
@@ -17,9 +17,8 @@ export async function signIn(
   secret: string,
   { known, signal }: { known?: KeyScope | undefined; signal?: AbortSignal } = {},
 ): Promise<SignInAnswer> {
-  const api = new Api(secret);
-  const settings = await api.settings(signal);
-  return { settings, scope: known ?? (await api.probeScope()) };
+  const settings = await new Api(secret).settings(signal);
+  return { settings, scope: known ?? settings.scope };
 }
 
 /**

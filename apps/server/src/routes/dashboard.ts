@@ -13,6 +13,8 @@ export function dashboardRoutes({ config, channels }: ResolvedDeps): Hono<AppEnv
         result: 200,
         eventsPresets: config.gui.eventsPresets,
         channels: usable,
+        // A read route: the scope is read or admin (the password is admin).
+        ...(c.get('scope') && { scope: c.get('scope')! }),
       } satisfies DashboardSettingsResponse),
     );
   }
