@@ -37,8 +37,11 @@ const RELEASE_DUE = `alerted and not cancelled and not paused and (
   or (alert_held = 'parent' and not exists (
     select 1 from heartbeats p where p.service = any(heartbeats.depends_on) and p.alerted and not p.cancelled and not p.paused)))`;
 
+// Reminders follow the death's own rhythm from the release on, not one for each interval held.
 const RELEASE_HELD = `
-update heartbeats h set alert_held = null
+update heartbeats h set alert_held = null,
+  reminders = case when h.remind_every is null or h.died_at is null then 0
+    else floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int end
 where h.service in (select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked)
 returning ${heartbeatRows.columns('h')}`;
 
@@ -57,6 +60,19 @@ select ${selectInstant(
   )`,
   'at',
 )}`;
+
+// The reminders sent since each service's death: a reminder says how many came before it.
+const REMINDERS_SENT = `
+select h.service, count(a.id)::int as sent from heartbeats h
+left join alerts a on a.service = h.service and a.kind = 'reminder' and a.created_at >= h.died_at
+where h.service = any($1::text[])
+group by h.service`;
+
+async function remindersSent({ db }: DomainContext, services: string[]): Promise<Map<string, number>> {
+  if (services.length === 0) return new Map();
+  const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [services]);
+  return new Map(rows.map((row) => [row.service, Number(row.sent)]));
+}
 
 /** When the sweeper must look next: a deadline, a late notice, a reminder, or a snooze's end. */
 export async function nextDeadline({ db }: DomainContext): Promise<Date | null> {
@@ -91,6 +107,10 @@ export async function claimLifecycleAlerts(
     const late = (await tx.db.query(CLAIM_LATE, params)).map(heartbeatRows.read);
     const reminded = (await tx.db.query(CLAIM_REMINDERS, params)).map(heartbeatRows.read);
     const released = (await tx.db.query(RELEASE_HELD, params)).map(heartbeatRows.read);
+    const sent = await remindersSent(
+      tx,
+      reminded.map((row) => row.service),
+    );
     await enqueueAlerts(tx, {
       alerts: [
         ...alertsOf(late, 'late', (row) => ({
@@ -101,7 +121,8 @@ export async function claimLifecycleAlerts(
         })),
         ...alertsOf(reminded, 'reminder', (row) => ({
           diedAt: unixSeconds(row.diedAt!),
-          reminder: row.reminders,
+          // This reminder's number: those sent before it, plus one (missed ones are not counted).
+          reminder: (sent.get(row.service) ?? 0) + 1,
           last: unixSeconds(row.lastAt),
           expected: unixSeconds(row.expectedAt),
         })),
