@@ -58,6 +58,11 @@ export const heartbeats = pgTable(
       .on(table.expectedAt)
       .where(sql`not ${table.alerted} and not ${table.cancelled} and not ${table.paused} and ${table.signalled}`),
     uniqueIndex('heartbeats_ping_token_idx').on(table.pingToken),
+    // The sweeper's other watches, each over the few services that use it: late notices,
+    // reminders, and deaths held back by a snooze or a parent.
+    index('heartbeats_warned_idx').on(table.expectedAt).where(sql`${table.warnBefore} is not null and not ${table.alerted}`),
+    index('heartbeats_reminded_idx').on(table.diedAt).where(sql`${table.alerted} and ${table.remindEvery} is not null`),
+    index('heartbeats_held_idx').on(table.diedAt).where(sql`${table.alertHeld} is not null`),
   ],
 );
 

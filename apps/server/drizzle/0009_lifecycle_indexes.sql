@@ -1,0 +1,3 @@
+CREATE INDEX "heartbeats_warned_idx" ON "heartbeats" USING btree ("expected_at") WHERE "heartbeats"."warn_before" is not null and not "heartbeats"."alerted";--> statement-breakpoint
+CREATE INDEX "heartbeats_reminded_idx" ON "heartbeats" USING btree ("died_at") WHERE "heartbeats"."alerted" and "heartbeats"."remind_every" is not null;--> statement-breakpoint
+CREATE INDEX "heartbeats_held_idx" ON "heartbeats" USING btree ("died_at") WHERE "heartbeats"."alert_held" is not null;
