@@ -30,6 +30,9 @@ export type {
   Schedule,
   ServicePatchInput,
   ServiceSettingsInput,
+  SnoozedServices,
+  SnoozeInput,
+  SnoozeManyInput,
   StartRunInput,
   WatchtowerErrorCode,
 } from '@watchtower/client-node/core';

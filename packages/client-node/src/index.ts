@@ -13,6 +13,9 @@ export type {
   PulseInput,
   RunFilters,
   RunPage,
+  SnoozedServices,
+  SnoozeInput,
+  SnoozeManyInput,
   StartRunInput,
 } from './core/client.js';
 export { WatchtowerError, type WatchtowerErrorCode, type WatchtowerErrorDetails } from './core/errors.js';

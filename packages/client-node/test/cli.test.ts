@@ -1,12 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy } from '@watchtower/test-support';
+import { CLI, runWatchtower } from './support/cli.js';
 import { api, cleanUpServers, eventually, freePort, PASSWORD, startServer, temporaryFolder, type ServerProcess } from './support/server.js';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 let server: ServerProcess;
 
@@ -18,23 +16,8 @@ afterAll(async () => {
   await cleanUpServers();
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `watchtower` command with only the settings given here in its environment. */
-function watchtower(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? '', WATCHTOWER_URL: server.url, WATCHTOWER_PASSWORD: PASSWORD, ...env } },
-      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
+/** Runs the built `watchtower` command against the server of this file. */
+const watchtower = (args: string[], env: Record<string, string> = {}) => runWatchtower(server.url, args, env);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Clears the screen, sets the window title, a C1 CSI, a bell, and a carriage return to overwrite the line.

@@ -8,7 +8,7 @@ import { GLOBAL_OPTIONS, MAIN_OPTIONS, type Command, type CommandIo, type Option
 import { COMMANDS, commandsOf, findCommand } from './commands/index.js';
 import { escapeControls } from './format.js';
 import { formatCommandHelp, formatGroupHelp, formatHelpOf } from './help.js';
-import { parseAlert, parseCount, parseDurationOption, usageErrorOf, UsageError } from './options.js';
+import { parseAlert, parseCount, parseDateOption, parseDurationOption, usageErrorOf, UsageError } from './options.js';
 import { type Password, readPassword } from './password.js';
 
 export { describeFailure } from './run-messages.js';
@@ -20,8 +20,8 @@ export interface CliContext {
   version: string;
 }
 
-function expectPositionals(positionals: string[], names: string[], lastTakesRest = false): string[] {
-  if (positionals.length < names.length) {
+function expectPositionals(positionals: string[], names: string[], lastTakesRest = false, lastOptional = false): string[] {
+  if (positionals.length < names.length - (lastOptional ? 1 : 0)) {
     throw new UsageError(`missing <${names[positionals.length]}>`);
   }
   if (lastTakesRest) return [...positionals.slice(0, names.length - 1), positionals.slice(names.length - 1).join(' ')];
@@ -172,7 +172,7 @@ async function runCommand(command: Command, leading: RawValues, args: string[], 
     context.stdout(`${formatCommandHelp(command)}\n`);
     return 0;
   }
-  const positionals = expectPositionals(parsed.positionals, [...command.arguments], command.lastTakesRest);
+  const positionals = expectPositionals(parsed.positionals, [...command.arguments], command.lastTakesRest, command.lastOptional);
   const named = Object.fromEntries(command.arguments.map((name, index) => [name, positionals[index] ?? '']));
   const options = readOptions(command.options, values, context.env);
   const settings = readOptions(GLOBAL_OPTIONS, values, context.env);
@@ -214,6 +214,9 @@ function readOptions<O extends OptionSpecs>(specs: O, values: RawValues, env: Cl
         break;
       case 'duration':
         read[name] = text === undefined && !spec.required ? undefined : parseDurationOption(name, text, spec.example);
+        break;
+      case 'date':
+        read[name] = text === undefined ? undefined : parseDateOption(name, text);
         break;
       case 'count':
         read[name] = parseCount(name, text, spec.default, spec.max);

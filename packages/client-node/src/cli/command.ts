@@ -15,6 +15,8 @@ export type OptionSpec =
   | { type: 'boolean'; help: string; short?: string }
   /** Seconds, from `90`, `15m`, `1h`…; `example` shows a value in the error of a missing one. */
   | { type: 'duration'; help: string; required: boolean; example: string }
+  /** A point in time, as Unix seconds: ISO-8601 (local time without a zone) or Unix seconds. */
+  | { type: 'date'; help: string }
   /** A whole number from 1 to `max`. */
   | { type: 'count'; help: string; default: number; max: number }
   /** A level name or number. */
@@ -34,7 +36,7 @@ type OptionValue<S extends OptionSpec> = S extends { type: 'string'; required: t
       ? boolean
       : S extends { type: 'duration'; required: true }
         ? number
-        : S extends { type: 'duration' }
+        : S extends { type: 'duration' | 'date' }
           ? number | undefined
           : S extends { type: 'count' }
             ? number
@@ -88,8 +90,10 @@ export interface Command<A extends readonly string[] = readonly string[], O exte
   name: string;
   /** Its line in the list of commands. */
   summary: string;
-  /** Its positional arguments, in order, all required. */
+  /** Its positional arguments, in order, all required but the last when `lastOptional`. */
   arguments: A;
+  /** Whether its last argument may be left out: it is then "". */
+  lastOptional?: boolean;
   /** Whether its last argument takes every word left, joined by spaces (a message needs no quotes). */
   lastTakesRest?: boolean;
   /** Whether it takes a command line to run after `--`. */

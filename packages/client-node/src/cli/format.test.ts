@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControls, formatEvents, formatRelative, formatTable, formatRuns, formatSchedule } from './format.js';
+import {
+  escapeControls,
+  formatEvents,
+  formatHeartbeats,
+  formatLifecycle,
+  formatRelative,
+  formatRuns,
+  formatSchedule,
+  formatTable,
+} from './format.js';
 
 describe('formatRelative', () => {
   it('says "in" for the future and "ago" for the past', () => {
@@ -80,5 +89,57 @@ describe('formatSchedule', () => {
 
   it('names the nextIn of a classic heartbeat', () => {
     expect(formatSchedule({ ...beat, status: 'alive' })).toBe('within 1 min of each pulse');
+  });
+});
+
+describe('formatHeartbeats', () => {
+  const beat = {
+    alertType: 'log',
+    alertTarget: 'ops',
+    nextIn: 60,
+    last: 1_000,
+    expected: 1_060,
+    alerted: false,
+    cancelled: false,
+  } as const;
+  const web = { ...beat, service: 'web', status: 'alive', snoozedUntil: null } as const;
+
+  it('has no snooze column while no service is snoozed, an ended snooze included', () => {
+    expect(formatHeartbeats([web, { ...web, service: 'db', snoozedUntil: 900 }], 1_000).split('\n')[0]).toBe(
+      'SERVICE  STATUS  LAST PULSE  DEADLINE  ALERT',
+    );
+  });
+
+  it('shows when the snooze of a snoozed service ends, and - for the others', () => {
+    const lines = formatHeartbeats([web, { ...web, service: 'db', status: 'dead', snoozedUntil: 8_200 }], 1_000).split('\n');
+    expect(lines).toEqual([
+      'SERVICE  STATUS  LAST PULSE  DEADLINE  SNOOZE ENDS  ALERT',
+      'web      alive   in 0 s      in 1 min  -            log:ops',
+      'db       dead    in 0 s      in 1 min  in 2 h       log:ops',
+    ]);
+  });
+});
+
+describe('formatLifecycle', () => {
+  const beat = {
+    service: 's',
+    alertType: 'log',
+    alertTarget: 'ops',
+    nextIn: 60,
+    last: 0,
+    expected: 0,
+    alerted: false,
+    cancelled: false,
+    status: 'new',
+  } as const;
+
+  it('names the late notice, the reminders and the services depended on', () => {
+    expect(formatLifecycle({ ...beat, warnBefore: 600, remindEvery: 3_600, dependsOn: ['db', 'network'] })).toBe(
+      'late notice 10 min before each deadline; reminders every 1 h while dead; depends on db, network',
+    );
+  });
+
+  it('says nothing for a service without them', () => {
+    expect(formatLifecycle({ ...beat, warnBefore: null, remindEvery: null, dependsOn: [] })).toBeUndefined();
   });
 });

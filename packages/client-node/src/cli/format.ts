@@ -52,15 +52,27 @@ export function formatTable(cells: string[][]): string {
     .join('\n');
 }
 
+/** The end of a service's snooze (Unix seconds), when it is snoozed at `now`. */
+function snoozeEndOf(beat: Heartbeat, now: number): number | undefined {
+  return beat.snoozedUntil && beat.snoozedUntil > now ? beat.snoozedUntil : undefined;
+}
+
+/** Heartbeats as a table; a SNOOZE ENDS column shows when some service is snoozed. */
 export function formatHeartbeats(heartbeats: Heartbeat[], now: number): string {
-  const rows = heartbeats.map((beat) => [
-    beat.service,
-    beat.status,
-    formatRelative(beat.last, now),
-    beat.cancelled ? '-' : formatRelative(beat.expected, now),
-    `${beat.alertType}:${beat.alertTarget}`,
-  ]);
-  return formatTable([['SERVICE', 'STATUS', 'LAST PULSE', 'DEADLINE', 'ALERT'], ...rows]);
+  const snoozed = heartbeats.some((beat) => snoozeEndOf(beat, now) !== undefined);
+  const rows = heartbeats.map((beat) => {
+    const snoozeEnd = snoozeEndOf(beat, now);
+    return [
+      beat.service,
+      beat.status,
+      formatRelative(beat.last, now),
+      beat.cancelled ? '-' : formatRelative(beat.expected, now),
+      ...(snoozed ? [snoozeEnd === undefined ? '-' : formatRelative(snoozeEnd, now)] : []),
+      `${beat.alertType}:${beat.alertTarget}`,
+    ];
+  });
+  const head = ['SERVICE', 'STATUS', 'LAST PULSE', 'DEADLINE', ...(snoozed ? ['SNOOZE ENDS'] : []), 'ALERT'];
+  return formatTable([head, ...rows]);
 }
 
 /** One line per event (date, level, service, message); further lines of a message are indented. */
@@ -90,6 +102,15 @@ export function formatSchedule(beat: Heartbeat): string {
   if (beat.grace) parts.push(`grace ${formatDuration(beat.grace)}`);
   if (beat.maxRuntime) parts.push(`max runtime ${formatDuration(beat.maxRuntime)}`);
   return parts.join(', ');
+}
+
+/** What is alerted besides a death: `late notice 10 min before each deadline; reminders every 1 h while dead; depends on db`. */
+export function formatLifecycle(beat: Heartbeat): string | undefined {
+  const parts: string[] = [];
+  if (beat.warnBefore) parts.push(`late notice ${formatDuration(beat.warnBefore)} before each deadline`);
+  if (beat.remindEvery) parts.push(`reminders every ${formatDuration(beat.remindEvery)} while dead`);
+  if (beat.dependsOn?.length) parts.push(`depends on ${beat.dependsOn.join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 // Characters of a message shown in a table; --json has it whole.

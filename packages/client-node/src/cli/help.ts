@@ -14,6 +14,8 @@ function valueName(spec: OptionSpec): string | undefined {
       return undefined;
     case 'duration':
       return 'DURATION';
+    case 'date':
+      return 'DATE';
     case 'count':
       return 'N';
     case 'level':
@@ -66,10 +68,14 @@ function formatSynopsis(command: Command): string {
   return words.join(' ');
 }
 
-/** `<service>`, and `<message…>` for a last argument that takes the words left. */
+/** `<service>`, `<message…>` for a last argument that takes the words left, `[<service>]` for one that may be left out. */
 function formatArguments(command: Command): string[] {
   const last = command.arguments.length - 1;
-  return command.arguments.map((name, index) => (command.lastTakesRest && index === last ? `<${name}…>` : `<${name}>`));
+  return command.arguments.map((name, index) => {
+    if (index !== last) return `<${name}>`;
+    if (command.lastTakesRest) return `<${name}…>`;
+    return command.lastOptional ? `[<${name}>]` : `<${name}>`;
+  });
 }
 
 const SETTINGS = `Settings (every command, before or after its name):\n${formatOptions(GLOBAL_OPTIONS)}`;
@@ -77,11 +83,12 @@ const SETTINGS = `Settings (every command, before or after its name):\n${formatO
 const SETTINGS_RULES = `The password: --password, else --password-file, else $WATCHTOWER_PASSWORD, else the file
 of $WATCHTOWER_PASSWORD_FILE (the first given is used; both options at once is an error).
 Quiet (-q): the commands that record (pulse, cancel, event, log, service put, pause,
-resume, delete, keys revoke) print nothing when they succeed, even with --json; keys
-create prints the secret alone; run passes the job's output through and adds a line only
-when the job fails or cannot be reported; events, list, runs and keys list still print
-what they find, and nothing when they find nothing (with --json, []), so that cron mails
-only when there is something. Errors still go to stderr, with the same exit codes.`;
+resume, snooze, unsnooze, delete, keys revoke) print nothing when they succeed, even
+with --json; keys create prints the secret alone; run passes the job's output through
+and adds a line only when the job fails or cannot be reported;
+events, list, runs and keys list still print what they find, and nothing when they find
+nothing (with --json, []), so that cron mails only when there is something. Errors still
+go to stderr, with the same exit codes.`;
 
 function formatCommandList(commands: readonly Command[]): string {
   const rows = commands.map((command): [string, string] => [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAlert, parseCount, parseDurationOption, UsageError } from './options.js';
+import { parseAlert, parseCount, parseDateOption, parseDurationOption, UsageError } from './options.js';
 
 describe('parseAlert', () => {
   it('splits the channel from its address at the first colon, so a URL stays whole', () => {
@@ -46,4 +46,26 @@ describe('parseCount', () => {
   it.each(['0', '-1', '2.5', 'many', '1001'])('rejects %j', (value) => {
     expect(() => parseCount('tail', value, 20, 1_000)).toThrow('--tail must be a whole number from 1 to 1000');
   });
+});
+
+describe('parseDateOption', () => {
+  it('reads ISO-8601 with a zone, and Unix seconds', () => {
+    expect(parseDateOption('until', '2026-12-24T18:00:00Z')).toBe(Date.UTC(2026, 11, 24, 18) / 1000);
+    expect(parseDateOption('until', '2026-12-24T18:00+02:00')).toBe(Date.UTC(2026, 11, 24, 16) / 1000);
+    expect(parseDateOption('until', '1798135200')).toBe(1_798_135_200);
+  });
+
+  it('reads a date and time without a zone, or a bare date, as local time', () => {
+    expect(parseDateOption('until', '2026-12-24 18:00')).toBe(new Date(2026, 11, 24, 18).getTime() / 1000);
+    expect(parseDateOption('until', '2026-12-24')).toBe(new Date(2026, 11, 24).getTime() / 1000);
+  });
+
+  it.each(['tomorrow', '24/12/2026', '2026-02-30', '2026-13-01', '2026-12-24T25:00', ''])(
+    'refuses %j, naming the option and the forms it takes',
+    (value) => {
+      expect(() => parseDateOption('until', value)).toThrow(
+        `--until must be a date such as 2026-12-24T18:00:00Z, 2026-12-24 18:00 (local time) or Unix seconds; received ${JSON.stringify(value)}`,
+      );
+    },
+  );
 });

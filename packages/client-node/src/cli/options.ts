@@ -47,6 +47,28 @@ export function parseDurationOption(name: string, value: string | undefined, exa
   }
 }
 
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A date option as Unix seconds: ISO-8601 (`2026-12-24T18:00:00Z`; without a zone, local
+ * time, as this command prints dates) or Unix seconds.
+ */
+export function parseDateOption(name: string, value: string): number {
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const match = DATE_TEXT.exec(text);
+  // Date.parse takes a bare date as UTC, and rolls February 30 over into March.
+  const ms = !match ? Number.NaN : match[4] === undefined ? Date.parse(`${text}T00:00`) : Date.parse(text);
+  const [year, month, day] = (match ?? []).slice(1, 4).map(Number);
+  const daysInMonth = new Date(Date.UTC(year ?? 0, month ?? 0, 0)).getUTCDate();
+  if (Number.isNaN(ms) || day === undefined || day < 1 || day > daysInMonth) {
+    throw new UsageError(
+      `--${name} must be a date such as 2026-12-24T18:00:00Z, 2026-12-24 18:00 (local time) or Unix seconds; received ${JSON.stringify(value)}`,
+    );
+  }
+  return ms / 1000;
+}
+
 /** A whole number option from `min` to `max`. */
 export function parseCount(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;

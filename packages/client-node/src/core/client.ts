@@ -22,6 +22,7 @@ import type {
   ServicePatchInput,
   ServiceResponse,
   ServiceSettingsInput,
+  SnoozeManyResponse,
   StartRequestInput,
 } from '@watchtower/protocol';
 import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
@@ -43,6 +44,8 @@ const FAIL_PATH = '/heartbeat/:service/fail' satisfies PathOf<'failRun'>;
 const LOG_PATH = '/heartbeat/:service/log' satisfies PathOf<'logMessage'>;
 const RUNS_PATH = '/heartbeat/:service/runs' satisfies PathOf<'listRuns'>;
 const KEYS_PATH = '/keys' satisfies PathOf<'createKey'> & PathOf<'listKeys'>;
+const SNOOZE_PATH = '/heartbeat/:service/snooze' satisfies PathOf<'snoozeService'> & PathOf<'unsnoozeService'>;
+const SNOOZE_MANY_PATH = '/snooze' satisfies PathOf<'snoozeMany'>;
 
 export interface ClientOptions {
   /** The server's base URL, such as `https://watchtower.example:4443` (a path prefix is kept). */
@@ -156,6 +159,25 @@ export interface EventPage {
   next: string | null;
 }
 
+/** How long a snooze lasts: give one of `for` and `until`. */
+export interface SnoozeInput {
+  /** From now: seconds, or `30m`, `2h`, `1d`. */
+  for?: Duration | undefined;
+  /** Until then: a Date, Unix seconds or an ISO-8601 string; it must be ahead. */
+  until?: DateInput | undefined;
+}
+
+/** A snooze of every service of `tag`, or of every service when no tag is given. */
+export interface SnoozeManyInput extends SnoozeInput {
+  tag?: string | undefined;
+}
+
+/** What a snooze of many services did: their names, and until when (Unix seconds). */
+export interface SnoozedServices {
+  services: string[];
+  snoozedUntil: number;
+}
+
 type Query = Record<string, string | number | undefined>;
 
 interface CallRequest {
@@ -173,6 +195,11 @@ const MAX_RETRY_DELAY_MS = 8_000;
 
 function toQueryDate(value: DateInput | undefined): string | number | undefined {
   return value instanceof Date ? value.getTime() / 1000 : value;
+}
+
+/** The body of a snooze: `until` in Unix seconds when it is a Date. */
+function snoozeBody({ for: span, until }: SnoozeInput): { for?: Duration; until?: string | number } {
+  return { for: span, until: toQueryDate(until) };
 }
 
 function describeFailure(error: unknown): string {
@@ -342,7 +369,9 @@ export class WatchtowerClient {
   /**
    * Creates a service, or replaces its whole configuration: one schedule (`nextIn`, `period`
    * or `cron` with `tz`), and `grace`, `maxRuntime`, `alertType` + `alertTarget`, `description`,
-   * `tags` (what is not given takes its default). Durations are seconds or text such as `30m`.
+   * `tags`, `warnBefore` (a "running late" notice), `remindEvery` (reminders while dead) and
+   * `dependsOn` (services whose death holds its own), what is not given taking its default.
+   * Durations are seconds or text such as `30m`.
    * A new service is `new`: it is not watched before its first signal.
    */
   async putService(service: string, settings: ServiceSettingsInput, options: CallOptions = {}): Promise<Heartbeat> {
@@ -367,6 +396,33 @@ export class WatchtowerClient {
   /** Resumes a paused service: it is watched again from its next signal. */
   async resumeService(service: string, options: CallOptions = {}): Promise<Heartbeat> {
     return this.#serviceCall('POST', RESUME_PATH, service, undefined, options);
+  }
+
+  /**
+   * Snoozes a known service: no alert of it (death, late notice, reminder) until the snooze
+   * ends, `for` a while or `until` a time. A death during the snooze is alerted when it ends,
+   * if the service is still dead. The HB carries `snoozedUntil`. An unknown service is a 404.
+   */
+  async snoozeService(service: string, span: SnoozeInput, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('POST', SNOOZE_PATH, service, snoozeBody(span), options);
+  }
+
+  /** Ends a service's snooze at once: a death held by it is alerted now. An unknown service is a 404. */
+  async unsnoozeService(service: string, options: CallOptions = {}): Promise<Heartbeat> {
+    return this.#serviceCall('DELETE', SNOOZE_PATH, service, undefined, options);
+  }
+
+  /**
+   * Snoozes every service of `tag`, or every service the server knows when no tag is given;
+   * answers their names (none when no service has the tag) and until when.
+   */
+  async snoozeMany(input: SnoozeManyInput, options: CallOptions = {}): Promise<SnoozedServices> {
+    const answer = await this.#call<SnoozeManyResponse>('POST', SNOOZE_MANY_PATH, {
+      body: { tag: input.tag, ...snoozeBody(input) },
+      expect: 'services',
+      signal: options.signal,
+    });
+    return { services: answer.services, snoozedUntil: answer.snoozedUntil };
   }
 
   /**

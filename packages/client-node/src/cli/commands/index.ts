@@ -12,6 +12,7 @@ import { resume } from './resume.js';
 import { run } from './run.js';
 import { runs } from './runs.js';
 import { servicePut } from './service-put.js';
+import { snooze, unsnooze } from './snooze.js';
 
 /** Every command of `watchtower`, in the order of its help. */
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   servicePut,
   pause,
   resume,
+  snooze,
+  unsnooze,
   deleteCommand,
   keysCreate,
   keysList,

@@ -5,7 +5,9 @@ export const list = defineCommand({
   name: 'list',
   summary: 'list the heartbeats and their status',
   arguments: [],
-  description: 'Lists the heartbeats: status (alive, dead, cancelled), last pulse, deadline, alert.',
+  description: `Lists the heartbeats: status (alive, late, dead, started, paused, cancelled, new), last
+pulse, deadline, alert, and when a snoozed one's snooze ends (a column shown when some
+service is snoozed).`,
   options: {},
   async run({ io }) {
     const beats = await io.connect().heartbeats();

@@ -7,7 +7,7 @@ import { type CommandIo, defineCommand } from '../command.js';
 import { UsageError } from '../options.js';
 import { runJob } from '../run-job.js';
 import { describeFailure, describeSuccess } from '../run-messages.js';
-import { alertOf, hasSchedule, readServiceSettings, SCHEDULE_OPTIONS } from '../service-options.js';
+import { alertOf, hasSchedule, readServiceSettings, SERVICE_OPTIONS } from '../service-options.js';
 
 export const run = defineCommand({
   name: 'run',
@@ -21,12 +21,12 @@ lines of its output go with either: at most 1,000 characters on success, 10,000 
 failure. Exits with the command's code.
 
 A service the server knows needs no option: its stored schedule and alert are used.
---cron, --tz, --period, --grace and --max-runtime change those settings before the start
-(the others stay as they are). An unknown service is created when a schedule is given
+--cron, --tz, --period, --grace, --max-runtime, --warn-before, --remind-every and
+--depends-on change those settings before the start (the others stay as they are). An unknown service is created when a schedule is given
 (--cron, --period or --next-in); with none, the job still runs and an error line says
 how to create it. The job runs even when the server cannot be reached.`,
   options: {
-    ...SCHEDULE_OPTIONS,
+    ...SERVICE_OPTIONS,
     tail: { type: 'count', default: 20, max: 1_000, help: 'lines of output kept for the message' },
     'no-output': { type: 'boolean', help: 'send none of the output: the exit code only' },
   },
