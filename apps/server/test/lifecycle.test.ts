@@ -116,6 +116,7 @@ describe.each(DATABASE_KINDS)('the alert lifecycle on %s', (kind) => {
       t.clock.set(now() - 61_000 + 3600_000);
       await sweep();
       expect(await alerts()).toEqual([['web', 'down']]);
+      expect((await json(await t.call('GET', '/heartbeat/web'))).body.heartBeat.snoozedUntil).toBeNull();
     });
 
     it('keeps the reminders of a death told at the end of a snooze to their rhythm', async () => {

@@ -49,7 +49,8 @@ export function toHeartbeat(row: HeartbeatRow, now: Date, { lastRun, pingUrl }: 
     dependsOn: row.dependsOn,
     ...(lastRun !== undefined && { lastRun: lastRun && toRun(lastRun) }),
     ...(pingUrl !== undefined && { pingUrl }),
-    snoozedUntil: row.snoozedUntil && unixSeconds(row.snoozedUntil),
+    // A snooze that has run out is no snooze.
+    snoozedUntil: row.snoozedUntil && row.snoozedUntil > now ? unixSeconds(row.snoozedUntil) : null,
   };
 }
 
