@@ -136,10 +136,12 @@ const brokenJson = jsonText.chain((json) =>
       .map(([at, junk]) => json.slice(0, at) + junk + json.slice(at)),
   ),
 );
+// A form field as a client writes it; an object may have no prototype, which String() cannot convert.
+const formText = (field: unknown) => (typeof field === 'object' && field !== null ? JSON.stringify(field) : String(field));
 const formBody = (call: string) =>
   fc.oneof(nearValidBodyFor(call), looseBody).map((body) =>
     Object.entries(body)
-      .map(([key, field]) => `${percentEncode(key)}=${percentEncode(String(field))}`)
+      .map(([key, field]) => `${percentEncode(key)}=${percentEncode(formText(field))}`)
       .join('&'),
   );
 const nested = fc
