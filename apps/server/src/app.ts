@@ -13,6 +13,7 @@ import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
+import { badgeRoutes } from './routes/badges.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
@@ -68,9 +69,11 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  // Public: the health probe, the ping URLs (their token is the secret) and the dashboard's static files.
+  // Public: the health probe, the ping URLs (their token is the secret), the badges (the badge
+  // key is theirs) and the dashboard's static files.
   app.route('/', healthRoutes(deps));
   app.route('/', pingRoutes(deps));
+  app.route('/', badgeRoutes(deps));
   app.get('/', async (c, next) => {
     const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
     if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('/gui/', 302);

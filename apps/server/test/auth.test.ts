@@ -24,7 +24,11 @@ const calls: Call[] = Object.entries(ROUTES).flatMap(([name, route]) =>
   route.paths.map(
     (path): Call => [
       route.method,
-      path.replace(/:(\w+)/g, (_, param: string) => PARAMS[param] ?? `some-${param}`),
+      // A badge's name carries its format: `:service{[^/]+\.svg}` is `backup.svg`.
+      path.replace(
+        /:(\w+)(?:\{[^}]*\\\.(\w+)\})?/g,
+        (_, param: string, format?: string) => `${PARAMS[param] ?? `some-${param}`}${format ? `.${format}` : ''}`,
+      ),
       bodies[name as keyof typeof ROUTES],
       route.scope,
       `${route.method} ${path}`,

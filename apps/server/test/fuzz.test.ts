@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { ERROR_CODES } from '@watchtower/protocol';
+import { BadgeEndpoint, ERROR_CODES } from '@watchtower/protocol';
 import fc from 'fast-check';
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
@@ -74,6 +74,26 @@ function checkPingAnswer(path: string, status: number, contentType: string | nul
   return false;
 }
 
+// Badges answer as an image or in shields.io's endpoint format: the badge, or a 404 one saying "not found".
+const BADGE_PATH = /^\/badge\//;
+
+/** Checks the answer of a badge URL; true when it was one. */
+function checkBadgeAnswer(path: string, status: number, contentType: string | null | undefined, body: string, context: string): boolean {
+  if (!BADGE_PATH.test(path)) return false;
+  if (contentType?.startsWith('image/svg+xml')) {
+    expect([200, 404], context).toContain(status);
+    expect(body, context).toMatch(/^<svg [^>]*aria-label="[^"]+"[^>]*>.*<\/svg>$/s);
+    if (status === 404) expect(body, context).toContain('aria-label="watchtower: not found"');
+    return true;
+  }
+  if (!contentType?.startsWith('application/json')) return false;
+  const json = JSON.parse(body) as Record<string, unknown>;
+  if (!('schemaVersion' in json)) return false;
+  expect(BadgeEndpoint.strict().safeParse(json).success, context).toBe(true);
+  if (status === 404) expect(json.message, context).toBe('not found');
+  return true;
+}
+
 /** Checks one answer against the protocol; nothing is stored unless the answer is a success. */
 async function checkAnswer(request: Request, response: Response, before: Counts, after: Counts): Promise<void> {
   const context = `${request.method} ${request.url} → ${response.status}`;
@@ -89,7 +109,10 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
     expect(response.headers.get('location'), context).toBe('/gui/');
     return;
   }
-  if (checkPingAnswer(new URL(request.url).pathname, response.status, response.headers.get('content-type'), answer, context)) return;
+  const path = new URL(request.url).pathname;
+  const contentType = response.headers.get('content-type');
+  if (checkPingAnswer(path, response.status, contentType, answer, context)) return;
+  if (checkBadgeAnswer(path, response.status, contentType, answer, context)) return;
   const json = JSON.parse(answer) as Record<string, unknown>;
   expect(json.result, context).toBe(response.status);
   if (response.status < 300) return;
@@ -243,6 +266,7 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, pat
   }
   const body = answer.body.toString('utf8');
   if (checkPingAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
+  if (checkBadgeAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   const json = JSON.parse(body) as Record<string, unknown>;
   expect(json, context).toEqual({
     result: answer.status,

@@ -27,11 +27,20 @@ describe('ROUTES', () => {
     ]);
   });
 
-  it('leaves public only the ping URLs, the push URL and the health probe', () => {
+  it('leaves public only the ping URLs, the push URL, the badges and the health probe', () => {
     const open = entries.filter(([, route]) => route.scope === null);
-    expect(open.map(([name]) => name)).toEqual(['ping', 'pingWithBody', 'push', 'health']);
+    expect(open.map(([name]) => name)).toEqual([
+      'ping',
+      'pingWithBody',
+      'push',
+      'serviceBadge',
+      'serviceBadgeJson',
+      'tagBadge',
+      'tagBadgeJson',
+      'health',
+    ]);
     const paths = open.flatMap(([, route]) => route.paths).filter((path) => path !== '/healthz');
-    for (const path of paths) expect(path).toMatch(/^\/(ping|api\/push)\/:(token|key)/);
+    for (const path of paths) expect(path).toMatch(/^\/(ping|api\/push|badge)\/:(token|key|badgeKey)(\/|$)/);
   });
 
   it('serves every ping signal by token and by key and name, on GET and POST', () => {

@@ -114,6 +114,12 @@ export const ROUTES = {
   ping: { method: 'GET', paths: PING_PATHS, scope: null },
   pingWithBody: { method: 'POST', paths: PING_PATHS, scope: null },
   push: { method: 'GET', paths: ['/api/push/:token'], scope: null },
+  // Badges carry their secret in the path too: the server's read-only badge key. The
+  // name is one path segment (`[^/]+`) ending in the format; a `/` in it is sent as %2F.
+  serviceBadge: { method: 'GET', paths: ['/badge/:badgeKey/:service{[^/]+\\.svg}'], scope: null },
+  serviceBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/:service{[^/]+\\.json}'], scope: null },
+  tagBadge: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.svg}'], scope: null },
+  tagBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.json}'], scope: null },
   stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
   dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
   health: { method: 'GET', paths: ['/healthz'], scope: null },

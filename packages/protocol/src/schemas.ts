@@ -251,6 +251,8 @@ export const Heartbeat = z.object({
   pingUrl: z.string().optional(),
   /** Unix seconds: no alert for the service until then; null when it is not snoozed. */
   snoozedUntil: z.number().nullable().optional(),
+  /** The service's status badge (SVG; `.json` for shields.io's endpoint format); shown to read and admin keys only. */
+  badgeUrl: z.string().optional(),
 });
 export type Heartbeat = z.output<typeof Heartbeat>;
 
@@ -387,6 +389,18 @@ export const HealthResponse = z.object({
   hint: z.string().optional(),
 });
 export type HealthResponse = z.output<typeof HealthResponse>;
+
+/** A status badge in shields.io's endpoint format: `GET /badge/:badgeKey/….json`. */
+export const BadgeEndpoint = z.object({
+  schemaVersion: z.literal(1),
+  /** The service's name, or the tag's. */
+  label: z.string(),
+  /** `up`, `late`, `down`, `running`, `new`, `paused`, `cancelled`; for a tag, counts such as `3 up, 1 down`. */
+  message: z.string(),
+  /** A shields.io colour name: brightgreen, yellow, red, blue or lightgrey. */
+  color: z.string(),
+});
+export type BadgeEndpoint = z.output<typeof BadgeEndpoint>;
 
 /** Every error answer: `result` equals the HTTP status; `hint` says what to fix. */
 export const ErrorResponse = z.object({

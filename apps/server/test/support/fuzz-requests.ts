@@ -8,6 +8,11 @@ import { PASSWORD } from './test-app.js';
 // a socket. Every route of ROUTES is a target, so a new route is fuzzed without a change here.
 
 const API = Object.entries(ROUTES).flatMap(([name, route]) => route.paths.map((path) => ({ name, method: route.method, path })));
+
+/** A route's path with each parameter replaced by `param`; a badge keeps its format (`:service{[^/]+\.svg}` → `<param>.svg`). */
+const fillPath = (path: string, param: string) =>
+  path.replace(/:\w+(?:\{[^}]*\\\.(\w+)\})?/g, (_, format?: string) => (format ? `${param}.${format}` : param));
+
 export const STREAM_PATHS: readonly string[] = ROUTES.stream.paths;
 export const LIST_PATHS: readonly string[] = [...ROUTES.listEvents.paths, ...ROUTES.listAlerts.paths];
 export const SERVICES = ['backup', 'db', 'ünï', '🙂'];
@@ -131,10 +136,12 @@ const brokenJson = jsonText.chain((json) =>
       .map(([at, junk]) => json.slice(0, at) + junk + json.slice(at)),
   ),
 );
+// A form field as a client writes it; an object may have no prototype, which String() cannot convert.
+const formText = (field: unknown) => (typeof field === 'object' && field !== null ? JSON.stringify(field) : String(field));
 const formBody = (call: string) =>
   fc.oneof(nearValidBodyFor(call), looseBody).map((body) =>
     Object.entries(body)
-      .map(([key, field]) => `${percentEncode(key)}=${percentEncode(String(field))}`)
+      .map(([key, field]) => `${percentEncode(key)}=${percentEncode(formText(field))}`)
       .join('&'),
   );
 const nested = fc
@@ -334,7 +341,7 @@ const routePath = fc.constantFrom(...API).chain((route) =>
     body: fc.option(bodyFor(route.name), { freq: 8 }),
     path: fc
       .tuple(segment, fc.option(query, { freq: LIST_PATHS.includes(route.path) ? 1 : 4 }))
-      .map(([param, search]) => route.path.replace(/:[a-z]+/g, param) + (search === null ? '' : `?${search}`)),
+      .map(([param, search]) => fillPath(route.path, param) + (search === null ? '' : `?${search}`)),
   }),
 );
 const strayPath = fc.record({
@@ -430,13 +437,11 @@ const rawText = (maxLength: number) =>
 const rawTarget = fc.oneof(
   {
     weight: 12,
-    arbitrary: fc.constantFrom(...API).chain((route) => segment.map((param) => route.path.replace(/:[a-z]+/g, param))),
+    arbitrary: fc.constantFrom(...API).chain((route) => segment.map((param) => fillPath(route.path, param))),
   },
   {
     weight: 1,
-    arbitrary: fc
-      .tuple(fc.constantFrom(...API.map((route) => route.path.replace(/:[a-z]+/g, ''))), rawText(12))
-      .map(([path, junk]) => path + junk),
+    arbitrary: fc.tuple(fc.constantFrom(...API.map((route) => fillPath(route.path, ''))), rawText(12)).map(([path, junk]) => path + junk),
   },
   {
     weight: 1,
