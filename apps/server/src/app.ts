@@ -22,6 +22,8 @@ import { heartbeatRoutes } from './routes/heartbeats.js';
 import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
 import { serviceRoutes } from './routes/services.js';
+import { runRoutes } from './routes/runs.js';
+import { snoozeRoutes } from './routes/snooze.js';
 
 /** Every API path with the methods it answers, for 405 answers. */
 function allowedMethods(): Map<string, string[]> {
@@ -105,6 +107,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.use(requireScope({ db: deps.db, clock: deps.clock, password: deps.config.password, log: deps.log }));
   api.route('/', heartbeatRoutes(deps));
   api.route('/', serviceRoutes(deps));
+  api.route('/', runRoutes(deps));
+  api.route('/', snoozeRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));

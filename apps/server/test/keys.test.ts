@@ -79,6 +79,13 @@ describe.each(DATABASE_KINDS)('API keys on %s', (kind) => {
       expect(await again.json()).toMatchObject({ code: 'NOT_FOUND', hint: `no key with id "${id}"; GET /keys lists them` });
     });
 
+    it('answers 404 for an id that cannot be a key, a NUL among them', async () => {
+      for (const id of ['%00', 'key_%00', 'nonsense', `key_${'a'.repeat(65)}`]) {
+        const response = await t.call('DELETE', `/keys/${id}`);
+        expect({ id, status: response.status }).toEqual({ id, status: 404 });
+      }
+    });
+
     it.each([
       [{ name: 'ci', scope: 'write' }, 'scope must be one of pulse, read, admin'],
       [{ name: 'ci' }, 'scope'],

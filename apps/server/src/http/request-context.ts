@@ -6,12 +6,13 @@ import type { AppEnv } from './app-env.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Path parameters that are secrets (ping tokens, keys in ping URLs): never written to a log. */
-const SECRET_PARAMS = new Set([':token', ':key']);
+/** Path parameters that are secrets (ping tokens, keys in ping URLs, the badge key): never written to a log. */
+const SECRET_PARAMS = new Set([':token', ':key', ':badgeKey']);
 
 const SECRET_PATHS = Object.values(ROUTES)
   .flatMap((route) => route.paths)
-  .map((path) => path.split('/'))
+  // A parameter's pattern (`:service{[^/]+\.svg}`) may hold a slash: only its name counts here.
+  .map((path) => path.replace(/\{[^}]*\}/g, '').split('/'))
   .filter((segments) => segments.some((segment) => SECRET_PARAMS.has(segment)));
 
 /** The path as the access log shows it: a segment that a route takes as a secret is written `<secret>`. */
