@@ -3,6 +3,7 @@ import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
 import { changes, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
+import { recordedStatus, recordFlips } from '../history/record-flips.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import { unixSeconds } from '../views.js';
@@ -77,6 +78,17 @@ export async function claimOverdueHeartbeats(
       })),
       at: now,
     });
+    // The history: alive (or started) to dead, as the claim saw it.
+    await recordFlips(
+      tx,
+      overdue.map((row) => ({
+        service: row.service,
+        at: now,
+        from: recordedStatus({ ...row, alerted: false }),
+        to: 'dead' as const,
+        cause: hung(row) ? ('timeout' as const) : ('deadline' as const),
+      })),
+    );
     return {
       services: overdue.map((row) => row.service),
       changes: changes({

@@ -4,6 +4,7 @@ import type { HeartbeatRow, RunRow } from '../../db/schema.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
+import { flipBetween, recordFlips } from '../history/record-flips.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import { toHeartbeat, unixSeconds } from '../views.js';
 import { lockService, serviceNotFound } from './configure-service.js';
@@ -88,6 +89,7 @@ export async function startRun(
       [service, runStart.toISOString(), expectedAt.toISOString(), message],
     );
     const heartbeat = heartbeatRows.read(record!);
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'start', at: now }));
     const watched = !heartbeat.alerted && !heartbeat.paused;
     return {
       heartbeat,
@@ -158,6 +160,7 @@ export async function failRun(
       at: now,
     });
     if (dies) await enqueueFailedAlert(tx, heartbeat, run, now);
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'failed', at: now }));
     return { heartbeat, run, changes: failureChanges(heartbeat, event!, dies, now) };
   });
 }
