@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
+import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
 import { serviceRoutes } from './routes/services.js';
@@ -102,6 +103,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.use(requireScope({ db: deps.db, clock: deps.clock, password: deps.config.password, log: deps.log }));
   api.route('/', heartbeatRoutes(deps));
   api.route('/', serviceRoutes(deps));
+  api.route('/', historyRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));
