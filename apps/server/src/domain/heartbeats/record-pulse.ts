@@ -133,10 +133,12 @@ recovery_alerts as (
 select ${heartbeatRows.columns('h')},
   (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s,
   (select p.run_started_at is not null from previous p where p.service = h.service) as had_open_run,
-  -- Its state before, for its history (null: the pulse created it).
-  (select json_build_object('alerted', p.alerted, 'cancelled', p.cancelled, 'signalled', p.signalled,
-     'runOpen', p.run_started_at is not null) from previous p where p.service = h.service) as previous_state
+  -- Its state before, for its history (null: the pulse created it). A join, not a subquery
+  -- per row: a batch of 1,000 took twice as long with one.
+  case when prior.service is not null then json_build_object('alerted', prior.alerted, 'cancelled', prior.cancelled,
+    'signalled', prior.signalled, 'runOpen', prior.run_started_at is not null) end as previous_state
 from upserted h
+left join previous prior on prior.service = h.service
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
 where watchtower_write_deadline($2::timestamptz)`;
 
