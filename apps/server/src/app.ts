@@ -19,6 +19,7 @@ import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
+import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
 import { serviceRoutes } from './routes/services.js';
@@ -109,6 +110,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', serviceRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', snoozeRoutes(deps));
+  api.route('/', historyRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', alertRoutes(deps));
   api.route('/', streamRoutes(deps));

@@ -54,6 +54,9 @@ export const LIMITS = {
   /** Runs per page by default and at most. */
   runsDefaultLimit: 50,
   runsMaxLimit: 1_000,
+  /** Flips of a service's history per page by default and at most. */
+  historyDefaultLimit: 50,
+  historyMaxLimit: 1_000,
   /** Characters in an API key's name. */
   keyNameMaxLength: 100,
 } as const;
@@ -102,6 +105,7 @@ export const ROUTES = {
   failRun: { method: 'POST', paths: ['/heartbeat/:service/fail'], scope: 'pulse' },
   logMessage: { method: 'POST', paths: ['/heartbeat/:service/log'], scope: 'pulse' },
   listRuns: { method: 'GET', paths: ['/heartbeat/:service/runs'], scope: 'read' },
+  history: { method: 'GET', paths: ['/heartbeat/:service/history'], scope: 'read' },
   addEvent: { method: 'POST', paths: ['/event', '/add-event'], scope: 'pulse' },
   listEvents: { method: 'GET', paths: ['/events', '/list-events'], scope: 'read' },
   listAlerts: { method: 'GET', paths: ['/alerts'], scope: 'read' },

@@ -1,4 +1,5 @@
 export * from './constants.js';
+export * from './history.js';
 export * from './keys.js';
 export * from './runs.js';
 export * from './schemas.js';

@@ -70,6 +70,45 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export const HEARTBEAT_STATUSES = ['alive', 'dead', 'cancelled', 'new', 'started', 'late', 'paused'] as const;
 export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
 
+/**
+ * The states a service's history names: its HB statuses, `snoozed` while its alerts are
+ * held, and `unknown` while no watchtower server ran (nothing was watched then).
+ */
+export const FLIP_STATUSES = [...HEARTBEAT_STATUSES, 'snoozed', 'unknown'] as const;
+export type FlipStatus = (typeof FLIP_STATUSES)[number];
+
+/**
+ * Why a service's state changed: a `pulse`, one that came back (`recovered`), a `start`,
+ * a run that `failed`, a silence past the `deadline`, a run past its maxRuntime
+ * (`timeout`), a `late` notice, `created`, `paused`, `resumed`, `cancelled`, `snoozed`,
+ * `unsnoozed`, or the server itself: `serverDown` (no server ran) and `serverUp`.
+ */
+export const FLIP_CAUSES = [
+  'created',
+  'pulse',
+  'recovered',
+  'start',
+  'failed',
+  'deadline',
+  'timeout',
+  'late',
+  'paused',
+  'resumed',
+  'cancelled',
+  'snoozed',
+  'unsnoozed',
+  'serverDown',
+  'serverUp',
+] as const;
+export type FlipCause = (typeof FLIP_CAUSES)[number];
+
+/** The states that count as up in an uptime figure; `dead` counts as down, and the others not at all. */
+export const UP_STATUSES = ['alive', 'started', 'late'] as const satisfies readonly FlipStatus[];
+
+/** The windows of a service's uptime, by name, in seconds. */
+export const UPTIME_WINDOWS = { '24h': 86_400, '7d': 604_800, '30d': 2_592_000 } as const;
+export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
+
 /** How a run ended, or `running` while it has not. */
 export const RUN_OUTCOMES = ['running', 'success', 'fail', 'timeout'] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];

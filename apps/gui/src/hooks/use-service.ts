@@ -2,12 +2,15 @@ import type { Heartbeat } from '@watchtower/protocol';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError } from '../lib/api.js';
 import { mergeNewest, type Listing } from '../lib/event-listing.js';
+import { appendFlips, type HistoryListing } from '../lib/history.js';
 import { appendRuns, mergeNewestRuns, type RunListing } from '../lib/service-details.js';
 import { useChanges, useReloads, useSession } from '../live.js';
 import { useResource, type Resource } from './use-resource.js';
 
 const RUNS_PAGE = 20;
 const EVENTS_PAGE = 20;
+// A week of a busy service's flips in one answer: the timeline needs them all.
+const HISTORY_PAGE = 500;
 
 const pageQuery = (limit: number, extra: Record<string, string>, before: string | undefined) =>
   new URLSearchParams({ ...extra, limit: String(limit), ...(before && { before }) }).toString();
@@ -121,4 +124,35 @@ export function useServiceEvents(service: string) {
     update((current) => ({ ...current, events: mergeNewest(current.events, [change.event]) }));
   });
   return { ...resource, ...usePaging(resource, loadPage, appendEvents) };
+}
+
+/**
+ * A service's history: its flips, newest first, and its uptime, asked again when the
+ * service's state changes (a pulse that leaves it alive adds no flip, and asks nothing).
+ */
+export function useHistory(service: string) {
+  const { api } = useSession();
+  const loadPage = useCallback(
+    async (before: string | undefined, signal: AbortSignal): Promise<HistoryListing> => {
+      const { flips, next, uptime } = await api.history(service, pageQuery(HISTORY_PAGE, {}, before), signal);
+      return { flips, next, uptime };
+    },
+    [api, service],
+  );
+  const resource = useResource((signal) => loadPage(undefined, signal), [loadPage]);
+  const { reload } = resource;
+
+  const lastStatus = useRef<string | undefined>(undefined);
+
+  useReloads(reload);
+  useChanges((change) => {
+    if (change.type === 'heartbeat' && change.heartBeat.service === service) {
+      if (change.heartBeat.status !== lastStatus.current) reload();
+      lastStatus.current = change.heartBeat.status;
+    } else if ((change.type === 'heartbeat.dead' || change.type === 'heartbeat.recovered') && change.service === service) {
+      lastStatus.current = undefined;
+      reload();
+    }
+  });
+  return { ...resource, ...usePaging(resource, loadPage, appendFlips) };
 }

@@ -6,6 +6,7 @@ import type {
   DeleteKeyResponse,
   ErrorResponse,
   GetHeartbeatResponse,
+  HistoryResponse,
   ListAlertsResponse,
   ListEventsResponse,
   ListHeartbeatsResponse,
@@ -128,6 +129,11 @@ export class Api {
 
   runs(service: string, query: string, signal?: AbortSignal) {
     return this.request<ListRunsResponse>('GET', `${servicePath(service)}/runs?${query}`, undefined, signal);
+  }
+
+  /** A service's changes of state, newest first, and its uptime. */
+  history(service: string, query: string, signal?: AbortSignal) {
+    return this.request<HistoryResponse>('GET', `${servicePath(service)}/history?${query}`, undefined, signal);
   }
 
   events(query: string, signal?: AbortSignal) {

@@ -5,6 +5,7 @@ import { LoadError } from '../components/load-error.js';
 import { PingUrls } from '../components/ping-urls.js';
 import { RunsTable } from '../components/runs-table.js';
 import { ServiceActions } from '../components/service-actions.js';
+import { ServiceHistory } from '../components/service-history.js';
 import { SignalLog } from '../components/signal-log.js';
 import { ServiceSummary } from '../components/service-summary.js';
 import { useRuns, useService, useServiceEvents } from '../hooks/use-service.js';
@@ -12,7 +13,7 @@ import { boardStatus } from '../lib/heartbeat-status.js';
 import { followLink, href, navigate } from '../lib/router.js';
 import { useNow } from '../live.js';
 
-/** One service: its state and settings, its ping URLs, its runs and its signal log. */
+/** One service: its state and settings, its ping URLs, its history and uptime, its runs and its signal log. */
 export function ServicePage({ service }: { service: string }) {
   const { data: hb, error, reload, replace } = useService(service);
   const now = useNow(1_000);
@@ -73,6 +74,7 @@ function ServiceDetails({ heartbeat: hb, now }: { heartbeat: Heartbeat; now: num
           <PingUrls heartbeat={hb} />
         </section>
       </div>
+      <ServiceHistory heartbeat={hb} now={now} />
       <RunsSection service={hb.service} now={now} />
       <SignalLogSection service={hb.service} now={now} />
     </>

@@ -4,11 +4,13 @@ import {
   alerts,
   apiKeys,
   events,
+  flips,
   heartbeats,
   runs,
   type AlertRow,
   type ApiKeyRow,
   type EventRow,
+  type FlipRow,
   type HeartbeatRow,
   type RunRow,
 } from './schema.js';
@@ -81,3 +83,4 @@ export const eventRows: RowReader<EventRow> = rowReader(events);
 export const alertRows: RowReader<AlertRow> = rowReader(alerts);
 export const runRows: RowReader<RunRow> = rowReader(runs);
 export const apiKeyRows: RowReader<ApiKeyRow> = rowReader(apiKeys);
+export const flipRows: RowReader<FlipRow> = rowReader(flips);

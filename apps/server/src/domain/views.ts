@@ -1,5 +1,5 @@
-import type { AlertDelivery, Event, Heartbeat, HeartbeatStatus, Key, Run } from '@watchtower/protocol';
-import type { AlertRow, ApiKeyRow, EventRow, HeartbeatRow, RunRow } from '../db/schema.js';
+import type { AlertDelivery, Event, Flip, FlipCause, FlipStatus, Heartbeat, HeartbeatStatus, Key, Run } from '@watchtower/protocol';
+import type { AlertRow, ApiKeyRow, EventRow, FlipRow, HeartbeatRow, RunRow } from '../db/schema.js';
 import { scheduleOf } from './heartbeats/service-schedule.js';
 
 /** The protocol's times: Unix seconds, fractions allowed. */
@@ -65,6 +65,16 @@ export function toRun(row: RunRow): Run {
     outcome: row.outcome,
     exitCode: row.exitCode,
     message: row.message,
+  };
+}
+
+/** A flip of a service's history in the protocol's form. */
+export function toFlip(row: FlipRow): Flip {
+  return {
+    at: unixSeconds(row.at),
+    from: row.fromStatus as FlipStatus | null,
+    to: row.toStatus as FlipStatus,
+    cause: row.cause as FlipCause,
   };
 }
 

@@ -3,6 +3,7 @@ import { heartbeatRows } from '../../db/rows.js';
 import { changes, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
+import { recordedStatus, recordFlips } from '../history/record-flips.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import { unixSeconds } from '../views.js';
@@ -108,6 +109,17 @@ export async function claimOverdueHeartbeats(
     if (timedOut.length > 0) await tx.db.query(TIME_OUT_RUNS, [timedOut]);
     const deaths = overdue.map((row) => ({ service: row.service, level: LEVELS.error, message: deathMessage(row, now) }));
     const events = await recordServerEvents(tx, { events: [...deaths, ...heldByParentNotes(byParent)], at: now });
+    // The history: alive (or started) to dead, as the claim saw it.
+    await recordFlips(
+      tx,
+      overdue.map((row) => ({
+        service: row.service,
+        at: now,
+        from: recordedStatus({ ...row, alerted: false }),
+        to: 'dead' as const,
+        cause: hung(row) ? ('timeout' as const) : ('deadline' as const),
+      })),
+    );
     return {
       services: overdue.map((row) => row.service),
       changes: changes({

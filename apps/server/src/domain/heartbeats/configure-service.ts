@@ -4,6 +4,7 @@ import type { HeartbeatRow } from '../../db/schema.js';
 import { changes, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
+import { flipBetween, recordFlips } from '../history/record-flips.js';
 import { toHeartbeat } from '../views.js';
 import { checkCron, type Schedule } from './schedule.js';
 import { deadlineFrom, scheduleColumns, scheduleOf } from './service-schedule.js';
@@ -185,7 +186,9 @@ export async function putService(
 ): Promise<ServiceOutcome & { created: boolean }> {
   return inTransaction(context, async (tx) => {
     const existing = await lockService(tx, service);
-    return { ...(await writeConfig(tx, service, config, existing)), created: existing === null };
+    const outcome = await writeConfig(tx, service, config, existing);
+    await recordFlips(tx, flipBetween(existing, outcome.heartbeat, { cause: 'created', at: tx.clock.now() }));
+    return { ...outcome, created: existing === null };
   });
 }
 
@@ -208,6 +211,7 @@ export async function deleteService(context: DomainContext, { service }: { servi
     if (!record) throw serviceNotFound(service);
     await db.query('delete from runs where service = $1', [service]);
     await db.query('delete from events where service = $1', [service]);
+    await db.query('delete from flips where service = $1', [service]);
     // Delivered alerts stay as the record of what was sent.
     await db.query(`delete from alerts where service = $1 and status = 'pending'`, [service]);
     return {
@@ -222,12 +226,17 @@ export async function deleteService(context: DomainContext, { service }: { servi
 
 /** Stops watching a service until it is resumed; signals are still recorded meanwhile. */
 export async function pauseService(context: DomainContext, { service }: { service: string }): Promise<ServiceOutcome> {
-  const [record] = await context.db.query(`update heartbeats set paused = true where service = $1 returning ${heartbeatRows.columns()}`, [
-    service,
-  ]);
-  if (!record) throw serviceNotFound(service);
-  const heartbeat = heartbeatRows.read(record);
-  return { heartbeat, changes: announced(heartbeat, context.clock.now()) };
+  return inTransaction(context, async (tx) => {
+    const existing = await lockService(tx, service);
+    if (!existing) throw serviceNotFound(service);
+    const [record] = await tx.db.query(`update heartbeats set paused = true where service = $1 returning ${heartbeatRows.columns()}`, [
+      service,
+    ]);
+    const heartbeat = heartbeatRows.read(record!);
+    const now = tx.clock.now();
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'paused', at: now }));
+    return { heartbeat, changes: announced(heartbeat, now) };
+  });
 }
 
 /** Watches a paused service again, from now: one schedule cycle (plus grace) before it can be called dead. */
@@ -243,6 +252,7 @@ export async function resumeService(context: DomainContext, { service }: { servi
       [service, expectedAt.toISOString()],
     );
     const heartbeat = heartbeatRows.read(record!);
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'resumed', at: now }));
     return { heartbeat, changes: announced(heartbeat, now) };
   });
 }

@@ -4,6 +4,7 @@ import type { HeartbeatRow, RunRow } from '../../db/schema.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { recordServerEvents } from '../events/insert-events.js';
+import { flipBetween, recordFlips } from '../history/record-flips.js';
 import { enqueueAlerts } from '../outbox/enqueue-alerts.js';
 import { toHeartbeat, unixSeconds } from '../views.js';
 import { heldDeaths } from './claim-overdue-heartbeats.js';
@@ -89,6 +90,7 @@ export async function startRun(
       [service, runStart.toISOString(), expectedAt.toISOString(), message],
     );
     const heartbeat = heartbeatRows.read(record!);
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'start', at: now }));
     const watched = !heartbeat.alerted && !heartbeat.paused;
     return {
       heartbeat,
@@ -163,6 +165,7 @@ export async function failRun(
     const held = dies ? await heldDeaths(tx, [heartbeat], now) : null;
     const alerts = held !== null && held.snoozed.size === 0 && held.byParent.size === 0;
     if (alerts) await enqueueFailedAlert(tx, heartbeat, run, now);
+    await recordFlips(tx, flipBetween(existing, heartbeat, { cause: 'failed', at: now }));
     return { heartbeat, run, changes: failureChanges(heartbeat, event!, dies, alerts, now) };
   });
 }

@@ -1,6 +1,7 @@
 import { readInstant, selectInstant } from '../../db/rows.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { graceUnheardTime } from '../heartbeats/restart-grace.js';
+import { recordServerDowntime } from '../history/record-flips.js';
 
 export interface Downtime {
   from: Date;
@@ -68,6 +69,9 @@ export async function registerInstance(context: DomainContext, { id, probe }: { 
     const downtime = { from: lastSeen, to: now };
     if (downtime.from >= downtime.to) return { downtime: null, graced: [] };
     const { graced } = await graceUnheardTime(tx, { ...downtime, cause: 'restart' });
+    // Kept for the history: this time is unknown in every service's uptime (the rows of
+    // server_instances that show it are deleted after a day).
+    await recordServerDowntime(tx, downtime);
     return { downtime, graced };
   });
 }
