@@ -22,6 +22,9 @@ describe('ROUTES', () => {
       'deleteService',
       'pauseService',
       'resumeService',
+      'snoozeService',
+      'unsnoozeService',
+      'snoozeMany',
       'createKey',
       'deleteKey',
     ]);
