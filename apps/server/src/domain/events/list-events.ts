@@ -35,11 +35,12 @@ function eventFilters(query: ListEventsQuery): { where: string; params: unknown[
 export async function listEvents({ db }: DomainContext, query: ListEventsQuery): Promise<{ events: EventRow[]; next: string | null }> {
   const { where, params } = eventFilters(query);
   // One row more than asked says whether another page follows. "nulls last" as the indexes
-  // are built: only then can a page walk an index. Not prepared: a generic plan cannot tell
-  // a rare service, or a selective text, from a common one.
+  // are built: only then can a page walk an index. The order names the table's columns: a
+  // bare `date` would be the select list's epoch number, which no index holds. Not
+  // prepared: a generic plan cannot tell a rare service, or a selective text, from a common one.
   const records = await db.query(
     `select ${eventRows.columns()} from events ${where}
-     order by date desc nulls last, id desc nulls last limit $${params.length + 1}`,
+     order by events.date desc nulls last, events.id desc nulls last limit $${params.length + 1}`,
     [...params, query.limit + 1],
     { prepare: false },
   );

@@ -41,7 +41,7 @@ where service = $1 and ended_at is null and outcome = 'running'`;
 const OPEN_RUN_OF_RID = `
 select ${runRows.columns()} from runs
 where service = $1 and ended_at is null and outcome = 'running' and rid is not distinct from $2
-order by started_at desc limit 1
+order by runs.started_at desc limit 1
 for update`;
 
 const RESTART_RUN = `update runs set started_at = $2, message = coalesce($3, message) where id = $1 returning ${runRows.columns()}`;

@@ -32,7 +32,7 @@ merged as (
     cause
   from server where state is not null
 )
-select ${flipRows.columns()} from merged order by at desc, id desc limit $4`;
+select ${flipRows.columns()} from merged order by merged.at desc, merged.id desc limit $4`;
 
 // Each window's uptime: seconds up / seconds up or down. The service's states are laid end
 // to end from its flips (from $3, the start of the longest window); the server's downtimes

@@ -5,7 +5,7 @@ import { hashKeySecret, KEY_SECRET_PREFIX } from './key-secret.js';
 
 /** Every key, newest first. */
 export async function listKeys({ db }: DomainContext): Promise<ApiKeyRow[]> {
-  const records = await db.query(`select ${apiKeyRows.columns()} from api_keys order by created_at desc, id desc`, []);
+  const records = await db.query(`select ${apiKeyRows.columns()} from api_keys order by api_keys.created_at desc, api_keys.id desc`, []);
   return records.map(apiKeyRows.read);
 }
 

@@ -206,7 +206,7 @@ export async function listRecentAlerts(
   { limit, service }: { limit: number; service?: string | undefined },
 ): Promise<AlertRow[]> {
   const records = await db.query(
-    `select ${COLUMNS} from alerts where ($2::text is null or service = $2) order by created_at desc, id limit $1`,
+    `select ${COLUMNS} from alerts where ($2::text is null or service = $2) order by alerts.created_at desc, alerts.id limit $1`,
     [limit, service ?? null],
   );
   return records.map(alertRows.read);
