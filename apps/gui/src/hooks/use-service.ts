@@ -88,9 +88,8 @@ export function useRuns(service: string) {
   const { extend, reload, loading } = resource;
   const asked = useRef(0);
 
-  useReloads(reload);
-  useChanges((change) => {
-    if (change.type !== 'heartbeat' || change.heartBeat.service !== service) return;
+  /** Asks for the newest page and merges it in: the pages loaded with "Load more" stay. */
+  const refreshNewest = () => {
     // A load under way may have been answered before this change: ask again.
     if (loading) return reload();
     // Changes come close together (a start, then its end): only the latest answer is shown.
@@ -99,6 +98,13 @@ export function useRuns(service: string) {
       const newest = await loadPage(undefined, signal);
       return (current) => (ticket === asked.current ? mergeNewestRuns(current, newest) : current);
     });
+  };
+  // The live stream (re)connecting asks every view to reload: here that must not drop the
+  // pages a user loaded (a slow connect used to land after a click on "Load more runs").
+  useReloads(refreshNewest);
+  useChanges((change) => {
+    if (change.type !== 'heartbeat' || change.heartBeat.service !== service) return;
+    refreshNewest();
   });
   return { ...resource, ...usePaging(resource, loadPage, appendRuns) };
 }
