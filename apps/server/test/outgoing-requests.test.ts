@@ -227,6 +227,7 @@ describe('a delivery over a checked connection', () => {
     service: 'backup',
     channel: 'webhook',
     target: '',
+    channelName: null,
     details: { last: 1_767_268_800, expected: 1_767_268_810, nextIn: 10 },
     status: 'pending',
     attempts: 0,

@@ -41,3 +41,23 @@ export class DeliveryError extends Error {
     return this.options.permanent === true;
   }
 }
+
+/** What a provider answered to a delivery: its HTTP status (or an SMTP reply code) and the start of its words, from a public address only. */
+export interface ProviderAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * A channel type driven by settings, as a named channel (`PUT /channels/:name`) defines
+ * it: smtp, ntfy, discord… Each type lives in its own file. The settings are the protocol's
+ * (`packages/protocol/src/channels.ts`), secrets included; `deliver` renders nothing itself
+ * beyond the provider's format: the title and lines come in `message`.
+ */
+export interface ChannelKind<Settings = Record<string, unknown>> {
+  readonly type: string;
+  /** Why these settings cannot deliver on this server (a private URL, a missing server-wide key), or null. Checked when the channel is saved. */
+  checkSettings(settings: Settings, context: Pick<DeliveryContext, 'checkAddress'>): Promise<string | null>;
+  /** Sends the alert; throws a DeliveryError when the provider did not take it. */
+  deliver(delivery: { alert: AlertRow; message: RenderedAlert; settings: Settings }, context: DeliveryContext): Promise<ProviderAnswer>;
+}

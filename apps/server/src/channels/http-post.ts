@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent, buildConnector, request } from 'undici';
-import { DeliveryError, type DeliveryContext } from './channel.js';
+import { DeliveryError, type DeliveryContext, type ProviderAnswer } from './channel.js';
 import { resolveTarget, type ConnectionPolicy } from './private-address.js';
 
 /** The longest delivery error kept on an alert, and the longest excerpt of a provider's answer in it. */
@@ -143,16 +143,16 @@ function describeNetworkError(host: string, error: unknown, timeoutMs: number): 
  */
 export async function postOrThrow(
   url: URL,
-  init: { body: string; headers: Record<string, string> },
+  init: { body: string; headers: Record<string, string>; method?: 'POST' | 'PUT' },
   { timeoutMs, connections: policy }: Pick<DeliveryContext, 'timeoutMs' | 'connections'>,
-): Promise<void> {
+): Promise<ProviderAnswer> {
   const connections = openGuardedConnections(policy, timeoutMs);
   try {
     let answer: Awaited<ReturnType<typeof request>>;
     try {
       answer = await request(url, {
         dispatcher: connections.dispatcher,
-        method: 'POST',
+        method: init.method ?? 'POST',
         body: init.body,
         headers: init.headers,
         signal: AbortSignal.timeout(timeoutMs),
@@ -163,9 +163,9 @@ export async function postOrThrow(
       throw createDeliveryError(connections.failure ?? describeNetworkError(url.host, error, timeoutMs));
     }
     const { statusCode, body } = answer;
-    // A taken alert needs no more of the answer: closing the connections discards it.
-    if (statusCode >= 200 && statusCode < 300) return;
+    // A private address's words are never kept: they could tell what a scan should not learn.
     const excerpt = connections.reachedPublic ? excerptOf(await readStart(body)) : '';
+    if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body: excerpt };
     const redirect = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
     throw createDeliveryError(`${url.host} answered ${statusCode}${redirect}${excerpt ? `: ${excerpt}` : ''}`, {
       permanent: isPermanentStatus(statusCode),

@@ -133,6 +133,26 @@ export const apiKeys = pgTable(
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
+/**
+ * Named channels (`PUT /channels/:name`): a provider and its settings, defined once and
+ * named by services. Secrets (tokens, passwords, webhook signing secrets) are kept apart
+ * from the settings so that no answer can carry them by mistake.
+ */
+export const channels = pgTable('channels', {
+  name: text().primaryKey(),
+  type: text().notNull(),
+  settings: jsonb().$type<Record<string, unknown>>().notNull(),
+  secrets: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  // Per alert kind, the title and body that replace the built-in wording.
+  templates: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  // 'api' when made through the API or the dashboard, 'config' when the config file defines it.
+  source: text().notNull().default('api'),
+  createdAt: instant().notNull(),
+  updatedAt: instant().notNull(),
+});
+
+export type ChannelRow = typeof channels.$inferSelect;
+
 export const events = pgTable(
   'events',
   {
@@ -172,6 +192,9 @@ export const alerts = pgTable(
     service: text().notNull(),
     channel: text().notNull(),
     target: text().notNull(),
+    // The named channel this delivery goes to (its settings are read when it is sent), or
+    // null for the classic alertType + alertTarget pair.
+    channelName: text(),
     // What the message says: when the service last pulsed, its deadline, the event text…
     details: jsonb().$type<Record<string, unknown>>().notNull(),
     status: text({ enum: ALERT_STATUSES }).notNull().default('pending'),
