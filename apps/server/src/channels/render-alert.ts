@@ -8,6 +8,12 @@ export interface RenderedAlert {
   text: string;
   html: string;
   payload: Record<string, unknown>;
+  /**
+   * The channel's own title and body from its template for this kind, already in the
+   * channel's markup with every value escaped (see markup.ts). When present, a channel sends
+   * these as they are instead of formatting `title` and `text` itself.
+   */
+  templated?: { title: string; body: string };
 }
 
 // An event's level by name, or as "level 35" when it has none.
