@@ -22,7 +22,7 @@ export interface RecordedRequest {
  */
 export function startRecordingProvider(defaultStatus = 200) {
   const received: RecordedRequest[] = [];
-  const script: number[] = [];
+  const script: Array<{ status: number; body?: string }> = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,14 +35,16 @@ export function startRecordingProvider(defaultStatus = 200) {
         json = undefined;
       }
       received.push({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body, json });
-      const status = script.shift() ?? defaultStatus;
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
+      const { status, body: answer = JSON.stringify({ status }) } = script.shift() ?? { status: defaultStatus };
+      response.writeHead(status, { 'content-type': 'application/json' }).end(answer);
     });
   });
   return {
     received,
     /** The statuses of the next answers, in order. */
-    answerWith: (...statuses: number[]) => script.push(...statuses),
+    answerWith: (...statuses: number[]) => script.push(...statuses.map((status) => ({ status }))),
+    /** The next answer's status and body. */
+    answerWithBody: (status: number, body: string) => script.push({ status, body }),
     reset: () => {
       received.length = 0;
       script.length = 0;
@@ -61,6 +63,16 @@ export const loopbackContext: DeliveryContext = {
   timeoutMs: 5_000,
   checkAddress: async () => {},
   connections: { resolveHost: resolveWithSystem, allowPrivateTargets: true, classify: classifyAddress },
+};
+
+/** As loopbackContext, in a test network where 127.0.0.1 plays a public host: its words are kept in errors. */
+export const publicLoopbackContext: DeliveryContext = {
+  ...loopbackContext,
+  connections: {
+    resolveHost: resolveWithSystem,
+    allowPrivateTargets: true,
+    classify: (address) => (address === '127.0.0.1' ? { range: 'unicast', isPublic: true } : classifyAddress(address)),
+  },
 };
 
 /** A server that refuses private targets: saving settings that point at loopback fails. */
