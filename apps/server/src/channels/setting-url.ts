@@ -1,5 +1,8 @@
 import type { DeliveryContext } from './channel.js';
 
+/** "a teams channel", "an opsgenie channel". */
+const aChannel = (type: string) => `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} channel`;
+
 /** Why a channel's setting is not a usable http(s) URL on this server, or null. */
 export async function checkSettingUrl(
   type: string,
@@ -7,17 +10,17 @@ export async function checkSettingUrl(
   value: unknown,
   { checkAddress }: Pick<DeliveryContext, 'checkAddress'>,
 ): Promise<string | null> {
-  if (typeof value !== 'string' || value === '') return `a ${type} channel needs ${field}, an http(s) URL`;
+  if (typeof value !== 'string' || value === '') return `${aChannel(type)} needs ${field}, an http(s) URL`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return `a ${type} channel's ${field} must be an http(s) URL; received ${JSON.stringify(value.slice(0, 80))}`;
+    return `${aChannel(type)}'s ${field} must be an http(s) URL; received ${JSON.stringify(value.slice(0, 80))}`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `a ${type} channel's ${field} must be an http(s) URL; received a ${url.protocol.replace(':', '')} URL`;
+    return `${aChannel(type)}'s ${field} must be an http(s) URL; received a ${url.protocol.replace(':', '')} URL`;
   }
-  if (url.username || url.password) return `a ${type} channel's ${field} must not carry a user name or password`;
+  if (url.username || url.password) return `${aChannel(type)}'s ${field} must not carry a user name or password`;
   try {
     await checkAddress(url);
   } catch (error) {
@@ -28,7 +31,7 @@ export async function checkSettingUrl(
 
 /** Why a channel's text setting (a key, a token, a room) is unusable, or null. */
 export function checkSettingText(type: string, field: string, value: unknown, pattern?: { test: RegExp; says: string }): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return `a ${type} channel needs ${field}`;
-  if (pattern && !pattern.test.test(value)) return `a ${type} channel's ${field} ${pattern.says}`;
+  if (typeof value !== 'string' || value.trim() === '') return `${aChannel(type)} needs ${field}`;
+  if (pattern && !pattern.test.test(value)) return `${aChannel(type)}'s ${field} ${pattern.says}`;
   return null;
 }
