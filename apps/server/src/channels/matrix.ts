@@ -3,7 +3,7 @@ import type { ChannelKind } from './channel.js';
 import { postOrThrow } from './http-post.js';
 import { escapeFor, type Markup } from './markup.js';
 import type { RenderedAlert } from './render-alert.js';
-import { checkSettingText, checkSettingUrl } from './setting-url.js';
+import { checkSettingText, checkSettingUrl, urlOfSetting } from './setting-url.js';
 
 export interface MatrixSettings {
   /** The homeserver's base URL, e.g. https://matrix.example.org. */
@@ -74,7 +74,7 @@ export const matrixKind: ChannelKind<MatrixSettings> = {
     checkSettingText('matrix', 'token', settings.token) ??
     (await checkSettingUrl('matrix', 'homeserver', settings.homeserver, context)),
   deliver: async ({ alert, message, settings }, context) => {
-    const base = settings.homeserver.endsWith('/') ? settings.homeserver : `${settings.homeserver}/`;
+    const base = urlOfSetting('matrix', 'homeserver', settings.homeserver, { asBase: true });
     const path = `_matrix/client/v3/rooms/${encodeURIComponent(settings.room)}/send/m.room.message/${encodeURIComponent(matrixTransactionId(alert))}`;
     return postOrThrow(
       new URL(path, base),

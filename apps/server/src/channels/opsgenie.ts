@@ -4,7 +4,7 @@ import type { ChannelKind, DeliveryContext, ProviderAnswer } from './channel.js'
 import { excerptOf, postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
 import type { RenderedAlert } from './render-alert.js';
-import { checkSettingText, checkSettingUrl } from './setting-url.js';
+import { checkSettingText, checkSettingUrl, urlOfSetting } from './setting-url.js';
 import { templateValues } from './templates.js';
 
 export interface OpsgenieSettings {
@@ -55,7 +55,8 @@ export function opsgenieAlert(alert: AlertRow, message: RenderedAlert): Record<s
   const { title: _title, text: _text, ...values } = templateValues(message, alert);
   const description = Array.from(message.templated?.body ?? message.text);
   return {
-    message: excerptOf(message.templated?.title ?? message.title, MAX_MESSAGE_CHARS),
+    // A template whose values came out empty still gives Opsgenie the message it requires.
+    message: excerptOf(message.templated?.title ?? '', MAX_MESSAGE_CHARS) || excerptOf(message.title, MAX_MESSAGE_CHARS),
     alias,
     description:
       description.length > MAX_DESCRIPTION_CHARS ? `${description.slice(0, MAX_DESCRIPTION_CHARS - 1).join('')}…` : description.join(''),
@@ -90,14 +91,16 @@ export const opsgenieKind: ChannelKind<OpsgenieSettings> = {
       ? null
       : await checkSettingUrl('opsgenie', 'apiUrl', settings.apiUrl, context)),
   deliver: async ({ alert, message, settings }, context) => {
-    const apiUrl = settings.apiUrl || DEFAULT_OPSGENIE_API_URL;
-    const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
+    const base = urlOfSetting('opsgenie', 'apiUrl', settings.apiUrl || DEFAULT_OPSGENIE_API_URL, { asBase: true });
     if (alert.kind !== 'recovered') return call(new URL('v2/alerts', base), settings.apiKey, opsgenieAlert(alert, message), context);
     const close = (alias: string) =>
       call(
         new URL(`v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`, base),
         settings.apiKey,
-        { source: 'watchtower', note: excerptOf(message.templated?.title ?? message.title, MAX_DESCRIPTION_CHARS) },
+        {
+          source: 'watchtower',
+          note: excerptOf(message.templated?.title ?? '', MAX_DESCRIPTION_CHARS) || excerptOf(message.title, MAX_DESCRIPTION_CHARS),
+        },
         context,
       );
     const answer = await close(opsgenieAlias(alert.service));

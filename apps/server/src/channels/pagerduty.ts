@@ -4,7 +4,7 @@ import type { ChannelKind, DeliveryContext, ProviderAnswer } from './channel.js'
 import { excerptOf, postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
 import type { RenderedAlert } from './render-alert.js';
-import { checkSettingText, checkSettingUrl } from './setting-url.js';
+import { checkSettingText, checkSettingUrl, urlOfSetting } from './setting-url.js';
 import { templateValues } from './templates.js';
 
 export interface PagerDutySettings {
@@ -53,7 +53,8 @@ function triggerOf(alert: AlertRow): { dedupKey: string; severity: Severity } {
 /** The Events API v2 trigger for an alert. */
 export function pagerdutyTrigger(alert: AlertRow, message: RenderedAlert, routingKey: string): Record<string, unknown> {
   const { dedupKey, severity } = triggerOf(alert);
-  const summary = excerptOf(message.templated?.title ?? message.title, MAX_SUMMARY_CHARS);
+  // A template whose values came out empty still gives PagerDuty the summary it requires.
+  const summary = excerptOf(message.templated?.title ?? '', MAX_SUMMARY_CHARS) || excerptOf(message.title, MAX_SUMMARY_CHARS);
   const { title: _title, text: _text, ...values } = templateValues(message, alert);
   const details = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
   return {
@@ -96,7 +97,7 @@ export const pagerdutyKind: ChannelKind<PagerDutySettings> = {
       ? null
       : await checkSettingUrl('pagerduty', 'eventsUrl', settings.eventsUrl, context)),
   deliver: async ({ alert, message, settings }, context) => {
-    const url = new URL(settings.eventsUrl || DEFAULT_PAGERDUTY_EVENTS_URL);
+    const url = urlOfSetting('pagerduty', 'eventsUrl', settings.eventsUrl || DEFAULT_PAGERDUTY_EVENTS_URL);
     if (alert.kind !== 'recovered') return enqueue(url, pagerdutyTrigger(alert, message, settings.routingKey), context);
     const resolve = (dedupKey: string) => ({ routing_key: settings.routingKey, event_action: 'resolve', dedup_key: dedupKey });
     const answer = await enqueue(url, resolve(pagerdutyDedupKey(alert.service)), context);

@@ -1,4 +1,5 @@
 import type { DeliveryContext } from './channel.js';
+import { createDeliveryError } from './http-post.js';
 
 /** "a teams channel", "an opsgenie channel". */
 const aChannel = (type: string) => `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} channel`;
@@ -34,4 +35,22 @@ export function checkSettingText(type: string, field: string, value: unknown, pa
   if (typeof value !== 'string' || value.trim() === '') return `${aChannel(type)} needs ${field}`;
   if (pattern && !pattern.test.test(value)) return `${aChannel(type)}'s ${field} ${pattern.says}`;
   return null;
+}
+
+/**
+ * A URL setting at delivery time, made to end in "/" when it is a base that paths are
+ * resolved against. Settings are checked when saved; one that no longer parses is a
+ * permanent failure, not a crash.
+ */
+export function urlOfSetting(type: string, field: string, value: unknown, { asBase = false } = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw createDeliveryError(`${aChannel(type)}'s ${field} is not a URL: ${JSON.stringify(String(value).slice(0, 80))}`, {
+      permanent: true,
+    });
+  }
+  if (asBase && !url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
 }

@@ -4,7 +4,7 @@ import type { ChannelKind } from './channel.js';
 import { createDeliveryError, postOrThrow } from './http-post.js';
 import { escapeFor, type Markup } from './markup.js';
 import type { RenderedAlert } from './render-alert.js';
-import { checkSettingUrl } from './setting-url.js';
+import { checkSettingUrl, urlOfSetting } from './setting-url.js';
 
 export interface TeamsSettings {
   /** An incoming-webhook or Power Automate Workflows URL. */
@@ -89,7 +89,7 @@ export const teamsKind: ChannelKind<TeamsSettings> = {
   checkSettings: (settings, context) => checkSettingUrl('teams', 'url', settings.url, context),
   deliver: async ({ alert, message, settings }, context) => {
     const answer = await postOrThrow(
-      new URL(settings.url),
+      urlOfSetting('teams', 'url', settings.url),
       { body: JSON.stringify(teamsCard(alert, message)), headers: { 'content-type': 'application/json' } },
       context,
     );
