@@ -122,6 +122,14 @@ describe('pagerduty channel', () => {
     expect(events[0]!.payload).toMatchObject({ summary: 'backup DOWN since 2026-01-01T11:55:00Z', custom_details: { body: 'call Ann' } });
   });
 
+  it('keeps the built-in summary when a template’s title comes out empty', async () => {
+    const late = sampleAlert('late', { details: { last: 0, expected: 0, message: '' } });
+    const empty = applyTemplate(renderAlert(late), late, { late: { title: '{{message}}' } }, 'plain');
+    expect(empty.templated!.title).toBe('');
+    const { events } = await send(late, empty);
+    expect(events[0]!.payload!.summary).toBe('watchtower: backup is running late');
+  });
+
   it('keeps a hostile or long name as it is, on one line of at most 1,024 characters', async () => {
     const hostile = await send(sampleAlert('down', { service: HOSTILE_SERVICE }));
     expect(hostile.events[0]!.payload).toMatchObject({ summary: `watchtower: ${HOSTILE_SERVICE} is down`, source: HOSTILE_SERVICE });

@@ -87,12 +87,12 @@ describe('teams channel', () => {
     const message = applyTemplate(
       renderAlert(alert),
       alert,
-      { down: { title: '**{{service}}** down', body: 'since {{since}}' } },
+      { down: { title: '**{{service}}** down', body: 'since {{since}}\n_late_ {{late}}' } },
       'markdown',
     );
     const { blocks } = await send(alert, message);
     expect(blocks[0]!.text).toBe('**a\\*b** down');
-    expect(blocks[1]!.text).toBe('since 2026\\-01\\-01T11:55:00Z');
+    expect(blocks[1]!.text).toBe('since 2026\\-01\\-01T11:55:00Z\n\n_late_ 5 min');
   });
 
   it('calls a 5xx worth a retry and a 4xx permanent', async () => {

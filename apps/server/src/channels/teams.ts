@@ -35,8 +35,8 @@ function colourOf(alert: AlertRow): CardColour {
 
 /** The card's title and body in its Markdown: a template's as written, otherwise the built-in ones escaped. */
 function wordsOf(message: RenderedAlert): { title: string; body: string } {
-  if (message.templated) return message.templated;
   // A single line break is not a new line in a card's Markdown; a blank line is.
+  if (message.templated) return { title: message.templated.title, body: message.templated.body.replace(/\r?\n/g, '\n\n') };
   const body = message.text
     .split('\n')
     .map((line) => escapeFor(teamsMarkup, line))
