@@ -14,8 +14,7 @@ export function StatesLegend() {
           <StatusBadge status="late" />
         </dt>
         <dd>
-          alive, but its deadline is closer than its warnBefore: its owner was warned once. A service without warnBefore is never late
-          soon.
+          alive, but its deadline is closer than its warnBefore: its owner was warned once. A service without warnBefore is never late soon.
         </dd>
         <dt>
           <StatusBadge status="dead" />
