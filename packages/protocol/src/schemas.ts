@@ -246,6 +246,8 @@ export const Heartbeat = z.object({
   remindEvery: z.number().nullable().optional(),
   warnBefore: z.number().nullable().optional(),
   dependsOn: z.array(z.string()).optional(),
+  /** What the last pulse said (its `message`); null when it said nothing. */
+  message: z.string().nullable().optional(),
   lastRun: Run.nullable().optional(),
   /** The service's ping URL; shown to read and admin keys only. */
   pingUrl: z.string().optional(),
