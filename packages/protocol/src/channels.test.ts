@@ -98,9 +98,8 @@ describe('channel vocabulary', () => {
     }
   });
 
-  it('serves every channel route to admin keys only', () => {
-    for (const route of [ROUTES.listChannels, ROUTES.getChannel, ROUTES.putChannel, ROUTES.deleteChannel, ROUTES.testChannel]) {
-      expect(route.scope).toBe('admin');
-    }
+  it('lets read keys list channels, and only admin keys change or test them', () => {
+    expect([ROUTES.listChannels.scope, ROUTES.getChannel.scope]).toEqual(['read', 'read']);
+    for (const route of [ROUTES.putChannel, ROUTES.deleteChannel, ROUTES.testChannel]) expect(route.scope).toBe('admin');
   });
 });

@@ -134,9 +134,9 @@ export const ROUTES = {
   serviceBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/:service{[^/]+\\.json}'], scope: null },
   tagBadge: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.svg}'], scope: null },
   tagBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.json}'], scope: null },
-  // Channels hold credentials (and Slack-like URLs are credentials): admin only, reads too.
-  listChannels: { method: 'GET', paths: ['/channels'], scope: 'admin' },
-  getChannel: { method: 'GET', paths: ['/channels/:name'], scope: 'admin' },
+  // A channel's secrets never leave the server: reading channels is a read like any other.
+  listChannels: { method: 'GET', paths: ['/channels'], scope: 'read' },
+  getChannel: { method: 'GET', paths: ['/channels/:name'], scope: 'read' },
   putChannel: { method: 'PUT', paths: ['/channels/:name'], scope: 'admin' },
   deleteChannel: { method: 'DELETE', paths: ['/channels/:name'], scope: 'admin' },
   testChannel: { method: 'POST', paths: ['/channels/:name/test'], scope: 'admin' },
