@@ -52,18 +52,36 @@ describe('ChannelBody', () => {
   });
 
   it.each([
-    [{ routingKey: 'k' }, 'type is required: one of smtp, ntfy, gotify, discord, telegram, teams, matrix, pagerduty, opsgenie, webhook, slack, pushover, email, log'],
-    [{ type: 'sms', to: '+33' }, 'type must be one of smtp, ntfy, gotify, discord, telegram, teams, matrix, pagerduty, opsgenie, webhook, slack, pushover, email, log; received the string "sms"'],
+    [
+      { routingKey: 'k' },
+      'type is required: one of smtp, ntfy, gotify, discord, telegram, teams, matrix, pagerduty, opsgenie, webhook, slack, pushover, email, log',
+    ],
+    [
+      { type: 'sms', to: '+33' },
+      'type must be one of smtp, ntfy, gotify, discord, telegram, teams, matrix, pagerduty, opsgenie, webhook, slack, pushover, email, log; received the string "sms"',
+    ],
     [{ type: 'pagerduty' }, 'routingKey is required: 1 to 100 printable characters without spaces'],
-    [{ type: 'slack', url: 'ftp://example.com/x' }, 'url must be the Slack incoming webhook URL (at most 2048 characters); received a ftp URL'],
-    [{ type: 'slack', url: 'not a url' }, 'url must be the Slack incoming webhook URL (at most 2048 characters); received the string "not a url"'],
+    [
+      { type: 'slack', url: 'ftp://example.com/x' },
+      'url must be the Slack incoming webhook URL (at most 2048 characters); received a ftp URL',
+    ],
+    [
+      { type: 'slack', url: 'not a url' },
+      'url must be the Slack incoming webhook URL (at most 2048 characters); received the string "not a url"',
+    ],
     [{ type: 'slack', url: 'https://x.example', channel: '#ops' }, 'unknown field channel for a slack channel, whose settings are: url'],
     [{ type: 'smtp', host: 'smtp.example.com', port: 70000, from: 'a@b.co', to: 'c@d.co' }, 'port must be a whole number from 1 to 65535'],
     [{ type: 'email', to: 'nobody' }, 'to must be an e-mail address such as ops@example.com; received the string "nobody"'],
-    [{ type: 'log', templates: { dead: { title: 'x' } } }, 'templates has no kind dead: its kinds are down, recovered, failed, late, reminder, event'],
-    [{ type: 'log', templates: { down: { title: 'x'.repeat(251) } } }, 'templates.down.title must be at most 250 characters; received 251'],
+    [
+      { type: 'log', templates: { dead: { title: 'x' } } },
+      'templates has no kind dead: its kinds are down, recovered, failed, late, reminder, event',
+    ],
+    [{ type: 'log', templates: { down: { title: 'x'.repeat(501) } } }, 'templates.down.title must be at most 500 characters; received 501'],
     [{ type: 'log', rotateSecret: true }, 'rotateSecret is for webhook channels only, whose signing secret the server makes'],
-    [{ type: 'webhook', url: 'https://x.example', secret: SECRET }, 'secret is made by the server, not sent: it is in the answer of the PUT that creates the channel; send rotateSecret: true for a new one'],
+    [
+      { type: 'webhook', url: 'https://x.example', secret: SECRET },
+      'secret is made by the server, not sent: it is in the answer of the PUT that creates the channel; send rotateSecret: true for a new one',
+    ],
     ['pagerduty', 'a channel must be a JSON object with type and its settings; received the string "pagerduty"'],
   ])('refuses %j', (body, message) => {
     expect(hint(ChannelBody.safeParse(body))).toBe(message);

@@ -57,7 +57,10 @@ export function httpUrl(field: string, what = 'an http(s) URL') {
     if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return value as string;
     const scheme = url ? `; received a ${url.protocol.replace(':', '')} URL` : '';
     const expectation = `${what} (at most ${max} characters)`;
-    ctx.addIssue({ code: 'custom', message: scheme ? `${field} must be ${expectation}${scheme}` : expectationMessage(field, expectation, value) });
+    ctx.addIssue({
+      code: 'custom',
+      message: scheme ? `${field} must be ${expectation}${scheme}` : expectationMessage(field, expectation, value),
+    });
     return z.NEVER;
   });
 }
@@ -79,7 +82,10 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-
 function hostName(field: string) {
   return z.unknown().transform((value, ctx) => {
     if (typeof value === 'string' && HOST_NAME.test(value)) return value;
-    ctx.addIssue({ code: 'custom', message: expectationMessage(field, 'a host name such as smtp.example.com (no scheme, no port)', value) });
+    ctx.addIssue({
+      code: 'custom',
+      message: expectationMessage(field, 'a host name such as smtp.example.com (no scheme, no port)', value),
+    });
     return z.NEVER;
   });
 }
@@ -116,7 +122,10 @@ const NtfyPriority = z.unknown().transform((value, ctx) => {
   if (typeof value === 'string' && value in NTFY_PRIORITIES) return NTFY_PRIORITIES[value as keyof typeof NTFY_PRIORITIES];
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d$/.test(value) ? Number(value) : Number.NaN;
   if (Number.isInteger(number) && number >= 1 && number <= 5) return number;
-  ctx.addIssue({ code: 'custom', message: expectationMessage('priority', 'a whole number from 1 to 5, or min, low, default, high or urgent', value) });
+  ctx.addIssue({
+    code: 'custom',
+    message: expectationMessage('priority', 'a whole number from 1 to 5, or min, low, default, high or urgent', value),
+  });
   return z.NEVER;
 });
 
@@ -127,7 +136,10 @@ const pushoverKey = (field: string) =>
     const received = typeof value === 'string' ? `a string of ${value.length} characters` : describeValue(value);
     ctx.addIssue({
       code: 'custom',
-      message: value === undefined ? `${field} is required: 30 letters and digits` : `${field} must be 30 letters and digits; received ${received}`,
+      message:
+        value === undefined
+          ? `${field} is required: 30 letters and digits`
+          : `${field} must be 30 letters and digits; received ${received}`,
     });
     return z.NEVER;
   });
@@ -143,7 +155,10 @@ const TelegramChatId = z.unknown().transform((value, ctx) => {
 /** A Matrix room: its id `!abc:example.org` or an alias `#ops:example.org`. */
 const MatrixRoom = z.unknown().transform((value, ctx) => {
   if (typeof value === 'string' && value.length <= 255 && /^[!#][^\s:]+:[^\s]+$/.test(value)) return value;
-  ctx.addIssue({ code: 'custom', message: expectationMessage('room', 'a room id such as !abc123:example.org, or an alias such as #ops:example.org', value) });
+  ctx.addIssue({
+    code: 'custom',
+    message: expectationMessage('room', 'a room id such as !abc123:example.org, or an alias such as #ops:example.org', value),
+  });
   return z.NEVER;
 });
 
@@ -345,7 +360,10 @@ function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean):
   if (channelType === 'webhook' && 'secret' in rest) {
     const { secret: configured, ...others } = rest;
     if (!fromConfig) {
-      return fail('secret is made by the server, not sent: it is in the answer of the PUT that creates the channel; send rotateSecret: true for a new one', ['secret']);
+      return fail(
+        'secret is made by the server, not sent: it is in the answer of the PUT that creates the channel; send rotateSecret: true for a new one',
+        ['secret'],
+      );
     }
     const parsed = WebhookSecret.safeParse(configured);
     if (!parsed.success) return fail(parsed.error.issues[0]!.message, ['secret']);
@@ -359,7 +377,10 @@ function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean):
   const issues: Array<{ message: string; path: PropertyKey[] }> = [
     ...(settings.success ? [] : settings.error.issues).map((issue) =>
       issue.code === 'unrecognized_keys'
-        ? { message: `unknown ${issue.keys.length > 1 ? 'fields' : 'field'} ${issue.keys.join(', ')} for a ${type} channel, whose settings are: ${known}`, path: [] }
+        ? {
+            message: `unknown ${issue.keys.length > 1 ? 'fields' : 'field'} ${issue.keys.join(', ')} for a ${type} channel, whose settings are: ${known}`,
+            path: [],
+          }
         : issue,
     ),
     ...(parsedTemplates.success ? [] : parsedTemplates.error.issues).map((issue) =>

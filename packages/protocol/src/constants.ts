@@ -65,7 +65,7 @@ export const LIMITS = {
   channelUrlMaxLength: 2_048,
   channelSecretMaxLength: 1_000,
   /** Characters in a channel template's title and body. */
-  templateTitleMaxLength: 250,
+  templateTitleMaxLength: 500,
   templateBodyMaxLength: 4_000,
   /** Seconds a rotated webhook secret still signs beside the new one. */
   webhookRotationSeconds: 86_400,
