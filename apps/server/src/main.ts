@@ -108,9 +108,19 @@ function choosePassword(config: Config, storage: Storage, dataDir: string, log: 
 }
 
 /** The config file's channels, checked as the API checks them and stored with source `config`. */
-async function storeConfigChannels(
-  { config, storage, clock, channels, log }: { config: Config; storage: Storage; clock: DatabaseClock; channels: ChannelRegistry; log: Logger },
-): Promise<void> {
+async function storeConfigChannels({
+  config,
+  storage,
+  clock,
+  channels,
+  log,
+}: {
+  config: Config;
+  storage: Storage;
+  clock: DatabaseClock;
+  channels: ChannelRegistry;
+  log: Logger;
+}): Promise<void> {
   const defined = config.channels ?? {};
   for (const [name, definition] of Object.entries(defined)) {
     const problem =
