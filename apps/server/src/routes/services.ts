@@ -1,6 +1,7 @@
 import { ROUTES, ServicePatch, ServiceSettings } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
+import { unknownChannels } from '../domain/channels/find-channels.js';
 import { DomainError } from '../domain/errors.js';
 import {
   configFromSettings,
@@ -21,19 +22,29 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { context, serviceOf, serviceOnly, answer } = serviceRouteKit(deps);
 
-  /** Where a service's alerts go: the settings' channel, else the server's default, else the log. */
+  /** Every named channel exists; the first that does not is a 400 that names it. */
+  async function checkChannels(names: string[]): Promise<void> {
+    const [unknown] = await unknownChannels(context, { names });
+    if (unknown === undefined) return;
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `channels names ${JSON.stringify(unknown)}, which is no channel here: define it with PUT /channels/${unknown} first (GET /channels lists them)`,
+    );
+  }
+
+  /**
+   * Where a service's alerts go: the settings' alertType + alertTarget and named channels;
+   * with neither, the server's default, else the log. A service with named channels only
+   * has no classic pair (empty alertType and alertTarget).
+   */
   async function destinationOf(settings: { alertType?: string; alertTarget?: string; channels: string[] }) {
-    if (settings.channels.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `unknown channel ${JSON.stringify(settings.channels[0])}: this server defines no named channels; give alertType and alertTarget instead`,
-      );
-    }
+    await checkChannels(settings.channels);
     if (settings.alertType !== undefined && settings.alertTarget !== undefined) {
       const problem = await channels.problemWith(settings.alertType, settings.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);
       return { alertType: settings.alertType, alertTarget: settings.alertTarget };
     }
+    if (settings.channels.length > 0) return { alertType: '', alertTarget: '' };
     const { defaultType, defaultTarget } = config.alerts;
     return defaultType && defaultTarget
       ? { alertType: defaultType, alertTarget: defaultTarget }
@@ -50,8 +61,10 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   app.patch(ROUTES.patchService.paths[0], async (c) => {
     const service = serviceOf(c);
     const change = parseInput(ServicePatch, await readBody(c));
-    if (change.channels !== undefined || change.alertType !== undefined) {
-      await destinationOf({ alertType: change.alertType, alertTarget: change.alertTarget, channels: change.channels ?? [] });
+    if (change.channels !== undefined) await checkChannels(change.channels);
+    if (change.alertType !== undefined && change.alertTarget !== undefined) {
+      const problem = await channels.problemWith(change.alertType, change.alertTarget);
+      if (problem) throw new DomainError('VALIDATION_FAILED', problem);
     }
     return answer(c, await patchService(context, { service, change }));
   });
