@@ -1,5 +1,5 @@
 import type { DashboardSettingsResponse } from '@watchtower/protocol';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Header } from './components/header.js';
 import { SignIn } from './components/sign-in.js';
 import { Api, ApiError } from './lib/api.js';
@@ -15,6 +15,9 @@ import { EventsPage } from './pages/events.js';
 import { KeysPage } from './pages/keys.js';
 import { ServicePage } from './pages/service.js';
 import { EditServicePage, NewServicePage } from './pages/service-form.js';
+
+// Visited now and then: loaded when first opened, so that a first visit downloads less.
+const ChannelsPage = lazy(() => import('./pages/channels.js').then(({ ChannelsPage }) => ({ default: ChannelsPage })));
 
 type Auth =
   | { step: 'signed-out'; notice?: string }
@@ -126,6 +129,11 @@ function SignedIn({
         {location.page === 'service' && <ServicePage key={location.service} service={location.service} />}
         {location.page === 'edit-service' && <EditServicePage key={location.service} service={location.service} />}
         {location.page === 'new-service' && <NewServicePage />}
+        {location.page === 'channels' && (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <ChannelsPage />
+          </Suspense>
+        )}
         {location.page === 'keys' && <KeysPage />}
       </main>
     </SessionContext.Provider>

@@ -10,9 +10,11 @@ const BUDGET_BYTES = 100 * 1024;
 
 describe('the built dashboard', () => {
   if (!existsSync(ASSETS)) throw new Error(`${ASSETS} is missing: build first (node scripts/workspace.mjs build)`);
-  const scripts = readdirSync(ASSETS)
-    .filter((name) => name.endsWith('.js'))
-    .map((name) => readFileSync(join(ASSETS, name)));
+  const names = readdirSync(ASSETS).filter((name) => name.endsWith('.js'));
+  const scripts = names.map((name) => readFileSync(join(ASSETS, name)));
+  // What index.html loads, and what it preloads: a page loaded when first opened is not part of a first visit.
+  const html = readFileSync(join(ASSETS, '../index.html'), 'utf8');
+  const loaded = names.filter((name) => html.includes(`/assets/${name}"`));
 
   it('imports the protocol vocabulary only, so zod stays out of the bundle', () => {
     expect(scripts.length).toBeGreaterThan(0);
@@ -20,8 +22,9 @@ describe('the built dashboard', () => {
     for (const script of scripts) expect(script.includes('$ZodType')).toBe(false);
   });
 
-  it('keeps its script under its size budget, gzipped', () => {
-    const gzipped = scripts.reduce((total, script) => total + gzipSync(script, { level: 9 }).length, 0);
+  it('keeps the script of a first visit under its size budget, gzipped', () => {
+    expect(loaded.length).toBeGreaterThan(0);
+    const gzipped = loaded.reduce((total, name) => total + gzipSync(readFileSync(join(ASSETS, name)), { level: 9 }).length, 0);
     expect(gzipped).toBeLessThan(BUDGET_BYTES);
   });
 });

@@ -9,6 +9,7 @@ const PAGES: ReadonlyArray<readonly [Page, string]> = [
   ['board', 'Heartbeats'],
   ['events', 'Events'],
   ['alerts', 'Alerts'],
+  ['channels', 'Channels'],
   ['keys', 'API keys'],
 ];
 

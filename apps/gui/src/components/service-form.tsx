@@ -1,9 +1,10 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeFailure } from '../lib/api.js';
-import { followLink } from '../lib/router.js';
+import { channelHref, followLink } from '../lib/router.js';
 import {
   checkDraft,
   fieldOfHint,
+  splitTags,
   TARGET_WORDS,
   type DraftErrors,
   type DraftField,
@@ -39,12 +40,15 @@ export function ServiceForm({
   mode,
   initial,
   channels,
+  namedChannels,
   onSubmit,
   cancelHref,
 }: {
   mode: 'create' | 'edit';
   initial: ServiceDraft;
   channels: readonly string[];
+  /** The named channels defined on the server; undefined while they load. */
+  namedChannels: readonly string[] | undefined;
   onSubmit: (draft: ServiceDraft, values: ServiceValues) => Promise<SubmitOutcome>;
   cancelHref: string;
 }) {
@@ -106,7 +110,8 @@ export function ServiceForm({
       <LifecycleFields field={field} />
       <TextField {...field('description')} name="description" label="Description" hint="What it is, for whoever is alerted." multiline />
       <TextField {...field('tags')} name="tags" label="Tags" hint="Comma-separated: db, nightly, prod." />
-      <AlertFields draft={draft} field={field} channels={channels} mode={mode} />
+      <AlertFields draft={draft} field={field} channels={channels} mode={mode} allowNone={mode === 'create' || initial.alertType === ''} />
+      <ChannelChoices field={field} namedChannels={namedChannels} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : mode === 'create' ? 'Create service' : 'Save changes'}
@@ -227,11 +232,14 @@ function AlertFields({
   field,
   channels,
   mode,
+  allowNone,
 }: {
   draft: ServiceDraft;
   field: (name: DraftField) => FieldProps;
   channels: readonly string[];
   mode: 'create' | 'edit';
+  /** Whether the service may go without an alert type (a change cannot take it away once set). */
+  allowNone: boolean;
 }) {
   const type = field('alertType');
   // The service's own channel stays offered even when the server can no longer use it.
@@ -241,7 +249,11 @@ function AlertFields({
       <div className="field">
         <label htmlFor={type.id}>Alert type</label>
         <select id={type.id} name="alertType" value={type.value} onChange={(event) => type.onChange(event.target.value)}>
-          {mode === 'create' && <option value="">the server's default</option>}
+          {allowNone && (
+            <option value="">
+              {mode === 'create' && draft.channels.trim() === '' ? "the server's default" : 'none: the named channels only'}
+            </option>
+          )}
           {types.map((name) => (
             <option key={name} value={name}>
               {name}
@@ -253,10 +265,66 @@ function AlertFields({
         {...field('alertTarget')}
         name="alertTarget"
         label="Alert target"
-        hint={draft.alertType ? `${TARGET_WORDS[draft.alertType] ?? 'where alerts go'}.` : 'Set by the server with its default channel.'}
+        hint={
+          draft.alertType
+            ? `${TARGET_WORDS[draft.alertType] ?? 'where alerts go'}.`
+            : draft.channels.trim() === ''
+              ? 'Set by the server with its default channel.'
+              : 'None: alerts go to the named channels only.'
+        }
         disabled={!draft.alertType}
       />
     </div>
+  );
+}
+
+/** The named channels a service alerts too, ticked; the ones it names that are gone stay listed, to be unticked. */
+function ChannelChoices({
+  field,
+  namedChannels,
+}: {
+  field: (name: DraftField) => FieldProps;
+  namedChannels: readonly string[] | undefined;
+}) {
+  const { id, error, value, onChange } = field('channels');
+  const picked = splitTags(value);
+  const names = [...new Set([...(namedChannels ?? []), ...picked])].sort((a, b) => a.localeCompare(b));
+  const toggle = (name: string, on: boolean) => onChange((on ? [...picked, name] : picked.filter((other) => other !== name)).join(', '));
+  return (
+    <fieldset className="named-channels" aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}>
+      <legend>Channels</legend>
+      {names.length > 0 && (
+        <div className="choices">
+          {names.map((name) => (
+            <label key={name} className="choice">
+              <input
+                type="checkbox"
+                name="channels"
+                value={name}
+                checked={picked.includes(name)}
+                onChange={(event) => toggle(name, event.target.checked)}
+              />
+              <span>{name}</span>
+            </label>
+          ))}
+        </div>
+      )}
+      <span id={`${id}-hint`} className="hint">
+        {namedChannels === undefined
+          ? 'Loading the named channels…'
+          : names.length === 0
+            ? 'No named channel yet: define one on the Channels page to alert through it.'
+            : 'Each alert goes to every channel ticked, besides the alert type above (if any).'}{' '}
+        <a href={channelHref()} onClick={followLink}>
+          Channels
+        </a>
+      </span>
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </fieldset>
   );
 }
 

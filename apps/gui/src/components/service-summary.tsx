@@ -1,7 +1,7 @@
 import type { Heartbeat } from '@watchtower/protocol';
 import { formatAgo, formatDateTime, formatDuration } from '../lib/durations.js';
 import { boardStatus } from '../lib/heartbeat-status.js';
-import { followLink, serviceHref } from '../lib/router.js';
+import { channelHref, followLink, serviceHref } from '../lib/router.js';
 import { scheduleWords, stateWords } from '../lib/service-details.js';
 import { activeSnooze, snoozeWords } from '../lib/snooze.js';
 import { StatusBadge } from './badges.js';
@@ -30,9 +30,30 @@ export function ServiceSummary({ heartbeat: hb, now }: { heartbeat: Heartbeat; n
         {hb.message || <span className="muted">none</span>}
       </dd>
       <dt>Alerts to</dt>
-      <dd>
-        <span className="channel">{hb.alertType}</span> {hb.alertTarget}
-        {hb.channels && hb.channels.length > 0 && <span className="muted"> and the channels {hb.channels.join(', ')}</span>}
+      <dd data-testid="service-alerts-to">
+        {hb.alertType ? (
+          <>
+            <span className="channel">{hb.alertType}</span> {hb.alertTarget}
+          </>
+        ) : (
+          <span className="muted">{hb.channels && hb.channels.length > 0 ? 'its channels only' : 'nowhere'}</span>
+        )}
+      </dd>
+      <dt>Channels</dt>
+      <dd data-testid="service-channels">
+        {hb.channels && hb.channels.length > 0 ? (
+          <ul className="tags" aria-label="Channels">
+            {hb.channels.map((name) => (
+              <li key={name} className="tag">
+                <a href={channelHref(name)} onClick={followLink}>
+                  {name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span className="muted">none</span>
+        )}
       </dd>
       <dt>Description</dt>
       <dd className="description">{hb.description || <span className="muted">none</span>}</dd>

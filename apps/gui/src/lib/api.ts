@@ -1,5 +1,7 @@
 import type {
   CancelResponse,
+  ChannelInput,
+  ChannelResponse,
   CreateKeyRequestInput,
   CreateKeyResponse,
   DashboardSettingsResponse,
@@ -8,15 +10,18 @@ import type {
   GetHeartbeatResponse,
   HistoryResponse,
   ListAlertsResponse,
+  ListChannelsResponse,
   ListEventsResponse,
   ListHeartbeatsResponse,
   ListKeysResponse,
   ListRunsResponse,
+  PutChannelResponse,
   ServicePatchInput,
   ServiceResponse,
   ServiceSettingsInput,
   SnoozeManyResponse,
   SnoozeRequestInput,
+  TestChannelResponse,
 } from '@watchtower/protocol';
 import { clockOffset } from './clock-offset.js';
 
@@ -172,6 +177,25 @@ export class Api {
   deleteKey(id: string) {
     return this.request<DeleteKeyResponse>('DELETE', `/keys/${encodeURIComponent(id)}`);
   }
+
+  /** The named channels, without their secrets. */
+  channels(signal?: AbortSignal) {
+    return this.request<ListChannelsResponse>('GET', '/channels', undefined, signal);
+  }
+
+  /** Creates or replaces a channel; a new webhook's signing secret is in this answer only. */
+  putChannel(name: string, input: ChannelInput) {
+    return this.request<PutChannelResponse>('PUT', channelPath(name), input);
+  }
+
+  deleteChannel(name: string) {
+    return this.request<ChannelResponse>('DELETE', channelPath(name));
+  }
+
+  /** Sends a test message: the answer is the provider's status and the start of its body. */
+  testChannel(name: string) {
+    return this.request<TestChannelResponse>('POST', `${channelPath(name)}/test`);
+  }
 }
 
 /** Why a form's call failed: what the server refused (400) in its own words, anything else after "Could not {what}". */
@@ -183,4 +207,9 @@ export function describeFailure(failure: unknown, what: string): string {
 /** The route of one service: its name is one path segment, URL-encoded. */
 export function servicePath(service: string): string {
   return `/heartbeat/${encodeURIComponent(service)}`;
+}
+
+/** The route of one named channel. */
+export function channelPath(name: string): string {
+  return `/channels/${encodeURIComponent(name)}`;
 }

@@ -8,6 +8,7 @@ describe('locationOf', () => {
     expect(locationOf('alerts', '')).toEqual({ page: 'alerts', search: '' });
     expect(locationOf('keys', '')).toEqual({ page: 'keys', search: '' });
     expect(locationOf('keys/', '')).toEqual({ page: 'keys', search: '' });
+    expect(locationOf('channels', '')).toEqual({ page: 'channels', search: '' });
   });
 
   it('reads a service name from one URL-encoded segment, slashes and spaces included', () => {

@@ -1,10 +1,10 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 
-/** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts, /gui/keys. */
+/** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts, /gui/channels, /gui/keys. */
 export const BASE = import.meta.env.BASE_URL;
 
 /** The pages named in the header. */
-export type Page = 'board' | 'events' | 'alerts' | 'keys';
+export type Page = 'board' | 'events' | 'alerts' | 'channels' | 'keys';
 
 /**
  * Where the dashboard is: a page of the header, or a service's own pages:
@@ -20,6 +20,7 @@ export function locationOf(path: string, search: string): Location {
   if (path.startsWith('events')) return { page: 'events', search };
   if (path.startsWith('alerts')) return { page: 'alerts', search };
   if (/^keys\/?$/.test(path)) return { page: 'keys', search };
+  if (/^channels\/?$/.test(path)) return { page: 'channels', search };
   if (path === 'new-service') return { page: 'new-service', search };
   const match = /^services\/([^/]+)(\/edit)?\/?$/.exec(path);
   const service = match ? decodeSegment(match[1]!) : undefined;
@@ -48,6 +49,11 @@ export function href(page: Page, search = ''): string {
 /** The page of one service, or its edit form. */
 export function serviceHref(service: string, { edit = false } = {}): string {
   return `${BASE}services/${encodeURIComponent(service)}${edit ? '/edit' : ''}`;
+}
+
+/** The channels page, scrolled to one channel's row when named. */
+export function channelHref(name?: string): string {
+  return `${BASE}channels${name === undefined ? '' : `#channel-${encodeURIComponent(name)}`}`;
 }
 
 export const newServiceHref = (): string => `${BASE}new-service`;

@@ -157,6 +157,7 @@ describe('draftFromHeartbeat and changeBody', () => {
       tags: 'db, prod',
       alertType: 'log',
       alertTarget: 'ops',
+      channels: '',
     });
   });
 
@@ -209,10 +210,33 @@ describe('draftFromHeartbeat and changeBody', () => {
   });
 });
 
+describe('named channels', () => {
+  it('sends the channels ticked, with or without an alert type', () => {
+    expect(settingsBody(valuesOf({ channels: 'ops-slack, pager' }))).toMatchObject({ channels: ['ops-slack', 'pager'] });
+    expect(settingsBody(valuesOf({ channels: 'pager' }))).not.toHaveProperty('alertType');
+    expect(settingsBody(valuesOf({}))).not.toHaveProperty('channels');
+  });
+
+  it('fills them from the service, sends them when changed, and empties them with null', () => {
+    const filled = draftFromHeartbeat({ ...HB, channels: ['a', 'b'] });
+    expect(filled.channels).toBe('a, b');
+    const before = valuesOf(filled);
+    expect(changeBody(before, valuesOf({ ...filled, channels: 'b' }))).toEqual({ channels: ['b'] });
+    expect(changeBody(before, valuesOf({ ...filled, channels: '' }))).toEqual({ channels: null });
+  });
+
+  it('asks for a channel when an edited service has no alert type', () => {
+    const checked = checkDraft(draft({ alertType: '', channels: '' }), 'edit');
+    expect(checked).toMatchObject({ fields: ['channels'] });
+    expect(checkDraft(draft({ alertType: '', channels: 'pager' }), 'edit')).toHaveProperty('values');
+    expect(checkDraft(draft({ alertType: '', channels: '' }), 'create')).toHaveProperty('values');
+  });
+});
+
 describe('checkDraft', () => {
   it('checks the name only when creating, and trims it', () => {
     expect(checkDraft(draft({ name: '  backup ' }), 'create')).toMatchObject({ name: 'backup' });
-    expect(checkDraft(draft({ name: '' }), 'edit')).toHaveProperty('values');
+    expect(checkDraft(draft({ name: '', alertType: 'log', alertTarget: 'ops' }), 'edit')).toHaveProperty('values');
     expect(checkDraft(draft({ name: '' }), 'create')).toMatchObject({ fields: ['name'] });
   });
 

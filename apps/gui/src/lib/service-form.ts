@@ -25,6 +25,8 @@ export interface ServiceDraft {
   /** Empty: the server's default channel (when creating). */
   alertType: string;
   alertTarget: string;
+  /** Named channels, comma-separated (the form ticks them). */
+  channels: string;
 }
 
 export type DraftField = keyof ServiceDraft;
@@ -43,6 +45,8 @@ export interface ServiceValues {
   description: string | null;
   tags: string[];
   alert: { type: string; target: string } | null;
+  /** Named channels alerts go to as well (or alone, without an alert type). */
+  channels: string[];
 }
 
 const SERVICE_MAX_LENGTH = 200;
@@ -106,6 +110,7 @@ export function emptyDraft(tz = 'UTC'): ServiceDraft {
     tags: '',
     alertType: '',
     alertTarget: '',
+    channels: '',
   };
 }
 
@@ -128,6 +133,7 @@ export function draftFromHeartbeat(hb: Heartbeat, tz = 'UTC'): ServiceDraft {
     tags: (hb.tags ?? []).join(', '),
     alertType: hb.alertType,
     alertTarget: hb.alertTarget,
+    channels: (hb.channels ?? []).join(', '),
   };
 }
 
@@ -198,6 +204,7 @@ export function readDraft(draft: ServiceDraft): { values: ServiceValues } | { er
       description: description || null,
       tags: splitTags(draft.tags),
       alert,
+      channels: splitTags(draft.channels),
     },
   };
 }
@@ -228,6 +235,7 @@ export function settingsBody(values: ServiceValues): ServiceSettingsInput {
     ...(values.dependsOn.length > 0 && { dependsOn: values.dependsOn }),
     ...(values.description !== null && { description: values.description }),
     ...(values.tags.length > 0 && { tags: values.tags }),
+    ...(values.channels.length > 0 && { channels: values.channels }),
     ...(values.alert && { alertType: values.alert.type as ServiceSettingsInput['alertType'], alertTarget: values.alert.target }),
   };
 }
@@ -245,6 +253,7 @@ export function changeBody(before: ServiceValues, after: ServiceValues): Service
   if (!same(before.dependsOn, after.dependsOn)) change.dependsOn = after.dependsOn.length > 0 ? after.dependsOn : null;
   if (before.description !== after.description) change.description = after.description;
   if (!same(before.tags, after.tags)) change.tags = after.tags.length > 0 ? after.tags : null;
+  if (!same(before.channels, after.channels)) change.channels = after.channels.length > 0 ? after.channels : null;
   if (after.alert && !same(before.alert, after.alert)) {
     change.alertType = after.alert.type as ServicePatchInput['alertType'];
     change.alertTarget = after.alert.target;
@@ -266,6 +275,7 @@ export const FIELD_ORDER: readonly DraftField[] = [
   'dependsOn',
   'alertType',
   'alertTarget',
+  'channels',
 ];
 
 export type CheckedDraft = { values: ServiceValues; name: string } | { errors: DraftErrors; fields: DraftField[]; summary: string };
@@ -277,6 +287,10 @@ export function checkDraft(draft: ServiceDraft, mode: 'create' | 'edit'): Checke
   const errors: DraftErrors = 'errors' in read ? { ...read.errors } : {};
   const problem = mode === 'create' ? nameProblem(name) : undefined;
   if (problem) errors.name = problem;
+  // A service edited has no server default to fall back on: without an alert type, its alerts go to its channels only.
+  if (mode === 'edit' && draft.alertType === '' && splitTags(draft.channels).length === 0) {
+    errors.channels = 'Pick at least one channel: this service has no alert type, so its alerts go to its channels only.';
+  }
   const fields = FIELD_ORDER.filter((field) => errors[field]);
   if ('values' in read && fields.length === 0) return { values: read.values, name };
   const count = fields.length === 1 ? 'one field' : `${fields.length} fields`;

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { LoadError } from '../components/load-error.js';
 import { ReadOnlyNote } from '../components/read-only-note.js';
 import { ServiceForm } from '../components/service-form.js';
+import { useChannels } from '../hooks/use-channels.js';
 import { useService } from '../hooks/use-service.js';
 import { ApiError } from '../lib/api.js';
 import { followLink, href, navigate, serviceHref } from '../lib/router.js';
@@ -13,6 +14,7 @@ import { useSession } from '../live.js';
 export function NewServicePage() {
   const { api, settings } = useSession();
   const initial = useMemo(() => emptyDraft(localZone()), []);
+  const namedChannels = useChannelNames();
   return (
     <section aria-labelledby="new-service-title">
       <p className="back">
@@ -29,6 +31,7 @@ export function NewServicePage() {
         mode="create"
         initial={initial}
         channels={settings.channels}
+        namedChannels={namedChannels}
         cancelHref={href('board')}
         onSubmit={async (draft, values) => {
           // PUT replaces a service of the same name: ask first, so that none is replaced by mistake.
@@ -72,11 +75,13 @@ function EditForm({ heartbeat }: { heartbeat: Heartbeat }) {
   const { api, settings } = useSession();
   // The form starts from the service as first loaded; live changes do not overwrite what is typed.
   const [initial] = useState(() => draftFromHeartbeat(heartbeat, localZone()));
+  const namedChannels = useChannelNames();
   return (
     <ServiceForm
       mode="edit"
       initial={initial}
       channels={settings.channels}
+      namedChannels={namedChannels}
       cancelHref={serviceHref(heartbeat.service)}
       onSubmit={async (_draft, values) => {
         const before = readDraft(initial);
@@ -89,4 +94,10 @@ function EditForm({ heartbeat }: { heartbeat: Heartbeat }) {
       }}
     />
   );
+}
+
+/** The names of the channels defined on the server; none when they cannot be read (the form still shows the service's own). */
+function useChannelNames(): string[] | undefined {
+  const { data, error } = useChannels();
+  return useMemo(() => (data ? data.map(({ name }) => name) : error ? [] : undefined), [data, error]);
 }
