@@ -27,8 +27,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-let serial = 0;
-const uniqueName = (prefix: string) => `${prefix}-${(serial += 1)}-${randomBytes(3).toString('hex')}`;
+// The fake is shared by both databases' tests: every name is new.
+const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 async function api<T>(server: ServerProcess, method: string, path: string, body?: unknown): Promise<T> {
   const response = await call(server, method, path, body);
