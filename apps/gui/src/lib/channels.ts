@@ -132,7 +132,7 @@ export interface ChannelDraft {
   rotateSecret: boolean;
 }
 
-const NAME = /^[A-Za-z0-9_.:-]{1,50}$/;
+const NAME = /^[\p{L}\p{N}_.:-]{1,50}$/u;
 
 /** Why a channel name cannot be used, or undefined. */
 export function channelNameProblem(name: string): string | undefined {
