@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, signIn } from './support/browser.js';
 import { call, cleanUp, createDatabase, startServer, type Server } from './support/server.js';
 
-/** A provider on loopback that records what it receives and answers 200 "ok", as Slack does. */
+/** A provider on loopback that records what it receives and answers 200 "ok", as Slack does (500 below /fail). */
 interface Receiver {
   url: string;
   requests: Array<{ path: string; body: string; headers: Record<string, unknown> }>;
@@ -22,7 +22,8 @@ async function startReceiver(): Promise<Receiver> {
     });
     request.on('end', () => {
       requests.push({ path: request.url ?? '', body, headers: request.headers });
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      const failing = request.url?.startsWith('/fail') ?? false;
+      response.writeHead(failing ? 500 : 200, { 'content-type': 'text/plain' }).end(failing ? 'no' : 'ok');
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -137,6 +138,19 @@ describe('the channels page', () => {
     expect(await result.innerText()).toBe('The provider answered 200 with an empty body.');
     const sent = receiver.requests.slice(before).find((request) => request.path === '/slack/team');
     expect(JSON.parse(sent!.body)).toMatchObject({ text: expect.stringContaining('A test message to the channel team') });
+  });
+
+  it('says why a test failed, in the server’s words', async () => {
+    await call(server, 'PUT', '/channels/broken', { type: 'slack', url: `${receiver.url}/fail/slack` });
+    const page = await openPage(browser);
+    await openChannels(page);
+    const row = rowOf(page, 'broken');
+    await row.getByRole('button', { name: 'Send a test to broken' }).click();
+    const result = row.getByTestId('test-result');
+    await result.filter({ hasText: 'The test failed' }).waitFor();
+    expect(await result.innerText()).toMatch(
+      /^The test failed: the test message to broken \(slack\) failed: 127\.0\.0\.1:\d+ answered 500$/,
+    );
   });
 
   it('edits a channel: a stored secret is kept when left empty, a setting and a template change', async () => {

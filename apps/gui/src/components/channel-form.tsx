@@ -1,5 +1,5 @@
 import type { ChannelType, ChannelView, PutChannelResponse } from '@watchtower/protocol';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, describeFailure } from '../lib/api.js';
 import {
   CHANNEL_FIELDS,
@@ -33,6 +33,11 @@ export function ChannelForm({
 }) {
   const { draft, setDraft, errors, setErrors, message, busy, form, submit } = useChannelDraft(existing, onSaved);
   const id = useId();
+  // Opened from a row far down the list: the form comes into view, its first field ready.
+  useEffect(() => {
+    form.current?.scrollIntoView({ block: 'start' });
+    form.current?.querySelector<HTMLElement>(':is(input, select, textarea):not(:disabled)')?.focus();
+  }, [form]);
   return (
     <form ref={form} className="card channel-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{existing ? `Edit ${existing.name}` : 'New channel'}</h2>

@@ -50,6 +50,9 @@ function ChannelRow({ channel, actions }: { channel: ChannelView; actions: Chann
       </td>
       <td data-label="Settings" className="settings-summary">
         {settingsSummary(channel) || <span className="muted">none</span>}
+        {Object.keys(channel.templates).length > 0 && (
+          <span className="muted small templates-used"> · own wording for {Object.keys(channel.templates).join(', ')}</span>
+        )}
       </td>
       <td data-label="Secrets">{channel.secrets.length > 0 ? `${channel.secrets.join(', ')} set` : <span className="muted">none</span>}</td>
       <td data-label="Used by">
