@@ -220,6 +220,15 @@ describe.each(DATABASE_KINDS)('named channels on %s', (kind) => {
       expect(made.status).toBe(200);
       expect(made.body.heartBeat).toMatchObject({ channels: ['pager'], alertType: '', alertTarget: '' });
       expect((await json(await t.call('PATCH', '/heartbeat/db', { channels: ['nope'] }))).status).toBe(400);
+      const emptied = await json<{ hint: string }>(await t.call('PATCH', '/heartbeat/db', { channels: null }));
+      expect(emptied).toMatchObject({
+        status: 400,
+        body: { hint: 'channels: db alerts through its named channels only; give alertType and alertTarget to empty them' },
+      });
+      const moved = await json<{ heartBeat: Heartbeat }>(
+        await t.call('PATCH', '/heartbeat/db', { channels: null, alertType: 'log', alertTarget: 'ops' }),
+      );
+      expect(moved.body.heartBeat).toMatchObject({ channels: [], alertType: 'log', alertTarget: 'ops' });
     });
 
     it('keep a channel they name from being deleted, and say which', async () => {
@@ -245,6 +254,55 @@ describe.each(DATABASE_KINDS)('named channels on %s', (kind) => {
       const { alerts } = (await json<{ alerts: AlertDelivery[] }>(await t.call('GET', '/alerts'))).body;
       const rows = alerts.map((alert) => `${alert.kind} ${alert.channel} ${alert.channelName ?? '-'}`).sort();
       expect(rows).toEqual(['down log -', 'down log a', 'down log b', 'recovered log -', 'recovered log a', 'recovered log b']);
+    });
+    it("queue a recovery behind its own channel's down only", async () => {
+      const path = (name: string) => `/slack/${kind}-order-${name}`;
+      await put('a', { type: 'slack', url: `${fake.url}${path('a')}` });
+      await put('b', { type: 'slack', url: `${fake.url}${path('b')}` });
+      await t.call('PUT', '/heartbeat/db', { channels: ['a', 'b'], nextIn: 10 });
+      await t.call('POST', '/heartbeat', { service: 'db', nextIn: 10 });
+      t.clock.advance(11);
+      await claimOverdueHeartbeats(ctx());
+      const send = createSendStep({ storage: t.storage, clock: t.clock, log, channels: createChannelRegistry(configured(), log) });
+      fake.failNext(path('a'), 2);
+      await send();
+      // Back while a's down waits for its retry: b is told at once; a's down is not sent, its recovery says both.
+      await t.call('POST', '/heartbeat', { service: 'db', nextIn: 10 });
+      await send();
+      const texts = (name: string) =>
+        fake
+          .requestsTo(path(name))
+          .filter((r) => r.answer === 200)
+          .map((r) => String((r.body as { text: string }).text).split('\n')[0]);
+      expect(texts('b')).toEqual(['*watchtower: db is down*', '*watchtower: db is pulsing again*']);
+      expect(texts('a')).toEqual([]);
+      t.clock.advance(5);
+      await send();
+      expect(texts('a')).toEqual(['*watchtower: db was down and is pulsing again*']);
+      const { alerts } = (await json<{ alerts: AlertDelivery[] }>(await t.call('GET', '/alerts'))).body;
+      expect(alerts.map((alert) => `${alert.kind} ${alert.channelName} ${alert.status}`).sort()).toEqual([
+        'down a superseded',
+        'down b sent',
+        'recovered a sent',
+        'recovered b sent',
+      ]);
+    });
+
+    it('give up an alert whose channel was deleted after it was queued, saying so', async () => {
+      await put('gone', { type: 'log' });
+      await t.call('PUT', '/heartbeat/db', { alertType: 'log', alertTarget: 'ops', channels: ['gone'], nextIn: 10 });
+      await t.call('POST', '/heartbeat', { service: 'db', nextIn: 10 });
+      t.clock.advance(11);
+      await claimOverdueHeartbeats(ctx());
+      await t.call('PATCH', '/heartbeat/db', { channels: null });
+      expect((await t.call('DELETE', '/channels/gone')).status).toBe(200);
+      await createSendStep({ storage: t.storage, clock: t.clock, log, channels: createChannelRegistry(configured(), log) })();
+      const { alerts } = (await json<{ alerts: AlertDelivery[] }>(await t.call('GET', '/alerts'))).body;
+      expect(alerts.find((alert) => alert.channelName === 'gone')).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringContaining('the channel gone no longer exists: it was deleted after this alert was queued'),
+      });
+      expect(alerts.find((alert) => alert.channelName === null)).toMatchObject({ status: 'sent' });
     });
   });
 

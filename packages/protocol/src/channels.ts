@@ -396,6 +396,7 @@ function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean):
   for (const issue of issues) fail(issue.message, issue.path);
   if (issues.length > 0 || !settings.success || !parsedTemplates.success) return z.NEVER;
   const withSecret = secret === undefined ? settings.data : { ...settings.data, secret };
+  // The cast: the settings were read by the schema of this very type.
   return {
     type: channelType,
     settings: withSecret,
@@ -409,12 +410,14 @@ function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean):
  * refused. A replacement that leaves out a secret keeps the stored one (the server adds it
  * before this schema reads the body).
  */
+// The cast: a transform over unknown has no input type; this one reads ChannelInput.
 export const ChannelBody = z.unknown().transform((value, ctx) => readChannel(value, ctx, false)) as unknown as z.ZodType<
   ChannelDefinition,
   ChannelInput
 >;
 
 /** A channel in the server's config file (`channels: {name: {...}}`): as the API's, and a webhook gives its `secret`. */
+// The cast: as for ChannelBody.
 export const ConfigChannel = z.unknown().transform((value, ctx) => readChannel(value, ctx, true)) as unknown as z.ZodType<
   ChannelDefinition,
   ChannelInput & { secret?: string }

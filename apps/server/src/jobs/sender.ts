@@ -199,7 +199,14 @@ class Sender {
 
   private async deliver(claim: ClaimedAlert): Promise<void> {
     const { alert } = claim;
-    const fields = { alert_id: alert.id, kind: alert.kind, service: alert.service, channel: alert.channel, attempt: alert.attempts };
+    const fields = {
+      alert_id: alert.id,
+      kind: alert.kind,
+      service: alert.service,
+      channel: alert.channel,
+      channel_name: alert.channelName ?? undefined,
+      attempt: alert.attempts,
+    };
     try {
       await this.send(alert);
     } catch (error) {

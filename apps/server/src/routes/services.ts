@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import { unknownChannels } from '../domain/channels/find-channels.js';
 import { DomainError } from '../domain/errors.js';
+import { findHeartbeat } from '../domain/heartbeats/find-heartbeats.js';
 import {
   configFromSettings,
   deleteService,
@@ -62,6 +63,15 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
     const service = serviceOf(c);
     const change = parseInput(ServicePatch, await readBody(c));
     if (change.channels !== undefined) await checkChannels(change.channels);
+    if (change.channels?.length === 0 && change.alertType === undefined) {
+      const current = await findHeartbeat(context, { service });
+      if (current && current.alertType === '') {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `channels: ${service} alerts through its named channels only; give alertType and alertTarget to empty them`,
+        );
+      }
+    }
     if (change.alertType !== undefined && change.alertTarget !== undefined) {
       const problem = await channels.problemWith(change.alertType, change.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);

@@ -153,8 +153,9 @@ async function supersedeByRecovery({ db }: DomainContext, down: AlertRow): Promi
   return record ? alertRows.read(record) : null;
 }
 
-function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
-  return `The ${alert.kind} alert of ${alert.service} through ${alert.channel} failed: ${alert.lastError ?? 'no reason given'}`;
+function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'channelName' | 'lastError'>): string {
+  const through = alert.channelName === null ? alert.channel : `the channel ${alert.channelName} (${alert.channel})`;
+  return `The ${alert.kind} alert of ${alert.service} through ${through} failed: ${alert.lastError ?? 'no reason given'}`;
 }
 
 /**
