@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChannelView, CreateKeyResponse, GetHeartbeatResponse, ListChannelsResponse } from '@watchtower/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, signIn } from './support/browser.js';
+import { launchBrowser, openPage, row as boardRow, signIn } from './support/browser.js';
 import { call, cleanUp, createDatabase, startServer, type Server } from './support/server.js';
 
 /** A provider on loopback that records what it receives and answers 200 "ok", as Slack does (500 below /fail). */
@@ -214,6 +214,11 @@ describe('the channels page', () => {
     await listed.getByRole('link', { name: 'team' }).click();
     await page.waitForURL(/\/gui\/channels#channel-team$/);
     expect(await rowOf(page, 'team').locator('td[data-label="Used by"]').innerText()).toBe('db-backup');
+
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Heartbeats' }).click();
+    const onBoard = boardRow(page, 'db-backup').locator('td[data-label="Alerts to"]');
+    await onBoard.waitFor();
+    expect((await onBoard.innerText()).trim()).toBe('team, hooks');
   });
 
   it('refuses to delete a channel a service uses, in the server’s words, then deletes it once unused', async () => {

@@ -127,13 +127,24 @@ function SnoozeNote({ heartbeat: hb, now }: { heartbeat: Heartbeat; now: number 
 }
 
 function AlertsToCell({ heartbeat: hb }: { heartbeat: Heartbeat }) {
+  const named = hb.channels ?? [];
   return (
     <td data-label="Alerts to" className="target">
       <span>
-        <span className="channel">{hb.alertType}</span>{' '}
-        <span className="target-text" title={hb.alertTarget}>
-          {hb.alertTarget}
-        </span>
+        {hb.alertType && (
+          <>
+            <span className="channel">{hb.alertType}</span>{' '}
+            <span className="target-text" title={hb.alertTarget}>
+              {hb.alertTarget}
+            </span>
+          </>
+        )}
+        {named.length > 0 && (
+          <span className="target-text named-channels" title={`Named channels: ${named.join(', ')}`}>
+            {hb.alertType ? ' + ' : ''}
+            {named.join(', ')}
+          </span>
+        )}
       </span>
     </td>
   );
