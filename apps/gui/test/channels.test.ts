@@ -195,6 +195,17 @@ describe('the channels page', () => {
     expect(await channel('bad')).toBeUndefined();
   });
 
+  it('does not replace a channel by creating another of the same name', async () => {
+    const page = await openPage(browser);
+    await openChannels(page);
+    await createChannel(page, 'hooks', 'slack', { URL: `${receiver.url}/slack/other` });
+    const message = page.getByTestId('channel-form-message');
+    await message.waitFor();
+    expect(await message.innerText()).toBe('A channel named hooks exists already.');
+    expect(await page.locator('form.channel-form').getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    expect((await channel('hooks'))?.type).toBe('webhook');
+  });
+
   it('puts a service through the form with two named channels, and shows them on its page', async () => {
     const page = await openPage(browser);
     await signIn(page, server, '/gui/new-service');

@@ -1,6 +1,6 @@
 import type { ChannelType, ChannelView, PutChannelResponse } from '@watchtower/protocol';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError, describeFailure } from '../lib/api.js';
+import { type Api, ApiError, describeFailure } from '../lib/api.js';
 import {
   CHANNEL_FIELDS,
   CHANNEL_TYPE_NAMES,
@@ -106,6 +106,14 @@ function useChannelDraft(existing: ChannelView | undefined, onSaved: (answer: Pu
     setBusy(true);
     setMessage(undefined);
     try {
+      // PUT replaces a channel of the same name: a new one must not replace another by mistake.
+      if (!existing && (await channelExists(api, draft.name.trim()))) {
+        setErrors({ name: `A channel named ${draft.name.trim()} exists already: edit it from the list, or pick another name.` });
+        setMessage(`A channel named ${draft.name.trim()} exists already.`);
+        focus('name');
+        setBusy(false);
+        return;
+      }
       onSaved(await api.putChannel(existing?.name ?? draft.name.trim(), channelBody(draft)));
     } catch (failure) {
       setMessage(describeFailure(failure, 'save the channel'));
@@ -119,6 +127,13 @@ function useChannelDraft(existing: ChannelView | undefined, onSaved: (answer: Pu
     }
   }
   return { draft, setDraft, errors, setErrors, message, busy, form, submit };
+}
+
+async function channelExists(api: Api, name: string): Promise<boolean> {
+  return api.channel(name).then(
+    () => true,
+    (error: unknown) => (error instanceof ApiError && error.status === 404 ? false : Promise.reject(error)),
+  );
 }
 
 /** The chosen type's settings, and for a webhook what becomes of its signing secret. */

@@ -183,6 +183,10 @@ export class Api {
     return this.request<ListChannelsResponse>('GET', '/channels', undefined, signal);
   }
 
+  channel(name: string, signal?: AbortSignal) {
+    return this.request<ChannelResponse>('GET', channelPath(name), undefined, signal);
+  }
+
   /** Creates or replaces a channel; a new webhook's signing secret is in this answer only. */
   putChannel(name: string, input: ChannelInput) {
     return this.request<PutChannelResponse>('PUT', channelPath(name), input);
