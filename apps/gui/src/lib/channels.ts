@@ -168,7 +168,8 @@ export function checkChannelDraft(draft: ChannelDraft, existing: ChannelView | u
     if (!field.required || (draft.values[field.name] ?? '').trim() !== '') continue;
     // A stored secret left empty is kept.
     if (field.secret && existing?.type === draft.type && existing.secrets.includes(field.name)) continue;
-    errors[field.name] = `${field.label} is required: ${field.help.replace(/\.$/, '').toLowerCase()}.`;
+    const help = field.help.replace(/\.$/, '');
+    errors[field.name] = `${field.label} is required: ${help.charAt(0).toLowerCase()}${help.slice(1)}.`;
   }
   return errors;
 }
