@@ -37,6 +37,36 @@ function emailAddress(field: string) {
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
 
+const NAMED_ADDRESS = /^[^<>\r\n]{0,100}<([^<>]+)>$/;
+
+/** A sender: `ops@example.com` or `Watchtower <ops@example.com>`. */
+function senderAddress(field: string) {
+  return z.unknown().transform((value, ctx) => {
+    const address = typeof value === 'string' ? (NAMED_ADDRESS.exec(value.trim())?.[1] ?? value.trim()) : undefined;
+    if (typeof value === 'string' && address !== undefined && address.length <= 254 && ADDRESS.test(address)) return value.trim();
+    const expectation = 'an e-mail address such as ops@example.com, or Watchtower <ops@example.com>';
+    ctx.addIssue({ code: 'custom', message: expectationMessage(field, expectation, value) });
+    return z.NEVER;
+  });
+}
+
+/** Recipients: one address, several separated by commas, or a list of at most 50; read as a list. */
+function recipientList(field: string) {
+  return z.unknown().transform((value, ctx) => {
+    const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+    const fits = Array.isArray(list) && list.length >= 1 && list.length <= 50;
+    const bad = fits ? list.find((item) => typeof item !== 'string' || item.length > 254 || !ADDRESS.test(item)) : undefined;
+    if (fits && bad === undefined) return list as string[];
+    const expectation = 'an e-mail address such as ops@example.com, several separated by commas, or a list of at most 50';
+    const received = fits ? `; ${describeValue(bad)} is not an address` : '';
+    ctx.addIssue({
+      code: 'custom',
+      message: fits ? `${field} must be ${expectation}${received}` : expectationMessage(field, expectation, value),
+    });
+    return z.NEVER;
+  });
+}
+
 /** A host name or an IP address, without a scheme or a port. */
 function hostName(field: string) {
   return z.unknown().transform((value, ctx) => {
@@ -111,12 +141,12 @@ const TelegramChatId = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** A Matrix room: its id `!abc:example.org` or an alias `#ops:example.org`. */
+/** A Matrix room by its ID, `!abc:example.org` (the token's user must have joined it). */
 const MatrixRoom = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && value.length <= 255 && /^[!#][^\s:]+:[^\s]+$/.test(value)) return value;
+  if (typeof value === 'string' && value.length <= 255 && /^![^\s:]+:[^\s]+$/.test(value)) return value;
   ctx.addIssue({
     code: 'custom',
-    message: expectationMessage('room', 'a room id such as !abc123:example.org, or an alias such as #ops:example.org', value),
+    message: expectationMessage('room', 'a room ID such as !abc123:example.org (Room settings, Advanced)', value),
   });
   return z.NEVER;
 });
@@ -128,8 +158,8 @@ export const SmtpSettings = z.strictObject({
   secure: optional(flag('secure')),
   user: optional(boundedText('user', 200, { min: 1 })),
   password: optional(boundedText('password', LIMITS.channelSecretMaxLength, { min: 1 })),
-  from: emailAddress('from'),
-  to: emailAddress('to'),
+  from: senderAddress('from'),
+  to: recipientList('to'),
 });
 export type SmtpSettings = z.output<typeof SmtpSettings>;
 
