@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alertOf, deliveryContext, HOSTILE_MESSAGE, HOSTILE_SERVICE, refusingCheck } from '../../test/support/channel-alerts.js';
+import { alertOf, deliveryContext, failureOf, HOSTILE_MESSAGE, HOSTILE_SERVICE, refusingCheck } from '../../test/support/channel-alerts.js';
 import { startRecordingProvider, type RecordingProvider } from '../../test/support/recording-provider.js';
-import { DeliveryError } from './channel.js';
 import { discordKind } from './discord.js';
 import { renderAlert } from './render-alert.js';
 
@@ -115,20 +114,17 @@ describe('discordKind.deliver', () => {
 
   it('makes a 5xx a DeliveryError worth a retry', async () => {
     provider.answerNext({ status: 502, body: 'bad gateway' });
-    const error = await send().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await failureOf(send());
     expect(error).toMatchObject({ permanent: false, message: expect.stringMatching(/answered 502$/) });
   });
 
   it('makes a 404 (a deleted webhook) a permanent DeliveryError', async () => {
     provider.answerNext({ status: 404, body: '{"message": "Unknown Webhook", "code": 10015}' });
-    const error = await send().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DeliveryError);
-    expect((error as DeliveryError).permanent).toBe(true);
+    expect((await failureOf(send())).permanent).toBe(true);
   });
 
   it('keeps a 429 worth a retry', async () => {
     provider.answerNext({ status: 429, body: '{"retry_after": 1.5}' });
-    expect(await send().catch((caught: DeliveryError) => caught.permanent)).toBe(false);
+    expect((await failureOf(send())).permanent).toBe(false);
   });
 });

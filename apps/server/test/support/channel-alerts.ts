@@ -1,5 +1,5 @@
 import { ALERT_KINDS, LEVELS } from '@watchtower/protocol';
-import type { DeliveryContext } from '../../src/channels/channel.js';
+import { DeliveryError, type DeliveryContext } from '../../src/channels/channel.js';
 import { classifyAddress, resolveWithSystem } from '../../src/channels/private-address.js';
 import type { AlertRow } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -67,3 +67,13 @@ export const refusingCheck = {
     throw new Error(`${url.hostname} is a private or reserved address (loopback)`);
   },
 };
+
+/** The DeliveryError a delivery failed with; fails the test when it succeeded or threw anything else. */
+export async function failureOf(delivery: Promise<unknown>): Promise<DeliveryError> {
+  const outcome = await delivery.then(
+    () => new Error('the delivery succeeded'),
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof DeliveryError)) throw outcome;
+  return outcome;
+}
