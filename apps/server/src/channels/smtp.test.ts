@@ -18,7 +18,7 @@ import type { DeliveryContext } from './channel.js';
 import { classifyAddress, type ResolveHost } from './private-address.js';
 import { silentLogger } from '../lib/logger.js';
 import { renderAlert } from './render-alert.js';
-import { createSmtpKind, type SmtpSettings, smtpKind, textOfHtml } from './smtp.js';
+import { createSmtpKind, type SmtpSettings, smtpFailure, smtpKind, textOfHtml } from './smtp.js';
 
 // A real SMTP conversation with smtp-server on 127.0.0.1. The name mail.test stands for it
 // (through the delivery's resolver) and its certificate, self-signed, is made for that name.
@@ -254,7 +254,7 @@ describe('smtpKind.deliver with a login', () => {
       },
     });
     const error = await failureOf(send(fake, { user: 'alerts', password: 's3cret pass' }));
-    expect(error.message).toMatch(/^mail\.test:\d+ refused STARTTLS 5\d\d/);
+    expect(error.message).toMatch(/^mail\.test:\d+ refused STARTTLS 5\d\d \(a login is never sent unencrypted\)/);
     expect(logins).toEqual([]);
     expect(fake.received).toHaveLength(0);
   });
@@ -457,5 +457,42 @@ describe('textOfHtml', () => {
     expect(textOfHtml('<p><strong>a &amp; b</strong></p><p>x&#60;y&#x3e;z&nbsp;&quot;q&quot;</p><br/>end &unknown;')).toBe(
       'a & b\nx<y>z "q"\n\nend &unknown;',
     );
+  });
+});
+
+describe('smtpFailure', () => {
+  const attempt = { where: 'smtp.example.com:465', port: 465, secure: false, login: false, showWords: true, timeoutMs: 10_000 };
+
+  it('says that port 465 wants TLS at once when a plain connection waited in vain', () => {
+    expect(smtpFailure({ code: 'ETIMEDOUT', message: 'Greeting never received' }, attempt)).toMatchObject({
+      message: 'smtp.example.com:465 did not answer within 10000 ms (port 465 usually wants TLS at once: secure true)',
+      permanent: false,
+    });
+  });
+
+  it('says that port 587 speaks STARTTLS when TLS at once met plain text', () => {
+    const error = smtpFailure(
+      { code: 'ESOCKET', message: 'SSL routines:ssl3_get_record:wrong version number' },
+      { ...attempt, where: 'smtp.example.com:587', port: 587, secure: true },
+    );
+    expect(error.message).toBe(
+      'TLS with smtp.example.com:587 failed (port 587 usually speaks STARTTLS: secure false): SSL routines:ssl3_get_record:wrong version number',
+    );
+  });
+
+  it('keeps a refused connection worth a retry, and a missing login permanent', () => {
+    expect(smtpFailure({ code: 'ECONNECTION', message: 'connect ECONNREFUSED 192.0.2.1:465' }, attempt)).toMatchObject({
+      message: 'no answer from smtp.example.com:465: ECONNECTION: connect ECONNREFUSED 192.0.2.1:465',
+      permanent: false,
+    });
+    expect(smtpFailure({ code: 'EAUTH', message: 'Missing credentials for "PLAIN"' }, attempt).permanent).toBe(true);
+  });
+
+  it('makes 5xx replies permanent and 4xx ones worth a retry', () => {
+    expect(smtpFailure({ code: 'EENVELOPE', responseCode: 550, response: '550 no' }, attempt).permanent).toBe(true);
+    expect(smtpFailure({ code: 'EENVELOPE', responseCode: 451, response: '451 greylisted' }, attempt)).toMatchObject({
+      message: 'smtp.example.com:465 answered 451: 451 greylisted',
+      permanent: false,
+    });
   });
 });

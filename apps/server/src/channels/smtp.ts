@@ -134,23 +134,38 @@ interface SmtpFailure {
   message?: string;
 }
 
+/** What the usual ports expect, when the settings ask otherwise: the commonest cause of a hang or a garbled handshake. */
+function portHint({ port, secure }: { port: number; secure: boolean }): string {
+  if (port === 465 && !secure) return ' (port 465 usually wants TLS at once: secure true)';
+  if ((port === 587 || port === 25) && secure) return ` (port ${port} usually speaks STARTTLS: secure false)`;
+  return '';
+}
+
+export interface SmtpAttempt {
+  where: string;
+  port: number;
+  secure: boolean;
+  /** Whether a login was set: then STARTTLS was required. */
+  login: boolean;
+  /** Whether the server's words may be kept (it is at a public address). */
+  showWords: boolean;
+  timeoutMs: number;
+}
+
 /** The DeliveryError for what the SMTP conversation failed with: a 5xx reply is permanent, a 4xx reply or a broken connection is not. */
-export function smtpFailure(
-  error: unknown,
-  where: string,
-  { showWords, timeoutMs }: { showWords: boolean; timeoutMs: number },
-): DeliveryError {
+export function smtpFailure(error: unknown, { where, login, showWords, timeoutMs, ...ports }: SmtpAttempt): DeliveryError {
   const { code, responseCode, response, message } = (error ?? {}) as SmtpFailure;
   if (typeof responseCode === 'number' && responseCode >= 200) {
     const words = showWords && response ? `: ${excerptOf(response)}` : '';
     const what = code === 'EAUTH' ? 'refused the login' : code === 'ETLS' ? 'refused STARTTLS' : 'answered';
-    return createDeliveryError(`${where} ${what} ${responseCode}${words}`, { permanent: responseCode >= 500 && responseCode < 600 });
+    const why = code === 'ETLS' && login ? ' (a login is never sent unencrypted)' : '';
+    return createDeliveryError(`${where} ${what} ${responseCode}${why}${words}`, { permanent: responseCode >= 500 && responseCode < 600 });
   }
   const words = showWords && message ? `: ${excerptOf(message)}` : '';
   if (code === 'ETLS' || (code === 'ESOCKET' && message && TLS_FAILURE.test(message))) {
-    return createDeliveryError(`TLS with ${where} failed${words}`);
+    return createDeliveryError(`TLS with ${where} failed${portHint(ports)}${words}`);
   }
-  if (code === 'ETIMEDOUT') return createDeliveryError(`${where} did not answer within ${timeoutMs} ms`);
+  if (code === 'ETIMEDOUT') return createDeliveryError(`${where} did not answer within ${timeoutMs} ms${portHint(ports)}`);
   if (code === 'EABORT') return createDeliveryError(`${where} did not finish the conversation in time`);
   // A refusal from this side, before the server had a say: no retry changes it.
   const permanent = code === 'ENOAUTH' || code === 'ECONFIG' || code === 'EENVELOPE' || code === 'EAUTH';
@@ -199,7 +214,7 @@ async function sendOnce(
     const status = Number(/^\d{3}/.exec(info.response)?.[0] ?? 250);
     return { status, body: showWords ? excerptOf(info.response) : '' };
   } catch (error) {
-    throw smtpFailure(error, where, { showWords, timeoutMs });
+    throw smtpFailure(error, { where, port, secure: settings.secure === true, login: auth !== undefined, showWords, timeoutMs });
   } finally {
     transport.close();
   }
