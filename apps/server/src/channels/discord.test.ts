@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertOf, deliveryContext, failureOf, HOSTILE_MESSAGE, HOSTILE_SERVICE, refusingCheck } from '../../test/support/channel-alerts.js';
 import { startRecordingProvider, type RecordingProvider } from '../../test/support/recording-provider.js';
 import { discordKind } from './discord.js';
+import { escapeFor } from './markup.js';
 import { renderAlert } from './render-alert.js';
 
 let provider: RecordingProvider;
@@ -76,8 +77,13 @@ describe('discordKind.deliver', () => {
   ] as const)('colours a %s alert %i and titles it %s', async (kind, color, title) => {
     const { request } = await send(alertOf(kind));
     const embed = (request.json as { embeds: Array<Record<string, unknown>> }).embeds[0]!;
-    expect(embed).toMatchObject({ title, color, timestamp: '2026-03-01T12:00:00.000Z' });
-    expect(embed.description).toMatch(/\S/);
+    expect(embed).toEqual({
+      title,
+      description: escapeFor('discord', renderAlert(alertOf(kind)).text),
+      color,
+      timestamp: '2026-03-01T12:00:00.000Z',
+      footer: { text: 'watchtower' },
+    });
   });
 
   it('colours an info event blue and a warning event amber', async () => {

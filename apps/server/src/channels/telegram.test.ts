@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertOf, deliveryContext, failureOf, HOSTILE_MESSAGE, HOSTILE_SERVICE, refusingCheck } from '../../test/support/channel-alerts.js';
 import { startRecordingProvider, type RecordingProvider } from '../../test/support/recording-provider.js';
+import { escapeFor } from './markup.js';
 import { renderAlert } from './render-alert.js';
 import { telegramKind, type TelegramSettings } from './telegram.js';
 
@@ -89,8 +90,13 @@ describe('telegramKind.deliver', () => {
     ['event', '*watchtower: backup: error*'],
   ] as const)('starts a %s alert with its bold title %s', async (kind, title) => {
     const { body } = await send(alertOf(kind));
-    const [first, ...rest] = String(body.text).split('\n');
-    expect(first).toBe(title);
+    expect(body).toEqual({
+      chat_id: -1001234567890,
+      text: `${title}\n${escapeFor('telegram', renderAlert(alertOf(kind)).text)}`,
+      parse_mode: 'MarkdownV2',
+      disable_web_page_preview: true,
+    });
+    const [, ...rest] = String(body.text).split('\n');
     expect(rest.length).toBeGreaterThan(0);
     // Every MarkdownV2 special character in the lines is escaped.
     expect(rest.join('\n').replace(/\\./g, '')).not.toMatch(/[_*[\]()~`>#+\-=|{}.!\\]/);
