@@ -12,7 +12,7 @@
 // This file reads the options and runs the steps; lib/ holds them: servers.mjs (the baseline
 // and the server under test), postgres.mjs, load.mjs (autocannon), cpu.mjs, scenarios.mjs,
 // measure.mjs (runs and rows), report.mjs (the console output and RESULTS.md).
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addCleanUpStep, cleanUp, cleanUpOnSignals, isInterrupted } from './lib/children.mjs';
@@ -148,7 +148,9 @@ function writeResults(run, settings, results) {
   } else if (results.rows.length === 0) {
     console.log('No rows were measured; bench/RESULTS.md left as it is.');
   } else {
-    writeFileSync(RESULTS_FILE, markdown(run, settings, results));
+    // The alert latency section is written by bench/alerts.mjs: it stays.
+    const alerts = /<!-- alerts:start -->[\s\S]*<!-- alerts:end -->/.exec(existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '');
+    writeFileSync(RESULTS_FILE, `${markdown(run, settings, results).trimEnd()}\n${alerts ? `\n${alerts[0]}\n` : ''}`);
     console.log(`Written to ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}.`);
   }
 }

@@ -144,7 +144,11 @@ switch (command) {
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
     run(process.execPath, [join(root, 'bench/run.mjs'), ...extra]);
     break;
+  case 'bench:alerts':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    run(process.execPath, [join(root, 'bench/alerts.mjs'), ...extra]);
+    break;
   default:
-    console.error('usage: node scripts/workspace.mjs start|build|test|bench [args]');
+    console.error('usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts [args]');
     process.exit(2);
 }

@@ -101,7 +101,7 @@ export async function settledBuild(serverEntry, ms = 60_000) {
 }
 
 /** Starts the built server on `database` (`pglite` or `postgres`) and waits until it answers. */
-export async function startServer(database, { serverEntry, pgUrl }) {
+export async function startServer(database, { serverEntry, pgUrl, env: extraEnv = {} }) {
   const port = await freePort();
   // Built from scratch, as the process tests do: none of this shell's variables leak in.
   const env = {
@@ -114,6 +114,7 @@ export async function startServer(database, { serverEntry, pgUrl }) {
     WATCHTOWER_PASSWORD: PASSWORD,
     WATCHTOWER_DATA_DIR: temporaryFolder('watchtower-bench-data-'),
   };
+  Object.assign(env, extraEnv);
   if (database === 'postgres') env.DATABASE_URL = await createDatabase(pgUrl);
   // As `npm start` runs it; the working folder is empty, so no stray config/config.json is read.
   const handle = startChild(`server (${database})`, ['--enable-source-maps', serverEntry], {

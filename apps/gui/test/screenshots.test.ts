@@ -121,8 +121,15 @@ beforeAll(async () => {
   }
   await sql.end();
 
-  // Services in every state. The late one first: it needs 37 s to come close to its deadline.
-  await pulse(server, 'report-builder', 45, 'reports');
+  // Services in every state. The late one warns as long before its deadline as its period: late at once.
+  await call(server, 'PUT', '/heartbeat/report-builder', {
+    alertType: 'log',
+    alertTarget: 'reports',
+    period: 600,
+    grace: 0,
+    warnBefore: 600,
+  });
+  await call(server, 'POST', '/heartbeat', { service: 'report-builder' });
   const pushoverKey = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
   await call(server, 'POST', '/heartbeat', { service: 'api-gateway', alertType: 'pushover', alertTarget: pushoverKey, nextIn: 60 });
   await call(server, 'POST', '/heartbeat', {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/client.js';
 import { claimOverdueHeartbeats } from '../src/domain/heartbeats/claim-overdue-heartbeats.js';
+import { claimLifecycleAlerts } from '../src/domain/heartbeats/lifecycle-alerts.js';
 import { recordPulses } from '../src/domain/heartbeats/record-pulse.js';
 import { registerInstance, stopInstance } from '../src/domain/instances/process-registry.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -131,6 +132,82 @@ describe.each(DATABASE_KINDS)('history on %s', (kind) => {
         ['alive', 'cancelled', 'cancelled'],
         ['cancelled', 'alive', 'pulse'],
       ]);
+    });
+
+    it('keeps a late notice, and the pulse that answers it, as flips', async () => {
+      await t.call('PUT', '/heartbeat/api', { nextIn: 60, warnBefore: 20, alertType: 'log', alertTarget: 'ops' });
+      await pulse('api', 60);
+      t.clock.advance(45);
+      await claimLifecycleAlerts(ctx());
+      const noticed = now();
+      t.clock.advance(5);
+      await pulse('api', 60);
+      const history = (await flips('api')).reverse();
+      expect(history).toEqual([
+        [null, 'new', 'created'],
+        ['new', 'alive', 'pulse'],
+        ['alive', 'late', 'late'],
+        ['late', 'alive', 'pulse'],
+      ]);
+      const late = (await (await t.call('GET', '/heartbeat/api/history')).json()).flips.find((flip: Flip) => flip.to === 'late');
+      expect(late.at).toBe(noticed);
+      // Late, then dead at the deadline: the death leaves late, not alive.
+      t.clock.advance(45);
+      await claimLifecycleAlerts(ctx());
+      t.clock.advance(16);
+      expect(await sweep()).toEqual(['api']);
+      expect((await flips('api')).slice(0, 2)).toEqual([
+        ['late', 'dead', 'deadline'],
+        ['alive', 'late', 'late'],
+      ]);
+    });
+
+    it('keeps a snooze, its end by the API, and the end of one that ran out at its own time', async () => {
+      await pulse('api', 10 * HOUR);
+      expect((await signal('api', 'snooze', { for: HOUR })).status).toBe(200);
+      await signal('api', 'snooze', { for: 2 * HOUR }); // longer: no flip
+      t.clock.advance(60);
+      expect((await t.call('DELETE', '/heartbeat/api/snooze')).status).toBe(200);
+      await signal('api', 'snooze', { for: HOUR });
+      const snoozedAt = now();
+      t.clock.advance(2 * HOUR);
+      await claimLifecycleAlerts(ctx());
+      const { body } = await history('api');
+      expect(body.flips.map(({ from, to, cause }: Flip) => [from, to, cause]).reverse()).toEqual([
+        [null, 'alive', 'created'],
+        ['alive', 'snoozed', 'snoozed'],
+        ['snoozed', 'alive', 'unsnoozed'],
+        ['alive', 'snoozed', 'snoozed'],
+        ['snoozed', 'alive', 'unsnoozed'],
+      ]);
+      // Dated when the snooze ran out, not when the sweeper saw it.
+      expect(body.flips[0].at).toBe(snoozedAt + HOUR);
+      expect((await (await t.call('GET', '/heartbeat/api')).json()).heartBeat.snoozedUntil).toBeNull();
+    });
+
+    it('keeps a death during a snooze under snoozed, and shows it dead when the snooze ends', async () => {
+      await pulse('api', 60);
+      await t.call('POST', '/snooze', { for: HOUR });
+      t.clock.advance(61);
+      expect(await sweep()).toEqual(['api']);
+      t.clock.advance(HOUR);
+      await claimLifecycleAlerts(ctx());
+      expect((await flips('api')).reverse()).toEqual([
+        [null, 'alive', 'created'],
+        ['alive', 'snoozed', 'snoozed'],
+        ['snoozed', 'dead', 'unsnoozed'],
+      ]);
+    });
+
+    it('leaves snoozed time out of uptime: 1 h alive, 2 h snoozed, 1 h dead is one half', async () => {
+      await pulse('api', HOUR);
+      t.clock.advance(HOUR - 1);
+      await signal('api', 'snooze', { for: 2 * HOUR });
+      t.clock.advance(2 * HOUR);
+      expect(await sweep()).toEqual(['api']);
+      await claimLifecycleAlerts(ctx());
+      t.clock.advance(HOUR);
+      expect((await uptime('api'))['24h']).toBeCloseTo(0.5, 3);
     });
 
     it('keeps no flip for a change of settings, and none after the service is deleted', async () => {

@@ -8,6 +8,7 @@ export type {
   EventInput,
   EventPage,
   FailRunInput,
+  HistoryPage,
   KeyInput,
   Level,
   PulseInput,
@@ -24,6 +25,9 @@ export { LEVELS, levelName, parseDuration, type Duration } from '@watchtower/pro
 export type {
   AlertType,
   Event,
+  Flip,
+  FlipCause,
+  FlipStatus,
   Heartbeat,
   HeartbeatStatus,
   Key,
@@ -34,4 +38,5 @@ export type {
   Schedule,
   ServicePatchInput,
   ServiceSettingsInput,
+  Uptime,
 } from '@watchtower/protocol';

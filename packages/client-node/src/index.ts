@@ -1,37 +1,4 @@
+// Everything of the runtime-neutral client (`./core`), with the Node.js WatchtowerClient,
+// which reads its settings from the environment, in place of the core one.
+export * from './core.js';
 export { WatchtowerClient, type WatchtowerOptions } from './client.js';
-export type {
-  CallOptions,
-  ClientOptions,
-  CreatedKey,
-  DateInput,
-  EventFilters,
-  EventInput,
-  EventPage,
-  FailRunInput,
-  KeyInput,
-  Level,
-  PulseInput,
-  RunFilters,
-  RunPage,
-  SnoozedServices,
-  SnoozeInput,
-  SnoozeManyInput,
-  StartRunInput,
-} from './core/client.js';
-export { WatchtowerError, type WatchtowerErrorCode, type WatchtowerErrorDetails } from './core/errors.js';
-export type { HeartbeatLoop, HeartbeatOptions } from './core/heartbeat.js';
-export { LEVELS, levelName, parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
-export type {
-  AlertType,
-  Event,
-  Heartbeat,
-  HeartbeatStatus,
-  Key,
-  KeyScope,
-  LevelName,
-  Run,
-  RunOutcome,
-  Schedule,
-  ServicePatchInput,
-  ServiceSettingsInput,
-} from '@watchtower/protocol';

@@ -24,6 +24,12 @@ describe('ChannelBody', () => {
     });
   });
 
+  it('leaves no key for a kind or a part not given', () => {
+    const { templates } = ChannelBody.parse({ type: 'log', templates: { down: { body: 'x' } } });
+    expect(Object.keys(templates)).toEqual(['down']);
+    expect(Object.keys(templates.down!)).toEqual(['body']);
+  });
+
   it('takes every type of the table with its settings', () => {
     const examples: Record<string, Record<string, unknown>> = {
       smtp: {

@@ -331,6 +331,14 @@ function atobLength(base64: string): number {
   return Math.floor((base64.length * 3) / 4) - padding;
 }
 
+/** Templates with only the kinds and parts given: absent ones leave no key behind. */
+function withoutAbsent(templates: ChannelTemplates): ChannelTemplates {
+  const kinds = Object.entries(templates).filter(([, template]) => template !== undefined) as Array<[string, ChannelTemplate]>;
+  return Object.fromEntries(
+    kinds.map(([kind, template]) => [kind, Object.fromEntries(Object.entries(template).filter(([, text]) => text !== undefined))]),
+  );
+}
+
 function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean): ChannelDefinition | typeof z.NEVER {
   const fail = (message: string, path: PropertyKey[] = []) => {
     ctx.addIssue({ code: 'custom', message, path });
@@ -389,7 +397,7 @@ function readChannel(value: unknown, ctx: z.RefinementCtx, fromConfig: boolean):
   return {
     type: channelType,
     settings: withSecret,
-    templates: parsedTemplates.data,
+    templates: withoutAbsent(parsedTemplates.data),
     rotateSecret: rotate.success ? rotate.data === true : false,
   } as ChannelDefinition;
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import {
   BOARD_SORTS,
   BOARD_STATUSES,
@@ -13,15 +14,17 @@ import { ReadOnlyNote } from './read-only-note.js';
 
 export type BoardView = BoardFilter & { sort: BoardSort };
 
-/** The page title and a chip per status: its count, and a toggle that shows only those. */
+/** The page title with `actions` for admins, and a chip per status: its count, and a toggle that shows only those. */
 export function BoardHead({
   view,
   counts,
   onToggle,
+  actions,
 }: {
   view: BoardView;
   counts: Record<BoardStatus, number>;
   onToggle: (status: BoardStatus) => void;
+  actions?: ReactNode;
 }) {
   const { canChange } = useSession();
   return (
@@ -33,8 +36,9 @@ export function BoardHead({
             New service
           </a>
         )}
+        {canChange && actions}
       </div>
-      <ReadOnlyNote action="Creating or cancelling a service" />
+      <ReadOnlyNote action="Creating, snoozing or cancelling a service" />
       <div className="summary" role="group" aria-label="Show only services that are">
         {BOARD_STATUSES.filter((status) => CLASSIC_STATUSES.includes(status) || counts[status] > 0 || view.statuses.includes(status)).map(
           (status) => (

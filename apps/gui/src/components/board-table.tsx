@@ -2,6 +2,8 @@ import type { Heartbeat } from '@watchtower/protocol';
 import { formatAgo, formatCountdown, formatDateTime, formatDuration } from '../lib/durations.js';
 import { boardStatus } from '../lib/heartbeat-status.js';
 import { followLink, serviceHref } from '../lib/router.js';
+import { shortMessage } from '../lib/service-details.js';
+import { activeSnooze } from '../lib/snooze.js';
 import { StatusBadge } from './badges.js';
 
 /** How long a row shows that it just changed. */
@@ -59,20 +61,12 @@ function BoardRow({ heartbeat: hb, now, changedAt, onCancel }: RowProps) {
       data-service={hb.service}
       data-status={status}
     >
-      <th scope="row" data-label="Service">
-        <a
-          className="service-name"
-          href={serviceHref(hb.service)}
-          onClick={followLink}
-          title={`The page of ${hb.service}: settings, ping URLs, runs and signal log`}
-        >
-          {hb.service}
-        </a>
-      </th>
+      <ServiceCell heartbeat={hb} />
       <td data-label="Status">
         <span>
           <StatusBadge status={status} />
           {status === 'dead' && hb.alerted && <span className="muted small"> alerted</span>}
+          <SnoozeNote heartbeat={hb} now={now} />
         </span>
       </td>
       <td data-label="Last pulse" title={formatDateTime(hb.last)}>
@@ -98,6 +92,37 @@ function BoardRow({ heartbeat: hb, now, changedAt, onCancel }: RowProps) {
         )}
       </td>
     </tr>
+  );
+}
+
+/** The name, a link to the service's page, and what its last pulse said. */
+function ServiceCell({ heartbeat: hb }: { heartbeat: Heartbeat }) {
+  return (
+    <th scope="row" data-label="Service">
+      <a
+        className="service-name"
+        href={serviceHref(hb.service)}
+        onClick={followLink}
+        title={`The page of ${hb.service}: settings, ping URLs, runs and signal log`}
+      >
+        {hb.service}
+      </a>
+      {hb.message && (
+        <span className="pulse-message-short" title={hb.message} data-testid="pulse-message">
+          {shortMessage(hb.message)}
+        </span>
+      )}
+    </th>
+  );
+}
+
+function SnoozeNote({ heartbeat: hb, now }: { heartbeat: Heartbeat; now: number }) {
+  const until = activeSnooze(hb, now);
+  if (until === null) return null;
+  return (
+    <span className="snoozed small" data-testid="snoozed" title={`No alert until ${formatDateTime(until)}`}>
+      snoozed until {formatDateTime(until)}
+    </span>
   );
 }
 

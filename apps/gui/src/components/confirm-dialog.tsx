@@ -7,6 +7,7 @@ export function ConfirmDialog({
   confirmLabel,
   cancelLabel = 'Keep it',
   busy = false,
+  tone = 'danger',
   onConfirm,
   onClose,
 }: {
@@ -15,6 +16,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   cancelLabel?: string;
   busy?: boolean;
+  /** What the confirm button looks like: danger for what cannot be undone. */
+  tone?: 'danger' | 'primary';
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -40,7 +43,7 @@ export function ConfirmDialog({
         <button type="button" autoFocus onClick={onClose} disabled={busy}>
           {cancelLabel}
         </button>
-        <button type="button" className="danger" onClick={onConfirm} disabled={busy}>
+        <button type="button" className={tone} onClick={onConfirm} disabled={busy}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

@@ -4,16 +4,19 @@ import { followLink, serviceHref } from '../lib/router.js';
 import { useSession } from '../live.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ReadOnlyNote } from './read-only-note.js';
+import { SnoozeControls } from './snooze-controls.js';
 
 const reason = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
 
-/** Pause or resume, edit, and delete (after a question); `onChanged` gets the service as the server now has it. */
+/** Pause or resume, snooze, edit, and delete (after a question); `onChanged` gets the service as the server now has it. */
 export function ServiceActions({
   heartbeat: hb,
+  now,
   onChanged,
   onDeleted,
 }: {
   heartbeat: Heartbeat;
+  now: number;
   onChanged: (hb: Heartbeat) => void;
   onDeleted: () => void;
 }) {
@@ -49,7 +52,7 @@ export function ServiceActions({
 
   return (
     <div className="service-actions">
-      <ReadOnlyNote action="Pausing, editing or deleting a service" />
+      <ReadOnlyNote action="Pausing, snoozing, editing or deleting a service" />
       {/* The error stays when the buttons go: a refusal may be what told the page this key is read-only. */}
       {canChange && (
         <div className="form-actions">
@@ -62,6 +65,7 @@ export function ServiceActions({
               Pause
             </button>
           )}
+          <SnoozeControls heartbeat={hb} now={now} busy={busy} act={act} onChanged={onChanged} />
           <a className="button" href={serviceHref(hb.service, { edit: true })} onClick={followLink}>
             Edit
           </a>

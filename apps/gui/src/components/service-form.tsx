@@ -1,8 +1,9 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { describeFailure } from '../lib/api.js';
+import { ApiError, describeFailure } from '../lib/api.js';
 import { followLink } from '../lib/router.js';
 import {
   checkDraft,
+  fieldOfHint,
   TARGET_WORDS,
   type DraftErrors,
   type DraftField,
@@ -76,6 +77,12 @@ export function ServiceForm({
       if (outcome) setMessage({ kind: 'notice', text: outcome.notice });
     } catch (failure) {
       setMessage({ kind: 'error', text: describeFailure(failure, 'save') });
+      // A refusal about one field is shown beside it too, and the focus goes there.
+      const refused = refusedField(failure);
+      if (refused) {
+        setErrors({ [refused.field]: refused.hint });
+        form.current?.querySelector<HTMLElement>(`[name="${refused.field}"]`)?.focus();
+      }
     } finally {
       setBusy(false);
     }
@@ -96,6 +103,7 @@ export function ServiceForm({
         label="Max runtime"
         hint="How long a run may take after its start signal; empty: no limit."
       />
+      <LifecycleFields field={field} />
       <TextField {...field('description')} name="description" label="Description" hint="What it is, for whoever is alerted." multiline />
       <TextField {...field('tags')} name="tags" label="Tags" hint="Comma-separated: db, nightly, prod." />
       <AlertFields draft={draft} field={field} channels={channels} mode={mode} />
@@ -109,6 +117,13 @@ export function ServiceForm({
       </div>
     </form>
   );
+}
+
+/** The field a 400 is about, with the server's words, when its hint names one. */
+function refusedField(failure: unknown): { field: DraftField; hint: string } | undefined {
+  if (!(failure instanceof ApiError) || failure.status !== 400) return undefined;
+  const field = fieldOfHint(failure.hint);
+  return field && { field, hint: failure.hint };
 }
 
 type Message = { text: string; kind: 'error' | 'notice' };
@@ -174,6 +189,35 @@ function ScheduleFields({
       {draft.kind === 'nextIn' && (
         <TextField {...field('nextIn')} name="nextIn" label="nextIn" hint="The longest silence between pulses; a pulse may change it." />
       )}
+    </fieldset>
+  );
+}
+
+/** When alerts go out besides a death: a notice ahead of the deadline, reminders, and parents to wait for. */
+function LifecycleFields({ field }: { field: (name: DraftField) => FieldProps }) {
+  return (
+    <fieldset className="lifecycle">
+      <legend>Warnings and reminders</legend>
+      <div className="field-row">
+        <TextField
+          {...field('warnBefore')}
+          name="warnBefore"
+          label="Warn before"
+          hint="An alert that it is running late, this long before its deadline: 5m, 1h; empty: none."
+        />
+        <TextField
+          {...field('remindEvery')}
+          name="remindEvery"
+          label="Remind every"
+          hint="While dead, an alert again at this interval: 1h, 1d; empty: once."
+        />
+      </div>
+      <TextField
+        {...field('dependsOn')}
+        name="dependsOn"
+        label="Depends on"
+        hint="Services it needs, comma-separated: while one is dead, its own death waits for that one to recover."
+      />
     </fieldset>
   );
 }

@@ -1,5 +1,3 @@
-import { formatDuration } from '../lib/durations.js';
-import { LATE_MAX_SECONDS, LATE_SHARE } from '../lib/heartbeat-status.js';
 import { StatusBadge } from './badges.js';
 
 /** What the board's states mean. */
@@ -16,8 +14,7 @@ export function StatesLegend() {
           <StatusBadge status="late" />
         </dt>
         <dd>
-          alive, but less than {LATE_SHARE * 100} % of its nextIn (and at most {formatDuration(LATE_MAX_SECONDS)}) is left before its
-          deadline.
+          alive, but its deadline is closer than its warnBefore: its owner was warned once. A service without warnBefore is never late soon.
         </dd>
         <dt>
           <StatusBadge status="dead" />

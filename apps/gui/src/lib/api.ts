@@ -15,6 +15,8 @@ import type {
   ServicePatchInput,
   ServiceResponse,
   ServiceSettingsInput,
+  SnoozeManyResponse,
+  SnoozeRequestInput,
 } from '@watchtower/protocol';
 import { clockOffset } from './clock-offset.js';
 
@@ -125,6 +127,20 @@ export class Api {
 
   resumeService(service: string) {
     return this.request<ServiceResponse>('POST', `${servicePath(service)}/resume`);
+  }
+
+  /** No alert for the service until the span ends. */
+  snoozeService(service: string, span: SnoozeRequestInput) {
+    return this.request<ServiceResponse>('POST', `${servicePath(service)}/snooze`, span);
+  }
+
+  unsnoozeService(service: string) {
+    return this.request<ServiceResponse>('DELETE', `${servicePath(service)}/snooze`);
+  }
+
+  /** Snoozes every service of a tag, or every service when there is no tag. */
+  snoozeMany(tag: string | undefined, span: SnoozeRequestInput) {
+    return this.request<SnoozeManyResponse>('POST', '/snooze', tag === undefined ? span : { tag, ...span });
   }
 
   runs(service: string, query: string, signal?: AbortSignal) {

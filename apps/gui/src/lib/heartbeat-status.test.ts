@@ -5,7 +5,6 @@ import {
   boardViewFromSearch,
   countByStatus,
   filterHeartbeats,
-  lateThreshold,
   searchFromBoardView,
   sortHeartbeats,
 } from './heartbeat-status.js';
@@ -30,23 +29,30 @@ function hb(service: string, fields: Partial<Heartbeat> = {}): Heartbeat {
 }
 
 describe('boardStatus', () => {
-  it('is alive while more than a fifth of nextIn is left', () => {
-    expect(boardStatus(hb('a', { last: NOW - 79, nextIn: 100 }), NOW)).toBe('alive');
+  it('is alive close to its deadline when the service has no warnBefore', () => {
+    expect(boardStatus(hb('a', { last: NOW - 99, nextIn: 100 }), NOW)).toBe('alive');
+    expect(boardStatus(hb('a', { last: NOW - 99, nextIn: 100, warnBefore: null }), NOW)).toBe('alive');
   });
 
-  it('is late soon when less than a fifth of nextIn is left', () => {
-    expect(boardStatus(hb('a', { last: NOW - 81, nextIn: 100 }), NOW)).toBe('late');
+  it('is late from warnBefore ahead of the deadline until the deadline', () => {
+    expect(boardStatus(hb('a', { last: NOW - 69, nextIn: 100, warnBefore: 30 }), NOW)).toBe('alive');
+    expect(boardStatus(hb('a', { last: NOW - 70, nextIn: 100, warnBefore: 30 }), NOW)).toBe('late');
+    expect(boardStatus(hb('a', { last: NOW - 100, nextIn: 100, warnBefore: 30 }), NOW)).toBe('late');
+    expect(boardStatus(hb('a', { last: NOW - 101, nextIn: 100, warnBefore: 30 }), NOW)).toBe('dead');
   });
 
-  it('warns at most five minutes ahead for long intervals', () => {
-    expect(lateThreshold(86_400)).toBe(300);
-    expect(boardStatus(hb('daily', { last: NOW - 86_000, nextIn: 86_400 }), NOW)).toBe('alive');
-    expect(boardStatus(hb('daily', { last: NOW - 86_200, nextIn: 86_400 }), NOW)).toBe('late');
+  it('is late rather than running when a run is under way near the deadline, as the server says', () => {
+    expect(boardStatus(hb('a', { status: 'started', last: NOW - 80, nextIn: 100, warnBefore: 30 }), NOW)).toBe('late');
+    expect(boardStatus(hb('a', { status: 'started', last: NOW - 10, nextIn: 100, warnBefore: 30 }), NOW)).toBe('started');
+  });
+
+  it('believes the server when it says late and gives no warnBefore', () => {
+    expect(boardStatus(hb('a', { status: 'late' }), NOW)).toBe('late');
   });
 
   it('is dead as soon as the deadline passes, before the server says so', () => {
     expect(boardStatus(hb('a', { last: NOW - 101, nextIn: 100 }), NOW)).toBe('dead');
-    expect(boardStatus(hb('a', { last: NOW - 100, nextIn: 100 }), NOW)).toBe('late');
+    expect(boardStatus(hb('a', { last: NOW - 100, nextIn: 100 }), NOW)).toBe('alive');
   });
 
   it('believes the server when it says dead', () => {
@@ -63,7 +69,7 @@ describe('sorting and filtering', () => {
     hb('web', { last: NOW - 5 }),
     hb('backup', { last: NOW - 500 }),
     hb('old', { cancelled: true, status: 'cancelled' }),
-    hb('cron', { last: NOW - 90 }),
+    hb('cron', { last: NOW - 90, warnBefore: 30 }),
     hb('api', { last: NOW - 600 }),
   ];
 

@@ -1,7 +1,7 @@
 import type { Heartbeat } from '@watchtower/protocol';
 import type { HeartbeatStatus } from '@watchtower/protocol/vocabulary';
 
-/** What the board shows: the server's states, with "late" (alive, deadline close) judged here too. */
+/** What the board shows: the server's states, judged again at each tick by the server's rules. */
 export type BoardStatus = HeartbeatStatus;
 
 /** Dead first: what needs a person comes first. */
@@ -20,28 +20,27 @@ export const STATUS_WORDS: Readonly<Record<BoardStatus, string>> = {
   cancelled: 'cancelled',
 };
 
-/** A service is "late soon" when less than this share of its nextIn is left… */
-export const LATE_SHARE = 0.2;
-/** …but never more than this many seconds before its deadline (a daily job is not late for hours). */
-export const LATE_MAX_SECONDS = 300;
-
-export function lateThreshold(nextIn: number): number {
-  return Math.min(nextIn * LATE_SHARE, LATE_MAX_SECONDS);
+/**
+ * Whether a watched service is late at `now`: from its warnBefore ahead of the deadline
+ * until the deadline, as the server decides. Without warnBefore, only the server's word counts.
+ */
+function isLate(heartbeat: Heartbeat, now: number): boolean {
+  const warnBefore = heartbeat.warnBefore;
+  if (warnBefore === null || warnBefore === undefined) return heartbeat.status === 'late';
+  return now >= heartbeat.expected - warnBefore;
 }
 
 /**
- * The status at `now` (Unix seconds, server time). A service past its deadline is dead
- * here at once, even before the server's sweeper has claimed it.
+ * The status at `now` (Unix seconds, server time), by the server's rules in the server's
+ * order: a service past its deadline is dead here at once, before the sweeper claims it.
  */
 export function boardStatus(heartbeat: Heartbeat, now: number): BoardStatus {
   if (heartbeat.cancelled || heartbeat.status === 'cancelled') return 'cancelled';
   // Neither is watched until it is resumed or sends its first signal.
   if (heartbeat.status === 'paused' || heartbeat.status === 'new') return heartbeat.status;
   if (heartbeat.status === 'dead' || now > heartbeat.expected) return 'dead';
-  if (heartbeat.status === 'started') return 'started';
-  // The server's warnBefore says so; without one, the board judges by the share of nextIn left.
-  if (heartbeat.status === 'late') return 'late';
-  return heartbeat.expected - now < lateThreshold(heartbeat.nextIn) ? 'late' : 'alive';
+  if (isLate(heartbeat, now)) return 'late';
+  return heartbeat.status === 'started' ? 'started' : 'alive';
 }
 
 export type BoardSort = 'status' | 'name' | 'deadline' | 'last';

@@ -8,6 +8,7 @@ import {
   pingUrls,
   runDurationWords,
   scheduleWords,
+  shortMessage,
   stateWords,
 } from './service-details.js';
 
@@ -106,5 +107,21 @@ describe('runs', () => {
   it('appends a next page without repeating a run already listed', () => {
     const next = appendRuns({ runs: [run(6), run(5)], next: 'c' }, { runs: [run(5), run(4)], next: null });
     expect(next).toEqual({ runs: [run(6), run(5), run(4)], next: null });
+  });
+});
+
+describe('late and message words', () => {
+  it('says a service is late soon with its warnBefore', () => {
+    expect(stateWords(hb({ expected: NOW + 120, warnBefore: 300 }), NOW)).toMatch(
+      /^Late soon: its deadline is in 2 min \(.*\), closer than its warnBefore of 5 min\.$/,
+    );
+    expect(stateWords(hb({ status: 'late', expected: NOW + 120 }), NOW)).toMatch(/^Late soon: its deadline is in 2 min \(.*\)\.$/);
+  });
+
+  it('puts a pulse message on one line and cuts a long one with an ellipsis', () => {
+    expect(shortMessage('  dumped\n 3 GB\tin 2 min ')).toBe('dumped 3 GB in 2 min');
+    expect(shortMessage('x'.repeat(80))).toBe('x'.repeat(80));
+    expect(shortMessage(`${'x'.repeat(78)} yz`)).toBe(`${'x'.repeat(78)}…`);
+    expect(shortMessage('é'.repeat(5), 4)).toBe('ééé…');
   });
 });

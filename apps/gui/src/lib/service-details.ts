@@ -27,11 +27,25 @@ export function stateWords(hb: Heartbeat, now: number): string {
       const since = started === null ? '' : ` since ${formatDateTime(started)} (${formatAgo(now - started)})`;
       return `A run is under way${since}; it must end ${deadline}.`;
     }
+    case 'late':
+      return `Late soon: its deadline is ${deadline}${hb.warnBefore ? `, closer than its warnBefore of ${formatDuration(hb.warnBefore)}` : ''}.`;
     case 'dead':
       return `Dead: its deadline passed ${formatDateTime(hb.expected)}${hb.alerted ? '; its owner was alerted' : ''}.`;
     default:
       return `Expected ${deadline}.`;
   }
+}
+
+/** A pulse message on one line for a listing: spaces collapsed, cut at `max` characters with "…". */
+export function shortMessage(message: string, max = 80): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  const characters = [...line];
+  return characters.length <= max
+    ? line
+    : `${characters
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 export interface PingUrl {

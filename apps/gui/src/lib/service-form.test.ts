@@ -7,6 +7,7 @@ import {
   draftFromHeartbeat,
   durationText,
   emptyDraft,
+  fieldOfHint,
   nameProblem,
   readDraft,
   settingsBody,
@@ -116,6 +117,23 @@ describe('readDraft and settingsBody', () => {
     expect(valuesOf({ grace: '' }).grace).toBe(0);
   });
 
+  it('sends warnBefore, remindEvery and dependsOn when they are set, and leaves them out when empty', () => {
+    expect(settingsBody(valuesOf({ warnBefore: '10m', remindEvery: '1h', dependsOn: 'db, network,db' }))).toMatchObject({
+      warnBefore: 600,
+      remindEvery: 3_600,
+      dependsOn: ['db', 'network'],
+    });
+    const body = settingsBody(valuesOf({}));
+    expect(body).not.toHaveProperty('warnBefore');
+    expect(body).not.toHaveProperty('remindEvery');
+    expect(body).not.toHaveProperty('dependsOn');
+  });
+
+  it('refuses a warnBefore or remindEvery that is no positive duration', () => {
+    expect(errorsOf({ warnBefore: 'soon' }).warnBefore).toMatch(/^Warn before must be a positive number of seconds .*received "soon"\.$/);
+    expect(errorsOf({ remindEvery: '0' }).remindEvery).toMatch(/^Remind every must be a positive/);
+  });
+
   it('checks only the field of the schedule chosen', () => {
     expect(errorsOf({ kind: 'cron', cron: '0 3 * * *', period: 'soon' })).toEqual({});
   });
@@ -132,6 +150,9 @@ describe('draftFromHeartbeat and changeBody', () => {
       nextIn: '',
       grace: '1h30m',
       maxRuntime: '',
+      warnBefore: '',
+      remindEvery: '',
+      dependsOn: '',
       description: 'nightly dump',
       tags: 'db, prod',
       alertType: 'log',
@@ -163,6 +184,22 @@ describe('draftFromHeartbeat and changeBody', () => {
     });
   });
 
+  it('fills and changes warnBefore, remindEvery and dependsOn, and clears them with null', () => {
+    const configured = { ...HB, warnBefore: 900, remindEvery: 7_200, dependsOn: ['db', 'network'] };
+    const filled = draftFromHeartbeat(configured);
+    expect(filled).toMatchObject({ warnBefore: '15m', remindEvery: '2h', dependsOn: 'db, network' });
+    const before = valuesOf(filled);
+    expect(changeBody(before, valuesOf({ ...filled, warnBefore: '5m', dependsOn: 'network, db' }))).toEqual({
+      warnBefore: 300,
+      dependsOn: ['network', 'db'],
+    });
+    expect(changeBody(before, valuesOf({ ...filled, warnBefore: '', remindEvery: ' ', dependsOn: '' }))).toEqual({
+      warnBefore: null,
+      remindEvery: null,
+      dependsOn: null,
+    });
+  });
+
   it('sends the channel with its target when either changed', () => {
     const before = valuesOf(draftFromHeartbeat(HB));
     expect(changeBody(before, valuesOf({ ...draftFromHeartbeat(HB), alertTarget: 'oncall' }))).toEqual({
@@ -184,5 +221,17 @@ describe('checkDraft', () => {
     expect(checked).toMatchObject({ fields: ['name', 'period', 'grace'] });
     expect('summary' in checked && checked.summary).toMatch(/^Check 3 fields: Name is required.* Period must be .* Grace must be /);
     expect(checkDraft(draft({ grace: 'x' }), 'create')).toMatchObject({ summary: expect.stringMatching(/^Check one field: Grace/) });
+  });
+});
+
+describe('fieldOfHint', () => {
+  it('finds the field a refusal names first', () => {
+    expect(fieldOfHint('dependsOn names "ghost", which is no service here: create it first')).toBe('dependsOn');
+    expect(fieldOfHint('warnBefore must be greater than 0 seconds; received -1')).toBe('warnBefore');
+  });
+
+  it('finds none in other words, nor the name, which a service page cannot change', () => {
+    expect(fieldOfHint('the server is busy')).toBeUndefined();
+    expect(fieldOfHint('name is taken')).toBeUndefined();
   });
 });

@@ -14,6 +14,12 @@ export interface ServiceDraft {
   nextIn: string;
   grace: string;
   maxRuntime: string;
+  /** Empty: no "running late" notice. */
+  warnBefore: string;
+  /** Empty: no reminder while dead. */
+  remindEvery: string;
+  /** Service names, comma-separated. */
+  dependsOn: string;
   description: string;
   tags: string;
   /** Empty: the server's default channel (when creating). */
@@ -31,6 +37,9 @@ export interface ServiceValues {
   schedule: Schedule;
   grace: number;
   maxRuntime: number | null;
+  warnBefore: number | null;
+  remindEvery: number | null;
+  dependsOn: string[];
   description: string | null;
   tags: string[];
   alert: { type: string; target: string } | null;
@@ -74,7 +83,7 @@ export function durationText(seconds: number): string {
   return parts.join('');
 }
 
-/** Tags as typed, "db, nightly,,prod " → ["db", "nightly", "prod"]; each once. */
+/** Tags or service names as typed, "db, nightly,,prod " → ["db", "nightly", "prod"]; each once. */
 export function splitTags(text: string): string[] {
   return [...new Set(text.split(',').map((tag) => tag.trim()))].filter((tag) => tag !== '');
 }
@@ -90,6 +99,9 @@ export function emptyDraft(tz = 'UTC'): ServiceDraft {
     nextIn: '',
     grace: '1h',
     maxRuntime: '',
+    warnBefore: '',
+    remindEvery: '',
+    dependsOn: '',
     description: '',
     tags: '',
     alertType: '',
@@ -109,6 +121,9 @@ export function draftFromHeartbeat(hb: Heartbeat, tz = 'UTC'): ServiceDraft {
     nextIn: schedule.kind === 'nextIn' ? durationText(schedule.nextIn) : '',
     grace: durationText(hb.grace ?? 0),
     maxRuntime: hb.maxRuntime ? durationText(hb.maxRuntime) : '',
+    warnBefore: hb.warnBefore ? durationText(hb.warnBefore) : '',
+    remindEvery: hb.remindEvery ? durationText(hb.remindEvery) : '',
+    dependsOn: (hb.dependsOn ?? []).join(', '),
     description: hb.description ?? '',
     tags: (hb.tags ?? []).join(', '),
     alertType: hb.alertType,
@@ -166,13 +181,35 @@ export function readDraft(draft: ServiceDraft): { values: ServiceValues } | { er
   if (grace === undefined) {
     errors.grace = `Grace must be 0 or a duration such as 90s, 15m, 1h30m or 1d; received ${JSON.stringify(graceText)}.`;
   }
-  const maxRuntime = draft.maxRuntime.trim() === '' ? null : readPositive(draft.maxRuntime, 'Max runtime', 'maxRuntime', errors);
+  const maxRuntime = readOptional(draft, 'maxRuntime', 'Max runtime', errors);
+  const warnBefore = readOptional(draft, 'warnBefore', 'Warn before', errors);
+  const remindEvery = readOptional(draft, 'remindEvery', 'Remind every', errors);
   const alert = readAlert(draft, errors);
-  if (Object.keys(errors).length > 0 || !schedule || grace === undefined || maxRuntime === undefined) return { errors };
+  if (Object.keys(errors).length > 0 || !schedule || grace === undefined) return { errors };
   const description = draft.description.trim();
   return {
-    values: { schedule, grace, maxRuntime, description: description || null, tags: splitTags(draft.tags), alert },
+    values: {
+      schedule,
+      grace,
+      maxRuntime: maxRuntime ?? null,
+      warnBefore: warnBefore ?? null,
+      remindEvery: remindEvery ?? null,
+      dependsOn: splitTags(draft.dependsOn),
+      description: description || null,
+      tags: splitTags(draft.tags),
+      alert,
+    },
   };
+}
+
+/** A duration that may be left empty (null); an error is recorded under `field`. */
+function readOptional(
+  draft: ServiceDraft,
+  field: 'maxRuntime' | 'warnBefore' | 'remindEvery',
+  label: string,
+  errors: DraftErrors,
+): number | null | undefined {
+  return draft[field].trim() === '' ? null : readPositive(draft[field], label, field, errors);
 }
 
 function scheduleFields(schedule: Schedule): Pick<ServiceSettingsInput, 'period' | 'cron' | 'tz' | 'nextIn'> {
@@ -186,6 +223,9 @@ export function settingsBody(values: ServiceValues): ServiceSettingsInput {
     ...scheduleFields(values.schedule),
     grace: values.grace,
     ...(values.maxRuntime !== null && { maxRuntime: values.maxRuntime }),
+    ...(values.warnBefore !== null && { warnBefore: values.warnBefore }),
+    ...(values.remindEvery !== null && { remindEvery: values.remindEvery }),
+    ...(values.dependsOn.length > 0 && { dependsOn: values.dependsOn }),
     ...(values.description !== null && { description: values.description }),
     ...(values.tags.length > 0 && { tags: values.tags }),
     ...(values.alert && { alertType: values.alert.type as ServiceSettingsInput['alertType'], alertTarget: values.alert.target }),
@@ -200,6 +240,9 @@ export function changeBody(before: ServiceValues, after: ServiceValues): Service
   if (!same(before.schedule, after.schedule)) Object.assign(change, scheduleFields(after.schedule));
   if (before.grace !== after.grace) change.grace = after.grace;
   if (before.maxRuntime !== after.maxRuntime) change.maxRuntime = after.maxRuntime;
+  if (before.warnBefore !== after.warnBefore) change.warnBefore = after.warnBefore;
+  if (before.remindEvery !== after.remindEvery) change.remindEvery = after.remindEvery;
+  if (!same(before.dependsOn, after.dependsOn)) change.dependsOn = after.dependsOn.length > 0 ? after.dependsOn : null;
   if (before.description !== after.description) change.description = after.description;
   if (!same(before.tags, after.tags)) change.tags = after.tags.length > 0 ? after.tags : null;
   if (after.alert && !same(before.alert, after.alert)) {
@@ -218,6 +261,9 @@ export const FIELD_ORDER: readonly DraftField[] = [
   'nextIn',
   'grace',
   'maxRuntime',
+  'warnBefore',
+  'remindEvery',
+  'dependsOn',
   'alertType',
   'alertTarget',
 ];
@@ -235,6 +281,15 @@ export function checkDraft(draft: ServiceDraft, mode: 'create' | 'edit'): Checke
   if ('values' in read && fields.length === 0) return { values: read.values, name };
   const count = fields.length === 1 ? 'one field' : `${fields.length} fields`;
   return { errors, fields, summary: `Check ${count}: ${fields.map((field) => errors[field]).join(' ')}` };
+}
+
+/**
+ * The field a server's refusal is about, when its hint starts with the field's name
+ * ("dependsOn names "x", which is no service here…"): the form shows it beside that field.
+ */
+export function fieldOfHint(hint: string): DraftField | undefined {
+  const named = /^([A-Za-z]+)\b/.exec(hint)?.[1];
+  return FIELD_ORDER.find((field) => field === named && field !== 'name');
 }
 
 /** This browser's time zone: where a person means their cron's hours, most of the time. */

@@ -4,6 +4,7 @@ import { BoardHead, BoardToolbar, type BoardView } from '../components/board-con
 import { BoardTable } from '../components/board-table.js';
 import { CancelDialog } from '../components/cancel-dialog.js';
 import { LoadError } from '../components/load-error.js';
+import { SnoozeMany } from '../components/snooze-many.js';
 import { StatesLegend } from '../components/states-legend.js';
 import { useHeartbeats } from '../hooks/use-heartbeats.js';
 import {
@@ -51,7 +52,7 @@ export function BoardPage({ search }: { search: string }) {
 
   return (
     <section aria-labelledby="board-title">
-      <BoardHead view={view} counts={counts} onToggle={toggleStatus} />
+      <BoardHead view={view} counts={counts} onToggle={toggleStatus} actions={all.length > 0 && <SnoozeMany heartbeats={all} />} />
       <BoardToolbar view={view} onChange={setView} />
 
       <LoadError what="heartbeats" error={error} onRetry={reload} />

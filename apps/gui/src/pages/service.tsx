@@ -31,7 +31,7 @@ export function ServicePage({ service }: { service: string }) {
         <h1 id="service-title" className="service-title">
           {service} {hb && <StatusBadge status={boardStatus(hb, now)} />}
         </h1>
-        {hb && <ServiceActions heartbeat={hb} onChanged={replace} onDeleted={() => navigate(href('board'))} />}
+        {hb && <ServiceActions heartbeat={hb} now={now} onChanged={replace} onDeleted={() => navigate(href('board'))} />}
       </div>
       <LoadError what="service" error={error} onRetry={reload} />
       {hb === undefined && !error && <p className="muted">Loading…</p>}

@@ -63,6 +63,8 @@ export const heartbeats = pgTable(
     index('heartbeats_warned_idx').on(table.expectedAt).where(sql`${table.warnBefore} is not null and not ${table.alerted}`),
     index('heartbeats_reminded_idx').on(table.diedAt).where(sql`${table.alerted} and ${table.remindEvery} is not null`),
     index('heartbeats_held_idx').on(table.diedAt).where(sql`${table.alertHeld} is not null`),
+    // Snoozes under way: the sweeper ends each when its time comes.
+    index('heartbeats_snoozed_idx').on(table.snoozedUntil).where(sql`${table.snoozedUntil} is not null`),
   ],
 );
 

@@ -61,6 +61,7 @@ export function toHeartbeat(row: HeartbeatRow, now: Date, { lastRun, pingUrl }: 
     remindEvery: row.remindEvery,
     warnBefore: row.warnBefore,
     dependsOn: row.dependsOn,
+    message: row.message,
     ...(lastRun !== undefined && { lastRun: lastRun && toRun(lastRun) }),
     ...(pingUrl !== undefined && { pingUrl }),
     // A snooze that has run out is no snooze.

@@ -258,6 +258,7 @@ function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, values: RawValu
       if (found.length > 0 || settings.json) show(found, text);
       else if (!settings.quiet) show(found, none);
     },
+    printRead: (value, text) => show(value, text),
     printDone: (value, text) => {
       if (!settings.quiet) show(value, text);
     },

@@ -64,6 +64,8 @@ export interface CommandIo {
    * or `none` when nothing was found, which --quiet leaves out.
    */
   printFound(found: readonly unknown[], text: string, none: string): void;
+  /** Prints what a command that reads found, as one whole: `value` as JSON under --json, else `text`. */
+  printRead(value: unknown, text: string): void;
   /** Says what a command that records did: `value` as JSON under --json, else `text`; nothing under --quiet. */
   printDone(value: unknown, text: string): void;
   /**

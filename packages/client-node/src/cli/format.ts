@@ -1,4 +1,4 @@
-import type { Event, Heartbeat, Key, Run } from '@watchtower/protocol';
+import type { Event, Flip, Heartbeat, Key, Run, Uptime } from '@watchtower/protocol';
 import { formatDuration, levelName } from '@watchtower/protocol/vocabulary';
 import { keepHead } from './cut-text.js';
 
@@ -153,4 +153,17 @@ export function formatKeys(keys: Key[], now: number): string {
     key.lastUsed === null ? 'never' : formatRelative(key.lastUsed, now),
   ]);
   return formatTable([['ID', 'NAME', 'SCOPE', 'CREATED', 'LAST USED'], ...rows]);
+}
+
+/** An uptime share as a percentage with two decimals, or "-" when nothing is known. */
+function percentOf(share: number | null): string {
+  return share === null ? '-' : `${(share * 100).toFixed(2)} %`;
+}
+
+/** The uptime over each window on one line, then one line per change of state, newest first. */
+export function formatHistory(flips: Flip[], uptime: Uptime): string {
+  const windows = (Object.keys(uptime) as (keyof Uptime)[]).map((window) => `${window} ${percentOf(uptime[window])}`);
+  const rows = flips.map((flip) => [formatDate(flip.at), flip.from ?? '-', flip.to, flip.cause]);
+  const table = flips.length > 0 ? formatTable([['AT', 'FROM', 'TO', 'CAUSE'], ...rows]) : 'no changes of state yet';
+  return `uptime: ${windows.join(', ')}\n${table}`;
 }

@@ -6,7 +6,9 @@ import type {
   DeleteKeyResponse,
   Event,
   FailRequestInput,
+  Flip,
   GetHeartbeatResponse,
+  HistoryResponse,
   Heartbeat,
   Key,
   KeyScope,
@@ -24,6 +26,7 @@ import type {
   ServiceSettingsInput,
   SnoozeManyResponse,
   StartRequestInput,
+  Uptime,
 } from '@watchtower/protocol';
 import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 import { WatchtowerError, type WatchtowerErrorDetails } from './errors.js';
@@ -43,6 +46,7 @@ const START_PATH = '/heartbeat/:service/start' satisfies PathOf<'startRun'>;
 const FAIL_PATH = '/heartbeat/:service/fail' satisfies PathOf<'failRun'>;
 const LOG_PATH = '/heartbeat/:service/log' satisfies PathOf<'logMessage'>;
 const RUNS_PATH = '/heartbeat/:service/runs' satisfies PathOf<'listRuns'>;
+const HISTORY_PATH = '/heartbeat/:service/history' satisfies PathOf<'history'>;
 const KEYS_PATH = '/keys' satisfies PathOf<'createKey'> & PathOf<'listKeys'>;
 const SNOOZE_PATH = '/heartbeat/:service/snooze' satisfies PathOf<'snoozeService'> & PathOf<'unsnoozeService'>;
 const SNOOZE_MANY_PATH = '/snooze' satisfies PathOf<'snoozeMany'>;
@@ -112,6 +116,13 @@ export interface RunFilters {
 export interface RunPage {
   runs: Run[];
   next: string | null;
+}
+
+/** One page of a service's history, newest first, with its uptime over 24 h, 7 d and 30 d (0 to 1; null when nothing is known). */
+export interface HistoryPage {
+  flips: Flip[];
+  next: string | null;
+  uptime: Uptime;
 }
 
 export interface EventInput {
@@ -451,6 +462,19 @@ export class WatchtowerClient {
     const query: Query = { limit: filters.limit, before: filters.before };
     const answer = await this.#call<ListRunsResponse>('GET', path, { query, expect: 'runs', signal: options.signal });
     return { runs: answer.runs, next: answer.next };
+  }
+
+  /**
+   * One page of a service's history: each change of its state (alive, late, started, dead,
+   * paused, snoozed, cancelled…) with its time and cause, newest first, and its uptime.
+   * Filters as for runs: `limit` (default 50, at most 1,000) and the `before` cursor. An
+   * unknown service is a 404.
+   */
+  async readHistory(service: string, filters: RunFilters = {}, options: CallOptions = {}): Promise<HistoryPage> {
+    const path = servicePath(HISTORY_PATH, service);
+    const query: Query = { limit: filters.limit, before: filters.before };
+    const answer = await this.#call<HistoryResponse>('GET', path, { query, expect: 'flips', signal: options.signal });
+    return { flips: answer.flips, next: answer.next, uptime: answer.uptime };
   }
 
   /**

@@ -110,14 +110,14 @@ export async function claimOverdueHeartbeats(
     if (timedOut.length > 0) await tx.db.query(TIME_OUT_RUNS, [timedOut]);
     const deaths = overdue.map((row) => ({ service: row.service, level: LEVELS.error, message: deathMessage(row, now) }));
     const events = await recordServerEvents(tx, { events: [...deaths, ...heldByParentNotes(byParent)], at: now });
-    // The history: alive (or started) to dead, as the claim saw it.
+    // The history: alive, late or started to dead, as the claim saw it (a snooze goes on saying snoozed).
     await recordFlips(
       tx,
       overdue.map((row) => ({
         service: row.service,
         at: now,
-        from: recordedStatus({ ...row, alerted: false }),
-        to: 'dead' as const,
+        from: recordedStatus({ ...row, alerted: false }, now),
+        to: recordedStatus(row, now),
         cause: hung(row) ? ('timeout' as const) : ('deadline' as const),
       })),
     );

@@ -4,6 +4,7 @@ import { changes, mergeChanges, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
 import { enqueueAlerts, type NewAlert } from '../outbox/enqueue-alerts.js';
 import { toHeartbeat, unixSeconds } from '../views.js';
+import { flipBetween, recordedStatus, recordFlips } from '../history/record-flips.js';
 import { deathDetails } from './claim-overdue-heartbeats.js';
 
 // What the sweeper watches besides deadlines. Each claim takes its rows under SKIP LOCKED
@@ -45,6 +46,13 @@ update heartbeats h set alert_held = null,
 where h.service in (select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked)
 returning ${heartbeatRows.columns('h')}`;
 
+// Snoozes whose time is up: cleared, and the history says when each ended.
+const END_SNOOZES = `
+update heartbeats h set snoozed_until = null
+from (select service, snoozed_until from heartbeats where snoozed_until <= $1 order by snoozed_until limit $2 for update skip locked) s
+where h.service = s.service
+returning ${heartbeatRows.columns('h')}, ${selectInstant('s.snoozed_until', 'ended_at')}`;
+
 // Each due time is pushed past a snooze (greatest() skips nulls): a notice a snooze holds
 // back is due when it ends, and never before, or the sweeper would spin on it.
 const NEXT_WAKE = `
@@ -56,7 +64,8 @@ select ${selectInstant(
         and late_noticed_for is distinct from expected_at),
     (select min(greatest(died_at + remind_every * (reminders + 1) * interval '1 second', snoozed_until)) from heartbeats
       where alerted and remind_every is not null and alert_held is null and died_at is not null and not cancelled and not paused),
-    (select min(coalesce(snoozed_until, died_at)) from heartbeats where alert_held = 'snooze' and not cancelled and not paused)
+    (select min(coalesce(snoozed_until, died_at)) from heartbeats where alert_held = 'snooze' and not cancelled and not paused),
+    (select min(snoozed_until) from heartbeats where snoozed_until is not null)
   )`,
   'at',
 )}`;
@@ -73,6 +82,23 @@ async function remindersSent({ db }: DomainContext, services: string[]): Promise
   if (services.length === 0) return new Map();
   const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [services]);
   return new Map(rows.map((row) => [row.service, Number(row.sent)]));
+}
+
+/** Ends the snoozes whose time is up, each flip dated when its snooze ended; answers the rows. */
+async function endSnoozes(context: DomainContext, params: unknown[]): Promise<HeartbeatRow[]> {
+  const records = await context.db.query(END_SNOOZES, params);
+  const ended = records.map((record) => ({ row: heartbeatRows.read(record), at: readInstant(record.ended_at)! }));
+  await recordFlips(
+    context,
+    ended.map(({ row, at }) => ({
+      service: row.service,
+      at,
+      from: recordedStatus({ ...row, snoozedUntil: at }, new Date(at.getTime() - 1)),
+      to: recordedStatus(row, at),
+      cause: 'unsnoozed' as const,
+    })),
+  );
+  return ended.map(({ row }) => row);
 }
 
 /** When the sweeper must look next: a deadline, a late notice, a reminder, or a snooze's end. */
@@ -112,6 +138,7 @@ export async function claimLifecycleAlerts(
   const now = context.clock.now();
   return inTransaction(context, async (tx) => {
     const params = [now.toISOString(), limit];
+    const awake = await endSnoozes(tx, params);
     const late = (await tx.db.query(CLAIM_LATE, params)).map(heartbeatRows.read);
     const reminded = (await tx.db.query(CLAIM_REMINDERS, params)).map(heartbeatRows.read);
     const released = (await tx.db.query(RELEASE_HELD, params)).map(heartbeatRows.read);
@@ -138,9 +165,15 @@ export async function claimLifecycleAlerts(
       ],
       at: now,
     });
+    // A late notice makes the service late until its pulse or its death.
+    await recordFlips(
+      tx,
+      late.flatMap((row) => flipBetween({ ...row, lateNoticedFor: null }, row, { cause: 'late', at: now })),
+    );
     return {
       count: late.length + reminded.length + released.length,
       changes: mergeChanges([
+        changes({ feed: awake.map((row) => ({ type: 'heartbeat' as const, heartBeat: toHeartbeat(row, now) })) }),
         announced(late, now, 'heartbeat.late'),
         announced(reminded, now, 'heartbeat.reminder'),
         announced(released, now, 'heartbeat.alert_released'),

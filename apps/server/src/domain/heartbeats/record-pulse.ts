@@ -57,7 +57,7 @@ with incoming as (
 ),
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.channels, h.last_at, h.expected_at,
-    h.grace, h.schedule_kind, h.run_started_at, h.alert_held, h.signalled
+    h.grace, h.schedule_kind, h.run_started_at, h.alert_held, h.signalled, h.late_noticed_for
   -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
   -- table, as the planner cannot tell how few rows the JSON holds.
   from heartbeats h where h.service = any(array(select service from incoming))
@@ -149,7 +149,8 @@ select ${heartbeatRows.columns('h')},
   -- Its state before, for its history (null: the pulse created it). A join, not a subquery
   -- per row: a batch of 1,000 took twice as long with one.
   case when prior.service is not null then json_build_object('alerted', prior.alerted, 'cancelled', prior.cancelled,
-    'signalled', prior.signalled, 'runOpen', prior.run_started_at is not null) end as previous_state
+    'signalled', prior.signalled, 'runOpen', prior.run_started_at is not null,
+    'late', prior.late_noticed_for is not null and prior.late_noticed_for = prior.expected_at) end as previous_state
 from upserted h
 left join previous prior on prior.service = h.service
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
@@ -319,8 +320,16 @@ function pulseFlips(records: Record<string, unknown>[], ended: Map<string, Heart
     const after = ended.get(upserted.service) ?? upserted;
     const state = record.previous_state;
     const previous = (typeof state === 'string' ? JSON.parse(state) : state) as PreviousState | null;
-    // A pulse leaves `paused` as it was; only whether a run was open matters, not since when.
-    const before = previous && { ...previous, paused: after.paused, runStartedAt: previous.runOpen ? upserted.lastAt : null };
+    // A pulse leaves `paused` and a snooze as they were; only whether a run was open, or
+    // the late notice was for the deadline then, matters, not the times themselves.
+    const before = previous && {
+      ...previous,
+      paused: after.paused,
+      snoozedUntil: after.snoozedUntil,
+      runStartedAt: previous.runOpen ? upserted.lastAt : null,
+      expectedAt: upserted.expectedAt,
+      lateNoticedFor: previous.late ? upserted.expectedAt : null,
+    };
     const cause = previous?.alerted && !previous.cancelled ? 'recovered' : 'pulse';
     return flipBetween(before, after, { cause, at: upserted.lastAt });
   });
@@ -331,6 +340,7 @@ interface PreviousState {
   cancelled: boolean;
   signalled: boolean;
   runOpen: boolean;
+  late: boolean;
 }
 
 export type RecordPulse = (pulse: PulseRequest, options?: { rid?: string | null }) => Promise<PulseOutcome>;

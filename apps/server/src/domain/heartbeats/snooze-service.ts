@@ -1,7 +1,8 @@
-import { heartbeatRows } from '../../db/rows.js';
+import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import { changes, type Changes } from '../changes.js';
-import type { DomainContext } from '../context.js';
+import { inTransaction, type DomainContext } from '../context.js';
+import { flipBetween, recordFlips } from '../history/record-flips.js';
 import { DomainError } from '../errors.js';
 import { toHeartbeat } from '../views.js';
 import { serviceNotFound } from './configure-service.js';
@@ -19,6 +20,27 @@ function snoozed(rows: HeartbeatRow[], now: Date, wakeAt: Date): Changes {
   return changes({ feed: rows.map((row) => ({ type: 'heartbeat' as const, heartBeat: toHeartbeat(row, now) })), deadlines: [wakeAt] });
 }
 
+// Sets the snooze of the rows `where` picks, answering each row with its snooze before.
+const SET_SNOOZE = (where: string) => `
+with old as (select service, snoozed_until from heartbeats where ${where} order by service for update)
+update heartbeats h set snoozed_until = $2 from old where h.service = old.service
+returning ${heartbeatRows.columns('h')}, ${selectInstant('old.snoozed_until', 'was_snoozed_until')}`;
+
+/** Sets the snooze of the services `where` picks, and keeps the change in their history. */
+async function setSnooze(context: DomainContext, where: string, [key, until]: [string | null, Date | null]): Promise<HeartbeatRow[]> {
+  return inTransaction(context, async (tx) => {
+    const now = tx.clock.now();
+    const records = await tx.db.query(SET_SNOOZE(where), [key, until?.toISOString() ?? null]);
+    const rows = records.map((record) => ({ row: heartbeatRows.read(record), was: readInstant(record.was_snoozed_until) }));
+    const cause = until ? ('snoozed' as const) : ('unsnoozed' as const);
+    await recordFlips(
+      tx,
+      rows.flatMap(({ row, was }) => flipBetween({ ...row, snoozedUntil: was }, row, { cause, at: now })),
+    );
+    return rows.map(({ row }) => row).sort((a, b) => (a.service < b.service ? -1 : 1));
+  });
+}
+
 /**
  * No alert for a service until `until`: no death, late notice or reminder is sent
  * meanwhile. A death during the snooze is told when it ends, if the service is still dead.
@@ -27,13 +49,9 @@ export async function snoozeService(
   context: DomainContext,
   { service, until }: { service: string; until: Date | null },
 ): Promise<{ heartbeat: HeartbeatRow; changes: Changes }> {
-  const [record] = await context.db.query(
-    `update heartbeats set snoozed_until = $2 where service = $1 returning ${heartbeatRows.columns()}`,
-    [service, until?.toISOString() ?? null],
-  );
-  if (!record) throw serviceNotFound(service);
+  const [heartbeat] = await setSnooze(context, 'service = $1', [service, until]);
+  if (!heartbeat) throw serviceNotFound(service);
   const now = context.clock.now();
-  const heartbeat = heartbeatRows.read(record);
   return { heartbeat, changes: snoozed([heartbeat], now, until ?? now) };
 }
 
@@ -42,10 +60,6 @@ export async function snoozeMany(
   context: DomainContext,
   { tag, until }: { tag?: string | undefined; until: Date },
 ): Promise<{ services: string[]; changes: Changes }> {
-  const records = await context.db.query(
-    `update heartbeats set snoozed_until = $2 where $1::text is null or $1 = any(tags) returning ${heartbeatRows.columns()}`,
-    [tag ?? null, until.toISOString()],
-  );
-  const rows = records.map(heartbeatRows.read).sort((a, b) => (a.service < b.service ? -1 : 1));
+  const rows = await setSnooze(context, '$1::text is null or $1 = any(tags)', [tag ?? null, until]);
   return { services: rows.map((row) => row.service), changes: snoozed(rows, context.clock.now(), until) };
 }

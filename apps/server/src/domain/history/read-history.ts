@@ -101,7 +101,7 @@ export async function readHistory(
     service,
     now.toISOString(),
     new Date(now.getTime() - longest * 1000).toISOString(),
-    recordedStatus(heartbeatRows.read(record)),
+    recordedStatus(heartbeatRows.read(record), now),
     WINDOW_NAMES,
     WINDOW_NAMES.map((name) => UPTIME_WINDOWS[name]),
     UP_STATUSES,

@@ -1,4 +1,4 @@
-import type { FlipCause, FlipStatus, HeartbeatStatus } from '@watchtower/protocol';
+import type { FlipCause, FlipStatus } from '@watchtower/protocol';
 import type { HeartbeatRow } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
 
@@ -19,21 +19,27 @@ export interface FlipInput {
  */
 export const SERVER_FLIPS = '';
 
+/** What a row says of its state, for its history. */
+export type StatusFields = Pick<
+  HeartbeatRow,
+  'cancelled' | 'paused' | 'signalled' | 'alerted' | 'runStartedAt' | 'lateNoticedFor' | 'expectedAt' | 'snoozedUntil'
+>;
+
 /**
- * The state a row records, in the order of heartbeatStatus but without the clock: a
- * service is dead once the sweeper claimed its death (or a run failed), not before.
+ * The state a row records at `at`, in the order of heartbeatStatus: a service is dead once
+ * the sweeper claimed its death (or a run failed), and late once its "running late" notice
+ * went out for its current deadline, not before. A snooze covers every state but paused
+ * and cancelled: the history says `snoozed` while alerts are held.
  */
-export function recordedStatus(
-  row: Pick<HeartbeatRow, 'cancelled' | 'paused' | 'signalled' | 'alerted' | 'runStartedAt'>,
-): HeartbeatStatus {
+export function recordedStatus(row: StatusFields, at: Date): FlipStatus {
   if (row.cancelled) return 'cancelled';
   if (row.paused) return 'paused';
+  if (row.snoozedUntil && row.snoozedUntil > at) return 'snoozed';
   if (!row.signalled) return 'new';
   if (row.alerted) return 'dead';
-  return row.runStartedAt ? 'started' : 'alive';
+  if (row.runStartedAt) return 'started';
+  return row.lateNoticedFor && row.lateNoticedFor.getTime() === row.expectedAt.getTime() ? 'late' : 'alive';
 }
-
-type StatusFields = Parameters<typeof recordedStatus>[0];
 
 /** The flip from `before` (null: the service did not exist) to `after`; none when the state stayed. */
 export function flipBetween(
@@ -41,8 +47,8 @@ export function flipBetween(
   after: StatusFields & { service: string },
   { cause, at }: { cause: FlipCause; at: Date },
 ): FlipInput[] {
-  const from = before && recordedStatus(before);
-  const to = recordedStatus(after);
+  const from = before && recordedStatus(before, at);
+  const to = recordedStatus(after, at);
   return from === to ? [] : [{ service: after.service, at, from, to, cause: before ? cause : 'created' }];
 }
 

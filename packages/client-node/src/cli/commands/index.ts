@@ -3,6 +3,7 @@ import { cancel } from './cancel.js';
 import { deleteCommand } from './delete.js';
 import { event } from './event.js';
 import { events } from './events.js';
+import { history } from './history.js';
 import { keysCreate, keysList, keysRevoke } from './keys.js';
 import { list } from './list.js';
 import { log } from './log.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   list,
   run,
   runs,
+  history,
   log,
   servicePut,
   pause,

@@ -1,0 +1,1 @@
+CREATE INDEX "heartbeats_snoozed_idx" ON "heartbeats" USING btree ("snoozed_until") WHERE "heartbeats"."snoozed_until" is not null;

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// How soon alerts leave when many fall due in the same second: `npm run bench:alerts`.
+//
+// N services (10,000 by default) are configured with warnBefore and remindEvery and a webhook
+// to a local receiver, then pulsed so that all their deadlines fall in the same second. Each
+// then gets, in turn, its "running late" notice (warnBefore before the deadline), its death
+// (at the deadline) and its first reminder (remindEvery after the death). The receiver
+// notes when each alert arrives; the lateness of an alert is its arrival minus the time it
+// was due, read from the alert itself. The server runs as a child process, once on PGlite and
+// once on PostgreSQL, as `npm start` runs it. The figures replace the alerts section of
+// bench/RESULTS.md.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { addCleanUpStep, cleanUp, cleanUpOnSignals, isInterrupted, stopChild } from './lib/children.mjs';
+import { HEADERS } from './lib/credentials.mjs';
+import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
+import { dropDatabase } from './lib/postgres.mjs';
+import { codeVersion, machine } from './lib/report.mjs';
+import { settledBuild, startServer } from './lib/servers.mjs';
+
+const { values: options } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' },
+    db: { type: 'string', default: 'pglite,postgres' },
+    'pg-url': { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const SERVICES = Number(options.services);
+const WARN_BEFORE = 10;
+const REMIND_EVERY = 15;
+const CONCURRENCY = 50;
+const KINDS = ['late', 'down', 'reminder'];
+
+/** A webhook receiver on loopback: when each alert arrived, by kind, with the time it was due. */
+async function startReceiver() {
+  const arrivals = { late: [], down: [], reminder: [] };
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const at = Date.now() / 1000;
+      const alert = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const kind = alert.type.replace(/^heartbeat\./, '');
+      const due = kind === 'late' ? alert.expected - alert.warnBefore : kind === 'down' ? alert.expected : alert.diedAt + REMIND_EVERY;
+      arrivals[kind]?.push({ id: alert.alertId, service: alert.service, due, lateness: at - due, at });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  addCleanUpStep(() => new Promise((done) => server.close(done)).then(() => undefined));
+  return { url: `http://127.0.0.1:${server.address().port}/hook`, arrivals };
+}
+
+/** Runs `work(i)` for i in 0..count-1, CONCURRENCY at a time; throws on any answer but 200. */
+async function inParallel(count, work) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count && !isInterrupted()) {
+      const response = await work(next++);
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** When the server queued each alert (its outbox row's creation), by alert id, as GET /alerts tells it. */
+async function queuedTimes(url) {
+  const created = new Map();
+  await inParallel(SERVICES, async (i) => {
+    const response = await fetch(`${url}/alerts?service=alert-bench-${i}&limit=10`, { headers: HEADERS });
+    if (response.status === 200) for (const alert of (await response.clone().json()).alerts) created.set(alert.id, alert.created);
+    return response;
+  });
+  return created;
+}
+
+const stats = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], within1s: sorted.filter((v) => v <= 1).length };
+};
+
+function summarize(arrivals, created, count) {
+  return KINDS.map((kind) => {
+    const received = arrivals[kind];
+    const queued = received.flatMap((arrival) => (created.has(arrival.id) ? [created.get(arrival.id) - arrival.due] : []));
+    return {
+      kind,
+      received: received.length,
+      expected: count,
+      queued: stats(queued),
+      arrived: stats(received.map((arrival) => arrival.lateness)),
+      // From the first arrival of the kind to the last.
+      spread: Math.max(...received.map((arrival) => arrival.at)) - Math.min(...received.map((arrival) => arrival.at)),
+    };
+  });
+}
+
+/** Configures and pulses the services so that every deadline falls at the same instant; answers it. */
+async function armServices(url, receiver) {
+  const put = (i) =>
+    fetch(`${url}/heartbeat/alert-bench-${i}`, {
+      method: 'PUT',
+      headers: HEADERS,
+      body: JSON.stringify({ nextIn: 3600, warnBefore: WARN_BEFORE, remindEvery: REMIND_EVERY, alertType: 'webhook', alertTarget: receiver.url }),
+    });
+  let started = Date.now();
+  await inParallel(SERVICES, put);
+  const putSeconds = (Date.now() - started) / 1000;
+  // Pulses go about as fast as the PUTs did: the late notices fall due a margin after the last.
+  const deadline = Date.now() / 1000 + putSeconds * 1.5 + 5 + WARN_BEFORE;
+  started = Date.now();
+  await inParallel(SERVICES, (i) =>
+    fetch(`${url}/heartbeat`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: JSON.stringify({ service: `alert-bench-${i}`, nextIn: deadline - Date.now() / 1000 }),
+    }),
+  );
+  const pulsedBy = Date.now() / 1000;
+  if (pulsedBy > deadline - WARN_BEFORE) throw new Error('the pulses ended after the late notices fell due: the run says nothing');
+  console.log(`  ${SERVICES} services configured in ${putSeconds.toFixed(1)} s and pulsed in ${(Date.now() - started) / 1000} s`);
+  return deadline;
+}
+
+async function measure(database) {
+  const receiver = await startReceiver();
+  const env = { WATCHTOWER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`, WATCHTOWER_ALLOW_PRIVATE_TARGETS: '1' };
+  const server = await startServer(database, { serverEntry: DEFAULT_SERVER_ENTRY, pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', env });
+  try {
+    const deadline = await armServices(server.url, receiver);
+    const waitUntil = (deadline + REMIND_EVERY + 60) * 1000;
+    while (Date.now() < waitUntil && !isInterrupted() && KINDS.some((kind) => receiver.arrivals[kind].length < SERVICES)) {
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    return summarize(receiver.arrivals, await queuedTimes(server.url), SERVICES);
+  } finally {
+    await stopChild(server.handle);
+    await dropDatabase();
+  }
+}
+
+const seconds = (value) => (value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(3)} s`);
+
+const figures = ({ p50, p99, max, within1s }) =>
+  `${seconds(p50)} | ${seconds(p99)} | ${seconds(max)} | ${(within1s ?? 0).toLocaleString('en-US')}`;
+
+function table(rows) {
+  return [
+    '| database | alert | received | queued p50 | p99 | max | within 1 s | arrived p50 | p99 | max | within 1 s | first to last arrival |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${row.database} | ${row.kind} | ${row.received.toLocaleString('en-US')} / ${row.expected.toLocaleString('en-US')} | ${figures(row.queued)} | ${figures(row.arrived)} | ${seconds(row.spread)} |`,
+    ),
+  ].join('\n');
+}
+
+const START = '<!-- alerts:start -->';
+const END = '<!-- alerts:end -->';
+
+function writeSection(rows, started, code) {
+  const section = [
+    START,
+    '## Alert latency (`npm run bench:alerts`)',
+    '',
+    `- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine()}; code: ${code}`,
+    `- ${SERVICES.toLocaleString('en-US')} services, all due in the same second: each gets a late notice (warnBefore ${WARN_BEFORE} s), its death at the deadline, and a reminder (remindEvery ${REMIND_EVERY} s), by webhook to a receiver on loopback`,
+    '- lateness after the time each alert was due (deadline − warnBefore, the deadline, the death + remindEvery, as the alert itself gives them): **queued** is when the server wrote it to its outbox (GET /alerts `created`), **arrived** when the receiver got it',
+    '',
+    table(rows),
+    END,
+  ].join('\n');
+  const current = readFileSync(RESULTS_FILE, 'utf8');
+  const next = current.includes(START)
+    ? current.replace(new RegExp(`${START}[\\s\\S]*${END}`), section)
+    : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(RESULTS_FILE, next);
+}
+
+async function main() {
+  cleanUpOnSignals();
+  await settledBuild(DEFAULT_SERVER_ENTRY);
+  const started = new Date();
+  const code = codeVersion();
+  console.log(`watchtower alert bench: ${machine()}`);
+  const rows = [];
+  try {
+    for (const database of options.db.split(',')) {
+      console.log(`${database}:`);
+      for (const row of await measure(database)) {
+        rows.push({ database, ...row });
+        console.log(
+          `  ${row.kind}: ${row.received}/${row.expected} received; queued p50 ${seconds(row.queued.p50)} p99 ${seconds(row.queued.p99)}; arrived p50 ${seconds(row.arrived.p50)} p99 ${seconds(row.arrived.p99)} max ${seconds(row.arrived.max)}`,
+        );
+      }
+    }
+  } finally {
+    await cleanUp();
+  }
+  console.log(`\n${table(rows)}`);
+  if (!options['no-write']) writeSection(rows, started, code);
+  if (rows.some((row) => row.received < row.expected)) process.exitCode = 1;
+}
+
+main().catch(async (error) => {
+  console.error(`bench: ${error.stack ?? error}`);
+  await cleanUp();
+  process.exit(1);
+});
