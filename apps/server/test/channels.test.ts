@@ -340,7 +340,7 @@ describe.each(DATABASE_KINDS)('named channels on %s', (kind) => {
         templates: { event: { title: 'Heard from <{{service}}>' } },
       });
       await t.call('POST', '/channels/team/test');
-      const text = String((fake.requestsTo(`/slack/tpl-${kind}`).at(-1)?.body as { text: string }).text);
+      const text = String((fake.requestsTo(`/slack/tpl-${kind}`).at(-1)!.body as { text: string }).text);
       expect(text.split('\n')[0]).toBe('*Heard from <watchtower>*');
     });
   });
