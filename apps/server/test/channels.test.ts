@@ -323,6 +323,26 @@ describe.each(DATABASE_KINDS)('named channels on %s', (kind) => {
       expect(failed.body.hint).toMatch(/^the test message to team \(slack\) failed: 127\.0\.0\.1:\d+ answered 500$/);
       expect((await t.call('POST', '/channels/nobody/test')).status).toBe(404);
     });
+
+    it("word the message with the channel's template, and refuse a template naming an unknown variable", async () => {
+      const refused = await json<{ hint: string }>(
+        await t.call('PUT', '/channels/team', {
+          type: 'slack',
+          url: `${fake.url}/slack/tpl`,
+          templates: { event: { title: '{{colour}}' } },
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.hint).toContain('colour');
+      await put('team', {
+        type: 'slack',
+        url: `${fake.url}/slack/tpl-${kind}`,
+        templates: { event: { title: 'Heard from <{{service}}>' } },
+      });
+      await t.call('POST', '/channels/team/test');
+      const text = String((fake.requestsTo(`/slack/tpl-${kind}`).at(-1)!.body as { text: string }).text);
+      expect(text.split('\n')[0]).toBe('*Heard from <watchtower>*');
+    });
   });
 
   function configured(): Config {

@@ -26,6 +26,58 @@ describe.each(DATABASE_KINDS)('the alert lifecycle on %s', (kind) => {
   const status = async (service: string) => (await json(await t.call('GET', `/heartbeat/${service}`))).body.heartBeat.status;
   const now = () => t.clock.now().getTime();
 
+  describe('settings carried by a pulse', () => {
+    const pulseWith = (service: string, extra: Record<string, unknown>) =>
+      t.call('POST', '/heartbeat', { service, nextIn: 3600, alertType: 'log', alertTarget: 'ops', ...extra });
+    const stored = async (service: string) => (await json(await t.call('GET', `/heartbeat/${service}`))).body.heartBeat;
+
+    it('applies warnBefore, remindEvery and dependsOn as a PATCH would, and answers them', async () => {
+      await pulseWith('db', {});
+      const { status, body } = await json(await pulseWith('api', { warnBefore: '10m', remindEvery: 3600, dependsOn: ['db'] }));
+      expect(status).toBe(200);
+      expect(body.heartBeat).toMatchObject({ warnBefore: 600, remindEvery: 3600, dependsOn: ['db'], status: 'alive' });
+      expect(await stored('api')).toMatchObject({ warnBefore: 600, remindEvery: 3600, dependsOn: ['db'] });
+      // A pulse without them keeps them; null clears one; a form's empty field is no change.
+      await pulse('api');
+      expect(await stored('api')).toMatchObject({ warnBefore: 600, remindEvery: 3600 });
+      await pulseWith('api', { warnBefore: null, dependsOn: null });
+      expect(await stored('api')).toMatchObject({ warnBefore: null, remindEvery: 3600, dependsOn: [] });
+      const form = await t.call('POST', '/heartbeat', 'service=api&nextIn=3600&alertType=log&alertTarget=ops&remindEvery=', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      expect(form.status).toBe(200);
+      expect(await stored('api')).toMatchObject({ remindEvery: 3600 });
+    });
+
+    it('sends the late notice that a pulse asked for', async () => {
+      await pulseWith('backup', { nextIn: 3600, warnBefore: 600 });
+      t.clock.advance(3000 + 1);
+      await sweep();
+      expect(await alerts()).toEqual([['backup', 'late']]);
+    });
+
+    it('refuses a parent that does not exist, or a cycle, and stores nothing of the pulse', async () => {
+      const refused = await json(await pulseWith('orphan', { dependsOn: ['ghost'] }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.hint).toMatch(/dependsOn names "ghost", which is no service here/);
+      expect((await t.call('GET', '/heartbeat/orphan')).status).toBe(404);
+      await pulseWith('a', {});
+      await pulseWith('b', { dependsOn: ['a'] });
+      const last = (await stored('a')).last;
+      t.clock.advance(60);
+      const cycle = await json(await pulseWith('a', { dependsOn: ['b'] }));
+      expect(cycle.status).toBe(400);
+      expect(cycle.body.hint).toMatch(/cycle/);
+      expect(await stored('a')).toMatchObject({ last, dependsOn: [] });
+    });
+
+    it('refuses a bad value with the field named', async () => {
+      const { status, body } = await json(await pulseWith('api', { remindEvery: 'often' }));
+      expect(status).toBe(400);
+      expect(body.hint).toMatch(/^remindEvery must be/);
+    });
+  });
+
   describe('warnBefore', () => {
     it('sends one "running late" notice that long before the deadline, and none when the pulse comes first', async () => {
       await put('backup', { period: '1h', warnBefore: '10m' });

@@ -24,9 +24,22 @@ describe('ChannelBody', () => {
     });
   });
 
+  it('leaves no key for a kind or a part not given', () => {
+    const { templates } = ChannelBody.parse({ type: 'log', templates: { down: { body: 'x' } } });
+    expect(Object.keys(templates)).toEqual(['down']);
+    expect(Object.keys(templates.down!)).toEqual(['body']);
+  });
+
   it('takes every type of the table with its settings', () => {
     const examples: Record<string, Record<string, unknown>> = {
-      smtp: { host: 'smtp.example.com', port: '587', user: 'me', password: 'pw', from: 'wt@example.com', to: 'ops@example.com' },
+      smtp: {
+        host: 'smtp.example.com',
+        port: '587',
+        user: 'me',
+        password: 'pw',
+        from: 'Watchtower <wt@example.com>',
+        to: 'ops@example.com, dev@example.com',
+      },
       ntfy: { url: 'https://ntfy.sh/alerts', priority: 'high' },
       gotify: { url: 'https://gotify.example.com', token: 'Abc.123' },
       discord: { url: 'https://discord.com/api/webhooks/1/x' },
@@ -46,7 +59,10 @@ describe('ChannelBody', () => {
       const parsed = ChannelBody.safeParse({ type, ...settings });
       expect(parsed.success, `${type}: ${parsed.success ? '' : describeIssues(parsed.error)}`).toBe(true);
     }
-    expect(ChannelBody.parse({ type: 'smtp', ...examples.smtp }).settings).toMatchObject({ port: 587 });
+    expect(ChannelBody.parse({ type: 'smtp', ...examples.smtp }).settings).toMatchObject({
+      port: 587,
+      to: ['ops@example.com', 'dev@example.com'],
+    });
     expect(ChannelBody.parse({ type: 'ntfy', ...examples.ntfy }).settings).toMatchObject({ priority: 4 });
     expect(ChannelBody.parse({ type: 'telegram', ...examples.telegram }).settings).toMatchObject({ chatId: '-100123' });
   });
@@ -71,6 +87,14 @@ describe('ChannelBody', () => {
     ],
     [{ type: 'slack', url: 'https://x.example', channel: '#ops' }, 'unknown field channel for a slack channel, whose settings are: url'],
     [{ type: 'smtp', host: 'smtp.example.com', port: 70000, from: 'a@b.co', to: 'c@d.co' }, 'port must be a whole number from 1 to 65535'],
+    [
+      { type: 'smtp', host: 'smtp.example.com', from: 'a@b.co', to: ['c@d.co', 'nobody'] },
+      'to must be an e-mail address such as ops@example.com, several separated by commas, or a list of at most 50; the string "nobody" is not an address',
+    ],
+    [
+      { type: 'matrix', homeserver: 'https://m.example.org', room: '#ops:example.org', token: 't' },
+      'room must be a room ID such as !abc123:example.org (Room settings, Advanced); received the string "#ops:example.org"',
+    ],
     [{ type: 'email', to: 'nobody' }, 'to must be an e-mail address such as ops@example.com; received the string "nobody"'],
     [
       { type: 'log', templates: { dead: { title: 'x' } } },

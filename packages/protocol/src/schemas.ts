@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { ERROR_CODES, LIMITS } from './constants.js';
-import { describeValue, flag, NUMERIC, numeric, optional, pageCursor, pageLimit, serviceName, storable, answer } from './fields.js';
+import {
+  answer,
+  describeValue,
+  durationField,
+  flag,
+  listOf,
+  NUMERIC,
+  numeric,
+  optional,
+  pageCursor,
+  pageLimit,
+  serviceName,
+  shortName,
+  storable,
+} from './fields.js';
 import { Rid, Run } from './runs.js';
 import {
   ALERT_KINDS,
@@ -62,6 +76,24 @@ const PulseMessage = z
   })
   .refine(...storable('message'));
 
+/** A setting a pulse may carry: absent when missing or "" (a form's empty field), cleared by null. */
+const pulseSetting = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.nullable().optional());
+
+/**
+ * Settings of the alert lifecycle that a pulse may carry (ours; classic clients never send
+ * them). The server applies them to the service as a PATCH would; null clears one.
+ */
+const PULSE_SETTINGS = {
+  remindEvery: pulseSetting(durationField('remindEvery')),
+  warnBefore: pulseSetting(durationField('warnBefore')),
+  dependsOn: pulseSetting(listOf('dependsOn', serviceName, LIMITS.dependsOnMax)),
+  channels: pulseSetting(listOf('channels', shortName, LIMITS.channelsMax)),
+};
+
+/** The names of the settings a pulse may carry. */
+export const PULSE_SETTING_FIELDS = Object.keys(PULSE_SETTINGS) as Array<keyof typeof PULSE_SETTINGS>;
+
 // A pulse that names its channel names both parts; one that names none keeps the service's.
 const PulseNamingChannel = z.object({
   service: ServiceName,
@@ -70,12 +102,14 @@ const PulseNamingChannel = z.object({
   nextIn: optional(NextIn),
   message: optional(PulseMessage),
   rid: optional(Rid),
+  ...PULSE_SETTINGS,
 });
 const PulseKeepingChannel = z.object({
   service: ServiceName,
   nextIn: optional(NextIn),
   message: optional(PulseMessage),
   rid: optional(Rid),
+  ...PULSE_SETTINGS,
 });
 
 type PulseFields = z.output<typeof PulseNamingChannel>;
@@ -103,6 +137,11 @@ export type PulseRequestInput = {
   message?: string | undefined;
   /** The run this success ends, when runs overlap (the `rid` of its start). */
   rid?: string | undefined;
+  /** Lifecycle settings of the service, applied as a PATCH would; null clears. */
+  remindEvery?: number | string | null | undefined;
+  warnBefore?: number | string | null | undefined;
+  dependsOn?: string[] | null | undefined;
+  channels?: string[] | null | undefined;
 };
 
 /** A field counts as given unless absent or empty (a form's empty field). */

@@ -2,20 +2,35 @@ import { ALERT_TYPES } from '@watchtower/protocol';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import type { Channel, ChannelKind, DeliveryContext } from './channel.js';
+import { discordKind } from './discord.js';
 import { emailChannel, emailKind } from './email.js';
+import { gotifyKind } from './gotify.js';
+import { matrixKind } from './matrix.js';
+import { ntfyKind } from './ntfy.js';
+import { opsgenieKind } from './opsgenie.js';
+import { pagerdutyKind } from './pagerduty.js';
+import { smtpKind } from './smtp.js';
+import { teamsKind } from './teams.js';
+import { telegramKind } from './telegram.js';
 import { logChannel, logKind } from './log.js';
 import { pushoverChannel, pushoverKind } from './pushover.js';
 import { slackChannel, slackKind } from './slack.js';
 import { webhookChannel, webhookKind } from './webhook.js';
 import { classifyAddress, resolveTarget, resolveWithSystem, UnusableHost, type AddressClass, type ResolveHost } from './private-address.js';
 
-/**
- * The channel types of the provider files, each driven by a named channel's settings. The
- * types the server itself knows (webhook, slack, log, pushover, email) join them in
- * createChannelKinds.
- */
+/** The channel types of the provider files, each driven by a named channel's settings. */
 // biome-ignore lint/suspicious/noExplicitAny: each kind takes its own settings type; the registry hands it the stored ones.
-export const PROVIDER_KINDS: ReadonlyArray<ChannelKind<any>> = [];
+export const PROVIDER_KINDS: ReadonlyArray<ChannelKind<any>> = [
+  smtpKind,
+  ntfyKind,
+  gotifyKind,
+  discordKind,
+  telegramKind,
+  teamsKind,
+  matrixKind,
+  pagerdutyKind,
+  opsgenieKind,
+];
 
 /** Every channel type this server delivers through, by type. */
 export function createChannelKinds(config: Config): ReadonlyMap<string, ChannelKind> {

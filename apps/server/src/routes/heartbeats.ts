@@ -14,6 +14,8 @@ import { applyChanges } from '../domain/changes.js';
 import { cancelHeartbeat } from '../domain/heartbeats/cancel-heartbeat.js';
 import { DomainError } from '../domain/errors.js';
 import { findHeartbeat, listHeartbeats } from '../domain/heartbeats/find-heartbeats.js';
+import { patchService } from '../domain/heartbeats/configure-service.js';
+import { changedSettings, checkPulseSettings, pulseSettingsOf } from '../domain/heartbeats/pulse-settings.js';
 import { createPulseRecorder } from '../domain/heartbeats/record-pulse.js';
 import { toHeartbeat } from '../domain/views.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -34,8 +36,18 @@ export function heartbeatRoutes(deps: ResolvedDeps): Hono<AppEnv> {
         const problem = await channels.problemWith(pulse.alertType, pulse.alertTarget);
         if (problem) throw new DomainError('VALIDATION_FAILED', problem);
       }
-      const { heartbeat, changes } = await recordPulse(pulse);
-      applyChanges(changes, { feed, signals, log: c.get('log') });
+      // Lifecycle settings on a pulse are checked before it is stored, and applied after.
+      const settings = pulseSettingsOf(pulse);
+      if (settings) await checkPulseSettings(context, pulse.service, settings);
+      const pulsed = await recordPulse(pulse);
+      applyChanges(pulsed.changes, { feed, signals, log: c.get('log') });
+      let heartbeat = pulsed.heartbeat;
+      const change = settings && changedSettings(settings, heartbeat);
+      if (change) {
+        const patched = await patchService(context, { service: pulse.service, change });
+        applyChanges(patched.changes, { feed, signals, log: c.get('log') });
+        heartbeat = patched.heartbeat;
+      }
       return c.json({ result: 200, action: 'pulse', heartBeat: toHeartbeat(heartbeat, clock.now()) } satisfies PulseResponse);
     });
   }

@@ -1,7 +1,7 @@
 import { ROUTES, ServicePatch, ServiceSettings } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
-import { unknownChannels } from '../domain/channels/find-channels.js';
+import { checkChannelNames } from '../domain/channels/find-channels.js';
 import { DomainError } from '../domain/errors.js';
 import { findHeartbeat } from '../domain/heartbeats/find-heartbeats.js';
 import {
@@ -23,15 +23,7 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { context, serviceOf, serviceOnly, answer } = serviceRouteKit(deps);
 
-  /** Every named channel exists; the first that does not is a 400 that names it. */
-  async function checkChannels(names: string[]): Promise<void> {
-    const [unknown] = await unknownChannels(context, { names });
-    if (unknown === undefined) return;
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      `channels names ${JSON.stringify(unknown)}, which is no channel here: define it with PUT /channels/${unknown} first (GET /channels lists them)`,
-    );
-  }
+  const checkChannels = (names: string[]) => checkChannelNames(context, { names });
 
   /**
    * Where a service's alerts go: the settings' alertType + alertTarget and named channels;

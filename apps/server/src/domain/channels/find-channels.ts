@@ -1,6 +1,7 @@
 import { channelRows } from '../../db/rows.js';
 import type { ChannelRow } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
 
 /** One channel by name, or null. */
 export async function findChannel({ db }: DomainContext, { name }: { name: string }): Promise<ChannelRow | null> {
@@ -35,4 +36,14 @@ export async function unknownChannels({ db }: DomainContext, { names }: { names:
     (await db.query<{ name: string }>('select name from channels where name = any($1::text[])', [names])).map((row) => row.name),
   );
   return names.filter((name) => !known.has(name));
+}
+
+/** Every name is a channel's; the first that is not is a 400 that names it. */
+export async function checkChannelNames(context: DomainContext, { names }: { names: string[] }): Promise<void> {
+  const [unknown] = await unknownChannels(context, { names });
+  if (unknown === undefined) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `channels names ${JSON.stringify(unknown)}, which is no channel here: define it with PUT /channels/${unknown} first (GET /channels lists them)`,
+  );
 }

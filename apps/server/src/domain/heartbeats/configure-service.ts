@@ -105,7 +105,7 @@ with recursive ancestors(service) as (
 select exists (select 1 from ancestors where service = $1) as cycle`;
 
 /** dependsOn names services that exist, and makes no cycle. */
-async function checkDependencies({ db }: DomainContext, service: string, dependsOn: string[]): Promise<void> {
+export async function checkDependencies({ db }: DomainContext, service: string, dependsOn: string[]): Promise<void> {
   if (dependsOn.length === 0) return;
   const known = new Set(
     (await db.query<{ service: string }>('select service from heartbeats where service = any($1::text[])', [dependsOn])).map(

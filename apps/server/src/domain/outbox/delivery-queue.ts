@@ -35,10 +35,10 @@ update alerts set attempts = attempts + 1, next_attempt_at = $2, claim_token = g
 where id in (
   select c.id from alerts c
   where c.status = 'pending' and c.next_attempt_at <= $1
-    and ($4::boolean is null or (c.kind = 'event') = $4)
+    and (c.kind = 'event') = $4
     and c.id <> all($5::text[])
     and ${HEAD_OF_LINE}
-  order by (c.kind = 'event'), c.next_attempt_at
+  order by c.next_attempt_at
   limit $3
   for update skip locked
 )
@@ -51,19 +51,26 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
-/** Claims due alerts, each at the head of its service's line, for `leaseMs`. */
+// A claim walks alerts_pending_due_idx in due order and stops at its limit, whatever the
+// statistics say: planned from stale ones (a table that grew from few rows to thousands due
+// at once), it sorted every due alert and checked the line of each, 100 ms per claim of 32.
+const WALK_THE_INDEX = `select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
+
+/** Claims due alerts, each at the head of its service's line, for `leaseMs`; heartbeat alerts before event alerts when both are asked for. */
 export async function claimDueAlerts(
-  { db, clock }: DomainContext,
+  context: DomainContext,
   { leaseMs, limit = 20, events, exclude = [] }: ClaimOptions & { leaseMs: number; limit?: number },
 ): Promise<ClaimedAlert[]> {
-  const now = clock.now();
-  const records = await db.query(CLAIM_DUE, [
-    now.toISOString(),
-    new Date(now.getTime() + leaseMs).toISOString(),
-    limit,
-    events ?? null,
-    exclude,
-  ]);
+  if (events === undefined) {
+    const urgent = await claimDueAlerts(context, { leaseMs, limit, events: false, exclude });
+    const room = limit - urgent.length;
+    return room > 0 ? [...urgent, ...(await claimDueAlerts(context, { leaseMs, limit: room, events: true, exclude }))] : urgent;
+  }
+  const now = context.clock.now();
+  const records = await inTransaction(context, async ({ db }) => {
+    await db.query(WALK_THE_INDEX, []);
+    return db.query(CLAIM_DUE, [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit, events, exclude]);
+  });
   return records.map(alertRows.read).map((alert) => ({ alert, claimToken: alert.claimToken! }));
 }
 
