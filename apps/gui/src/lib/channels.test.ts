@@ -78,6 +78,13 @@ describe('channelBody', () => {
   });
 });
 
+describe('draftFromChannel', () => {
+  it('types a list of recipients comma-separated, as the server reads it back', () => {
+    const smtp: ChannelView = { ...SLACK, type: 'smtp', settings: { host: 'mx', to: ['a@example.com', 'b@example.com'], secure: true } };
+    expect(draftFromChannel(smtp).values).toEqual({ host: 'mx', to: 'a@example.com, b@example.com', secure: 'true' });
+  });
+});
+
 describe('checkChannelDraft', () => {
   it('needs a name and the required settings, but not a secret that is stored', () => {
     expect(checkChannelDraft(emptyChannelDraft('slack'), undefined)).toEqual({
@@ -98,6 +105,7 @@ describe('settingsSummary and fieldOfChannelHint', () => {
     expect(settingsSummary({ type: 'ntfy', settings: { url: 'https://ntfy.sh/a', priority: 4 } })).toBe(
       'url https://ntfy.sh/a, priority 4',
     );
+    expect(settingsSummary({ type: 'smtp', settings: { to: ['a@example.com', 'b@example.com'] } })).toBe('to a@example.com, b@example.com');
   });
 
   it('finds the setting a refusal names', () => {

@@ -1,5 +1,5 @@
 import type { ChannelInput, ChannelType, ChannelView } from '@watchtower/protocol';
-import { ALERT_KINDS, type AlertKind } from '@watchtower/protocol/vocabulary';
+import { ALERT_KINDS, type AlertKind, CHANNEL_TYPES } from '@watchtower/protocol/vocabulary';
 
 /** How one setting of a channel type is typed in the form. */
 export interface ChannelField {
@@ -32,8 +32,20 @@ export const CHANNEL_FIELDS: Record<ChannelType, readonly ChannelField[]> = {
     { name: 'secure', label: 'TLS from the start', help: 'Unticked: STARTTLS when the server offers it.', input: 'checkbox' },
     { name: 'user', label: 'User', help: 'Empty: no login.' },
     { name: 'password', label: 'Password', help: 'The login’s password.', secret: true },
-    { name: 'from', label: 'From', help: 'The sender’s address.', placeholder: 'watchtower@example.com', required: true },
-    { name: 'to', label: 'To', help: 'Where the alerts go.', placeholder: 'ops@example.com', required: true },
+    {
+      name: 'from',
+      label: 'From',
+      help: 'The sender: an address, or a name and an address.',
+      placeholder: 'Watchtower <watchtower@example.com>',
+      required: true,
+    },
+    {
+      name: 'to',
+      label: 'To',
+      help: 'Where the alerts go: an address, or several separated by commas.',
+      placeholder: 'ops@example.com',
+      required: true,
+    },
   ],
   ntfy: [
     url('The topic URL.', 'https://ntfy.sh/my-alerts'),
@@ -65,7 +77,13 @@ export const CHANNEL_FIELDS: Record<ChannelType, readonly ChannelField[]> = {
   teams: [url('The incoming webhook URL (Workflows or connector).', 'https://….webhook.office.com/…', { secret: true })],
   matrix: [
     { name: 'homeserver', label: 'Homeserver', help: 'The homeserver’s URL.', placeholder: 'https://matrix.example.org', required: true },
-    { name: 'room', label: 'Room', help: 'A room id or alias.', placeholder: '#ops:example.org', required: true },
+    {
+      name: 'room',
+      label: 'Room ID',
+      help: 'Room settings, Advanced; the token’s user must have joined it.',
+      placeholder: '!abc123:example.org',
+      required: true,
+    },
     { name: 'token', label: 'Access token', help: 'Of a user in the room.', secret: true, required: true },
   ],
   pagerduty: [
@@ -88,7 +106,7 @@ export const CHANNEL_FIELDS: Record<ChannelType, readonly ChannelField[]> = {
   log: [{ name: 'label', label: 'Label', help: 'Written with each line, to tell such channels apart.' }],
 };
 
-export const CHANNEL_TYPE_NAMES = Object.keys(CHANNEL_FIELDS) as ChannelType[];
+export const CHANNEL_TYPE_NAMES: readonly ChannelType[] = CHANNEL_TYPES;
 
 /** What each type is, in a few words, for the type's choice. */
 export const CHANNEL_TYPE_WORDS: Record<ChannelType, string> = {
@@ -150,7 +168,7 @@ export function draftFromChannel(channel: ChannelView): ChannelDraft {
   const values: Record<string, string> = {};
   for (const [field, value] of Object.entries(channel.settings)) {
     if (value === undefined || value === null) continue;
-    values[field] = typeof value === 'boolean' ? (value ? 'true' : '') : String(value);
+    values[field] = typeof value === 'boolean' ? (value ? 'true' : '') : textOf(value);
   }
   const templates: ChannelDraft['templates'] = {};
   for (const [kind, template] of Object.entries(channel.templates)) {
@@ -196,11 +214,17 @@ export function channelBody(draft: ChannelDraft): ChannelInput {
   return body as ChannelInput;
 }
 
+/** A setting as text: a list (several recipients) comma-separated. */
+function textOf(value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 /** The channel's settings that are not secrets, in a line: "url https://…, priority 4". */
 export function settingsSummary(channel: Pick<ChannelView, 'type' | 'settings'>): string {
   const parts = Object.entries(channel.settings)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([field, value]) => `${field} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    .map(([field, value]) => `${field} ${textOf(value)}`);
   return parts.join(', ');
 }
 
