@@ -19,28 +19,38 @@ export const ServiceName = serviceName('service');
 export type ServiceName = z.output<typeof ServiceName>;
 
 /** Seconds until the next pulse: > 0 and at most a year; fractions allowed. */
-export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`).pipe(
-  z
-    .number()
-    .gt(0, { message: 'nextIn must be greater than 0 seconds' })
-    .max(LIMITS.nextInMaxSeconds, {
-      message: `nextIn must be at most ${LIMITS.nextInMaxSeconds} seconds (a year)`,
-    }),
-);
-
-export const AlertTypeName = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
-    return value as AlertType;
-  }
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      value === undefined
-        ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
-        : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describeValue(value)}`,
+export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`)
+  .pipe(
+    z
+      .number()
+      .gt(0, { message: 'nextIn must be greater than 0 seconds' })
+      .max(LIMITS.nextInMaxSeconds, {
+        message: `nextIn must be at most ${LIMITS.nextInMaxSeconds} seconds (a year)`,
+      }),
+  )
+  .meta({
+    type: ['number', 'string'],
+    exclusiveMinimum: 0,
+    maximum: LIMITS.nextInMaxSeconds,
+    description: `seconds until the next pulse is due: > 0 and ≤ ${LIMITS.nextInMaxSeconds} (a year), fractions allowed`,
   });
-  return z.NEVER;
-});
+
+export const AlertTypeName = z
+  .unknown()
+  .transform((value, ctx) => {
+    if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
+      return value as AlertType;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        value === undefined
+          ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
+          : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describeValue(value)}`,
+    });
+    return z.NEVER;
+  })
+  .meta({ type: 'string', enum: [...ALERT_TYPES], description: 'the alert channel (`mail` is an alias of `email`)' });
 
 export const AlertTarget = z
   .string({
@@ -52,7 +62,8 @@ export const AlertTarget = z
   .max(LIMITS.alertTargetMaxLength, {
     message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
   })
-  .refine(...storable('alertTarget'));
+  .refine(...storable('alertTarget'))
+  .meta({ description: 'where alerts go: a Pushover user key, an e-mail address, a URL…' });
 
 /** Body of a pulse (`POST /heartbeat`, `POST /`). */
 const PulseMessage = z
@@ -60,7 +71,8 @@ const PulseMessage = z
   .refine((text) => [...text].length <= LIMITS.pulseMessageMaxLength, {
     message: `message must be at most ${LIMITS.pulseMessageMaxLength} characters`,
   })
-  .refine(...storable('message'));
+  .refine(...storable('message'))
+  .meta({ maxLength: LIMITS.pulseMessageMaxLength, description: 'how it went; kept with the run' });
 
 // A pulse that names its channel names both parts; one that names none keeps the service's.
 const PulseNamingChannel = z.object({
@@ -95,6 +107,24 @@ export const PulseRequest = z.unknown().transform((body, ctx): Partial<PulseFiel
   return z.NEVER;
 });
 export type PulseRequest = z.output<typeof PulseRequest>;
+
+/**
+ * The fields of a pulse, as the API reference describes them (PulseRequest reads them,
+ * choosing by whether the pulse names a channel).
+ */
+export const PulseRequestShape = z
+  .object({
+    service: ServiceName,
+    alertType: optional(AlertTypeName),
+    alertTarget: optional(AlertTarget),
+    nextIn: optional(NextIn),
+    message: optional(PulseMessage),
+    rid: optional(Rid.meta({ description: 'the run this success ends, when runs overlap (the rid of its start)' })),
+  })
+  .meta({
+    description:
+      'A pulse: the service is alive. alertType and alertTarget go together. A known service may leave out nextIn, or alertType with alertTarget: it keeps what it has.',
+  });
 export type PulseRequestInput = {
   service: string;
   alertType?: AlertType | undefined;
@@ -118,15 +148,25 @@ export type CancelRequest = z.output<typeof CancelRequest>;
  * Parses a level: an integer ≥ 0, a string holding one, or a level name
  * (`debug`, `info`, `warning`, `error`, `critical`, in any case).
  */
-export const Level = z.unknown().transform((value, ctx) => {
-  const level = parseLevel(value);
-  if (level !== undefined) return level;
-  ctx.addIssue({
-    code: 'custom',
-    message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describeValue(value)}`,
+export const Level = z
+  .unknown()
+  .transform((value, ctx) => {
+    const level = parseLevel(value);
+    if (level !== undefined) return level;
+    ctx.addIssue({
+      code: 'custom',
+      message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describeValue(value)}`,
+    });
+    return z.NEVER;
+  })
+  .meta({
+    anyOf: [
+      { type: 'integer', minimum: 0, maximum: MAX_LEVEL },
+      { type: 'string', description: `a level name (${LEVEL_NAMES.join(', ')}, in any case) or an integer as text` },
+    ],
+    description: `a level: an integer from 0 to ${MAX_LEVEL}, or one of ${LEVEL_NAMES.join(', ')}`,
+    examples: [0, 'error'],
   });
-  return z.NEVER;
-});
 
 /** Body of a new event (`POST /event`, `POST /add-event`). */
 export const AddEventRequest = z.object({
@@ -140,10 +180,12 @@ export const AddEventRequest = z.object({
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
     })
-    .refine(...storable('message')),
+    .refine(...storable('message'))
+    .meta({ maxLength: LIMITS.eventMessageMaxLength }),
   alert: flag('alert')
     .optional()
-    .transform((flag) => flag ?? false),
+    .transform((flag) => flag ?? false)
+    .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
 });
 export type AddEventRequest = z.output<typeof AddEventRequest>;
 export type AddEventRequestInput = {
@@ -155,27 +197,34 @@ export type AddEventRequestInput = {
 
 /** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
 export const DateInput = (field: string) =>
-  z.unknown().transform((value, ctx) => {
-    let seconds = Number.NaN;
-    if (typeof value === 'number') seconds = value;
-    if (typeof value === 'string') {
-      const text = value.trim();
-      if (NUMERIC.test(text)) seconds = Number(text);
-      else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
-        seconds = Date.parse(text) / 1000;
+  z
+    .unknown()
+    .transform((value, ctx) => {
+      let seconds = Number.NaN;
+      if (typeof value === 'number') seconds = value;
+      if (typeof value === 'string') {
+        const text = value.trim();
+        if (NUMERIC.test(text)) seconds = Number(text);
+        else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
+          seconds = Date.parse(text) / 1000;
+        }
       }
-    }
-    if (seconds >= MIN_DATE_SECONDS && seconds <= MAX_DATE_SECONDS) return seconds;
-    if (Number.isFinite(seconds)) {
-      ctx.addIssue({ code: 'custom', message: `${field} must be a date between the years 1 and 9999` });
+      if (seconds >= MIN_DATE_SECONDS && seconds <= MAX_DATE_SECONDS) return seconds;
+      if (Number.isFinite(seconds)) {
+        ctx.addIssue({ code: 'custom', message: `${field} must be a date between the years 1 and 9999` });
+        return z.NEVER;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describeValue(value)}`,
+      });
       return z.NEVER;
-    }
-    ctx.addIssue({
-      code: 'custom',
-      message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describeValue(value)}`,
+    })
+    .meta({
+      type: ['number', 'string'],
+      description: 'a date: Unix seconds, or ISO-8601 text such as 2026-01-31T12:00:00Z',
+      examples: [1_767_225_600, '2026-01-31T12:00:00Z'],
     });
-    return z.NEVER;
-  });
 
 // Years 1 to 9999, which every client and both databases can represent.
 const MIN_DATE_SECONDS = -62_135_596_800;
