@@ -18,7 +18,7 @@ afterAll(cleanUpServers);
 describe('the API reference of a freshly started server', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({}, 60_000);
   });
 
   it('answers GET /openapi.json without credentials: the OpenAPI 3.1 document of this version', async () => {
@@ -93,10 +93,13 @@ describe('the API reference over HTTPS with a public URL', () => {
     );
     const config = join(folder, 'config.json');
     writeFileSync(config, JSON.stringify({ server: { ssl: true, certFile, keyFile } }));
-    const server = await startServer({
-      env: { WATCHTOWER_CONFIG: config, WATCHTOWER_PUBLIC_URL: 'https://watch.example.com/' },
-      tls: true,
-    });
+    const server = await startServer(
+      {
+        env: { WATCHTOWER_CONFIG: config, WATCHTOWER_PUBLIC_URL: 'https://watch.example.com/' },
+        tls: true,
+      },
+      60_000,
+    );
     const document = await httpsGet(`${server.url}/openapi.json`);
     expect(document.status).toBe(200);
     expect(JSON.parse(document.body).servers).toEqual([{ url: 'https://watch.example.com' }]);
