@@ -84,13 +84,21 @@ function serviceCall(summary: string, description: string, tag: DocTag = 'servic
 
 const runDocs = {
   startRun: {
-    ...serviceCall('Start a run', 'The job has started: its run is `running` until a pulse, a failure or `maxRuntime`.', 'runs'),
+    ...serviceCall(
+      'Start a run',
+      'The job has started: the service is `started`. With a `maxRuntime`, a run not ended by then is dead (outcome `timeout`). A pulse ends it as a success.',
+      'runs',
+    ),
     body: StartRequest,
     response: { schema: ServiceResponse, description: 'The heartbeat, running.' },
     errors: { 400: BAD_FIELD, 404: NO_SERVICE },
   },
   failRun: {
-    ...serviceCall('Fail a run', 'The job failed: the service is dead at once and its channel is alerted.', 'runs'),
+    ...serviceCall(
+      'Fail a run',
+      'The job failed: the service is dead at once and an alert of kind `failed` quotes the exit code and the message. A pulse after it recovers it.',
+      'runs',
+    ),
     body: FailRequest,
     response: { schema: ServiceResponse, description: 'The heartbeat, dead.' },
     errors: { 400: BAD_FIELD, 404: NO_SERVICE },
@@ -135,17 +143,17 @@ const serviceDocs = {
     errors: { 400: BAD_FIELD, 404: NO_SERVICE },
   },
   deleteService: {
-    ...serviceCall('Delete a service', 'The service, its runs and its history are deleted; its events stay.'),
+    ...serviceCall('Delete a service', 'The service is deleted with its runs, events and history.'),
     response: { schema: ServiceResponse, description: 'The service as it was.' },
     errors: { 404: NO_SERVICE },
   },
   pauseService: {
-    ...serviceCall('Pause a service', 'No deadline and no alert until it is resumed or pulses.'),
+    ...serviceCall('Pause a service', 'The service stays quiet, through pulses, until it is resumed.'),
     response: { schema: ServiceResponse, description: 'The service, paused.' },
     errors: { 404: NO_SERVICE },
   },
   resumeService: {
-    ...serviceCall('Resume a service', 'Its deadline counts again from now.'),
+    ...serviceCall('Resume a service', 'The service is watched again from now.'),
     response: { schema: ServiceResponse, description: 'The service, resumed.' },
     errors: { 404: NO_SERVICE },
   },
