@@ -53,6 +53,8 @@ export interface RouteDoc {
   tag: DocTag;
   /** Query parameters: an object schema whose fields are the parameters. */
   query?: z.ZodType;
+  /** Request headers the call reads, with their words. */
+  headers?: Record<string, { description: string; pattern?: string }>;
   /** The body, as JSON or as an urlencoded form. */
   body?: z.ZodType;
   /** A body read as raw text, whatever its type (a ping's message). */
@@ -306,6 +308,12 @@ const readDocs = {
       "An entry of the event log. `alert: true` also sends it to the server's default alert channel. An `Idempotency-Key` header makes a retry store it once.",
     tag: 'events',
     body: AddEventRequest,
+    headers: {
+      'Idempotency-Key': {
+        description: 'Any 1 to 255 visible ASCII characters (a UUID is a good choice): a retry with the same key is stored once.',
+        pattern: '^[\\x21-\\x7e]{1,255}$',
+      },
+    },
     response: { schema: AddEventResponse, description: 'The event recorded.' },
     errors: { 400: BAD_FIELD },
   },

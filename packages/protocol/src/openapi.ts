@@ -171,6 +171,16 @@ function queryParameters(query: z.ZodType | undefined): JsonSchema[] {
   });
 }
 
+function headerParameters(headers: RouteDoc['headers']): JsonSchema[] {
+  return Object.entries(headers ?? {}).map(([name, { description, pattern }]) => ({
+    name,
+    in: 'header',
+    required: false,
+    description,
+    schema: { type: 'string', ...(pattern && { pattern }) },
+  }));
+}
+
 /** `a read or admin key`: every scope that covers `needed`. */
 function scopeWords(needed: KeyScope): string {
   return KEY_SCOPES.filter((held) => coversScope(held, needed)).join(' or ');
@@ -268,7 +278,7 @@ function operation(name: string, route: RouteEntry, doc: RouteDoc, index: number
     description: notes.filter(Boolean).join('\n\n'),
     tags: [doc.tag],
     ...(alias && { deprecated: true }),
-    parameters: [...pathParameters(path), ...queryParameters(doc.query)],
+    parameters: [...pathParameters(path), ...queryParameters(doc.query), ...headerParameters(doc.headers)],
     ...(body && { requestBody: body }),
     responses: responsesOf(route, doc),
     security: route.scope === null ? [] : SECURITY,
