@@ -65,6 +65,8 @@ export interface RouteDoc {
   errors?: Partial<Record<DocError, string>>;
   /** Whether every path is an equal way in (ping URLs) rather than the first preferred and the others kept for existing clients. */
   equalPaths?: boolean;
+  /** The summary of one path of a call whose paths differ in what they do. */
+  pathSummary?: (path: string) => string;
   /**
    * How errors are answered: the JSON error answer (the default), plain text (ping URLs),
    * `{ok: false, msg}` (the push URL), or in the success's own form (a "not found" badge).
@@ -211,6 +213,16 @@ const heartbeatDocs = {
   },
 } satisfies Record<string, RouteDoc>;
 
+const PING_SIGNALS: Record<string, string> = { start: 'a start', fail: 'a failure', log: 'a log message', ':exitCode': 'an exit code' };
+
+/** `Ping: a start, by token`: what a ping path signals, and how it names the service. */
+function pingSummary(summary: string): (path: string) => string {
+  return (path) => {
+    const signal = PING_SIGNALS[path.split('/').at(-1)!] ?? 'a success';
+    return `${summary}: ${signal}, ${path.startsWith('/ping/:key/') ? 'by key and name' : 'by token'}`;
+  };
+}
+
 const pingDoc = {
   tag: 'ping URLs',
   query: PingQuery,
@@ -228,11 +240,13 @@ const publicDocs = {
   ping: {
     ...pingDoc,
     summary: 'Ping',
+    pathSummary: pingSummary('Ping'),
     description: `A signal by a URL alone: a success, a start, a failure or a log (without its message, which a POST carries). ${PING_PARAMS} A pulse key of the wrong scope is answered 403.`,
   },
   pingWithBody: {
     ...pingDoc,
     summary: 'Ping with a message',
+    pathSummary: pingSummary('Ping with a message'),
     description: `As GET, with the body as the signal's message (any content type; the end is kept when it is too long). ${PING_PARAMS}`,
     textBody: 'The message of the signal, as text; its last 10,000 characters are kept (1,000 for a success).',
   },

@@ -226,7 +226,7 @@ function responsesOf(route: RouteEntry, doc: RouteDoc): Record<string, unknown> 
   const jsonError = (description: string, status: number) => ({ description, content: json(refTo('ErrorResponse')), status });
   if (route.scope !== null) {
     responses[401] = jsonError('No credentials, or wrong ones.', 401);
-    responses[403] ??= jsonError(`The key's scope does not cover this call: it needs ${scopeWords(route.scope)}.`, 403);
+    responses[403] ??= jsonError(`The key's scope does not cover this call: it needs a ${scopeWords(route.scope)} key.`, 403);
   }
   if (doc.body || doc.textBody) {
     responses[413] = jsonError('The body is larger than 64 KiB.', 413);
@@ -255,6 +255,12 @@ function requestBodyOf(doc: RouteDoc): JsonSchema | undefined {
 
 const SECURITY = [{ password: [] }, { bearer: [] }];
 
+/** A path as the words of an operation id: `/get/:service` → `get_service`, `/` → `root`. */
+const pathWords = (path: string) =>
+  openApiPath(path)
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '') || 'root';
+
 /** One operation: a method on one path of a call. */
 function operation(name: string, route: RouteEntry, doc: RouteDoc, index: number): JsonSchema {
   const path = route.paths[index]!;
@@ -268,13 +274,8 @@ function operation(name: string, route: RouteEntry, doc: RouteDoc, index: number
   ];
   const body = requestBodyOf(doc);
   return {
-    operationId:
-      index === 0
-        ? name
-        : `${name}_${openApiPath(path)
-            .replace(/[^A-Za-z0-9]+/g, '_')
-            .replace(/^_|_$/g, '')}`,
-    summary: alias ? `${doc.summary} (classic path)` : doc.summary,
+    operationId: index === 0 ? name : `${name}_${pathWords(path)}`,
+    summary: alias ? `${doc.summary} (classic path)` : (doc.pathSummary?.(path) ?? doc.summary),
     description: notes.filter(Boolean).join('\n\n'),
     tags: [doc.tag],
     ...(alias && { deprecated: true }),
