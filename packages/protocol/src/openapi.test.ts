@@ -131,4 +131,11 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas.ErrorResponse!.properties).toHaveProperty('hint');
     expect(document.components.schemas.ErrorResponse!.properties).toHaveProperty('requestId');
   });
+
+  it('names the shapes answers carry, each described once and referred to', () => {
+    const schemas = document.components.schemas as Record<string, Schema & { description?: string }>;
+    for (const name of ['Heartbeat', 'Event', 'Run', 'Key', 'Flip', 'AlertDelivery'])
+      expect(schemas[name]!.description, name).toMatch(/\S/);
+    expect(schemas.GetHeartbeatResponse!.properties!.heartBeat).toEqual({ $ref: '#/components/schemas/Heartbeat' });
+  });
 });

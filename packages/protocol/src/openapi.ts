@@ -89,6 +89,22 @@ const RESPONSE_SCHEMAS = {
   DashboardSettingsResponse,
 };
 
+/** What the reference says of the shapes that answers carry, by name. */
+const DESCRIPTIONS: Record<string, string> = {
+  Heartbeat:
+    'HB: a heartbeat and its state. `last` and `expected` are Unix seconds. The optional fields belong to services configured on the server.',
+  Schedule: 'How the deadline is set: `nextIn` (each pulse may change it), `period` (seconds) or `cron` (5 fields, in `tz`).',
+  Run: 'RUN: one run of a job. Times are Unix seconds; `started` is null when an end came without a start; `ended`, `duration` and `exitCode` are null while it runs.',
+  Event: 'EV: an entry of the event log; `date` is Unix seconds.',
+  AlertDelivery: 'An alert and its delivery. Times are Unix seconds.',
+  Key: 'KEY: an API key, never with its secret. Times are Unix seconds; `lastUsed` is null for a key never used.',
+  Flip: "FLIP: one change of a service's state: when (Unix seconds), from what (null when the service was created), to what, and why.",
+  Uptime: 'The share of the time a service was up, from 0 to 1, over the last 24 hours, 7 and 30 days; null when no time counts.',
+  StreamChange: 'The data of one server-sent event of `GET /stream`, named by its `type`.',
+  ErrorResponse:
+    'Every error answer: `result` equals the HTTP status; `hint` says what to fix; `requestId` is also the X-Request-Id header.',
+};
+
 const refTo = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /**
@@ -96,8 +112,11 @@ const refTo = (name: string) => ({ $ref: `#/components/schemas/${name}` });
  * a registry of their own; the words the fields carry (`.meta()`) come from zod's global one.
  */
 function componentsOf(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Components {
-  const named = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) named.add(schema, { id });
+  const named = z.registry<{ id: string; description?: string }>();
+  for (const [id, schema] of Object.entries(schemas)) {
+    const description = DESCRIPTIONS[id];
+    named.add(schema, { id, ...(description && { description }) });
+  }
   const ownMeta = named.get.bind(named);
   const layered = Object.assign(Object.create(named) as typeof named, {
     get: (schema: z.core.$ZodType) => {
