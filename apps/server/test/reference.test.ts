@@ -31,6 +31,13 @@ describe('the API reference of a freshly started server', () => {
     expect(document.info.version).toBe(version);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/heartbeat', '/heartbeat/{service}', '/openapi.json', '/docs']));
     expect(document).not.toHaveProperty('servers');
+    // The built server keeps what the protocol's schemas say of their fields.
+    const { schemas } = (
+      document as unknown as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } }
+    ).components;
+    expect(schemas.PulseRequest!.properties.alertType).toMatchObject({ type: 'string', enum: expect.arrayContaining(['webhook']) });
+    expect(schemas.ServiceSettings!.properties.cron).toMatchObject({ type: 'string', maxLength: 100 });
+    expect(schemas.AddEventRequest!.properties.level!.anyOf).toHaveLength(2);
   });
 
   it('answers 304 to a client that holds the document already', async () => {

@@ -4,15 +4,17 @@ import { boundedText, expectationMessage, answer } from './fields.js';
 import { KEY_SCOPES, type KeyScope } from './vocabulary.js';
 
 /** A key's scope: `pulse` (signals and events), `read` (every GET) or `admin`. */
-export const KeyScopeName = z
-  .unknown()
-  .transform((value, ctx) => {
-    if (typeof value === 'string' && (KEY_SCOPES as readonly string[]).includes(value)) return value as KeyScope;
-    const expectation = `one of ${KEY_SCOPES.join(', ')} (pulse: signals and events; read: every GET; admin: everything)`;
-    ctx.addIssue({ code: 'custom', message: expectationMessage('scope', expectation, value) });
-    return z.NEVER;
-  })
-  .meta({ type: 'string', enum: [...KEY_SCOPES], description: 'pulse: signals and events; read: every GET; admin: everything' });
+export const KeyScopeName = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && (KEY_SCOPES as readonly string[]).includes(value)) return value as KeyScope;
+  const expectation = `one of ${KEY_SCOPES.join(', ')} (pulse: signals and events; read: every GET; admin: everything)`;
+  ctx.addIssue({ code: 'custom', message: expectationMessage('scope', expectation, value) });
+  return z.NEVER;
+});
+KeyScopeName.register(z.globalRegistry, {
+  type: 'string',
+  enum: [...KEY_SCOPES],
+  description: 'pulse: signals and events; read: every GET; admin: everything',
+});
 
 /** Body of `POST /keys`. The name says who holds the key; it need not be unique. */
 export const CreateKeyRequest = z.strictObject({

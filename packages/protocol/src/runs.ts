@@ -7,16 +7,19 @@ import { RUN_OUTCOMES } from './vocabulary.js';
 export const Rid = boundedText('rid', LIMITS.ridMaxLength, { min: 1 });
 
 /** A process's exit code: a whole number from 0 to 255, or a string holding one. */
-export const ExitCode = z
-  .unknown()
-  .transform((value, ctx) => {
-    const text = typeof value === 'string' ? value.trim() : undefined;
-    const number = typeof value === 'number' ? value : text !== undefined && NUMERIC.test(text) ? Number(text) : Number.NaN;
-    if (Number.isInteger(number) && number >= 0 && number <= 255) return number;
-    ctx.addIssue({ code: 'custom', message: expectationMessage('exitCode', 'a whole number from 0 to 255', value) });
-    return z.NEVER;
-  })
-  .meta({ type: ['integer', 'string'], minimum: 0, maximum: 255, description: "the process's exit code, from 0 to 255" });
+export const ExitCode = z.unknown().transform((value, ctx) => {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const number = typeof value === 'number' ? value : text !== undefined && NUMERIC.test(text) ? Number(text) : Number.NaN;
+  if (Number.isInteger(number) && number >= 0 && number <= 255) return number;
+  ctx.addIssue({ code: 'custom', message: expectationMessage('exitCode', 'a whole number from 0 to 255', value) });
+  return z.NEVER;
+});
+ExitCode.register(z.globalRegistry, {
+  type: ['integer', 'string'],
+  minimum: 0,
+  maximum: 255,
+  description: "the process's exit code, from 0 to 255",
+});
 
 /** The message of a run signal: at most 10,000 characters, line breaks allowed. */
 const SignalMessage = boundedText('message', LIMITS.signalMessageMaxLength, { multiline: true });
@@ -72,28 +75,29 @@ export type ListRunsResponse = z.output<typeof ListRunsResponse>;
  */
 export const PingQuery = z.object({
   rid: optional(Rid),
-  create: optional(flag('create'))
-    .transform((value) => value ?? false)
-    .meta({ description: 'with a pulse key and a name: create the service on its first ping' }),
+  create: optional(flag('create').meta({ description: 'with a pulse key and a name: create the service on its first ping' })).transform(
+    (value) => value ?? false,
+  ),
 });
 export type PingQuery = z.output<typeof PingQuery>;
+
+// Read by PushQuery; what it accepts, for the API reference.
+const PushStatus = z.unknown().meta({ type: 'string', enum: ['up', 'down'], description: 'up (when absent): a success; down: a failure' });
 
 /** Query of Uptime Kuma's push URL (`GET /api/push/:token`); status `up` unless told. */
 export const PushQuery = z.object({
   status: optional(
-    z.unknown().transform((value, ctx) => {
+    PushStatus.transform((value, ctx) => {
       if (value === 'up' || value === 'down') return value;
       ctx.addIssue({ code: 'custom', message: expectationMessage('status', 'up or down', value) });
       return z.NEVER;
     }),
-  )
-    .transform((value) => value ?? 'up')
-    .meta({ type: 'string', enum: ['up', 'down'], description: 'up (when absent): a success; down: a failure' }),
+  ).transform((value) => value ?? 'up'),
   msg: optional(boundedText('msg', LIMITS.signalMessageMaxLength, { multiline: true })),
   /** The response time the pusher measured, in milliseconds. */
-  ping: optional(numeric('ping', 'a response time in milliseconds').pipe(z.number().min(0, { message: 'ping must be at least 0' }))).meta({
-    minimum: 0,
-  }),
+  ping: optional(
+    numeric('ping', 'a response time in milliseconds', { minimum: 0 }).pipe(z.number().min(0, { message: 'ping must be at least 0' })),
+  ),
 });
 export type PushQuery = z.output<typeof PushQuery>;
 

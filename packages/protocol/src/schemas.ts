@@ -19,38 +19,37 @@ export const ServiceName = serviceName('service');
 export type ServiceName = z.output<typeof ServiceName>;
 
 /** Seconds until the next pulse: > 0 and at most a year; fractions allowed. */
-export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`)
-  .pipe(
-    z
-      .number()
-      .gt(0, { message: 'nextIn must be greater than 0 seconds' })
-      .max(LIMITS.nextInMaxSeconds, {
-        message: `nextIn must be at most ${LIMITS.nextInMaxSeconds} seconds (a year)`,
-      }),
-  )
-  .meta({
-    type: ['number', 'string'],
-    exclusiveMinimum: 0,
-    maximum: LIMITS.nextInMaxSeconds,
-    description: `seconds until the next pulse is due: > 0 and ≤ ${LIMITS.nextInMaxSeconds} (a year), fractions allowed`,
-  });
+export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`, {
+  exclusiveMinimum: 0,
+  maximum: LIMITS.nextInMaxSeconds,
+  description: `seconds until the next pulse is due: > 0 and ≤ ${LIMITS.nextInMaxSeconds} (a year), fractions allowed`,
+}).pipe(
+  z
+    .number()
+    .gt(0, { message: 'nextIn must be greater than 0 seconds' })
+    .max(LIMITS.nextInMaxSeconds, {
+      message: `nextIn must be at most ${LIMITS.nextInMaxSeconds} seconds (a year)`,
+    }),
+);
 
-export const AlertTypeName = z
-  .unknown()
-  .transform((value, ctx) => {
-    if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
-      return value as AlertType;
-    }
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        value === undefined
-          ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
-          : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describeValue(value)}`,
-    });
-    return z.NEVER;
-  })
-  .meta({ type: 'string', enum: [...ALERT_TYPES], description: 'the alert channel (`mail` is an alias of `email`)' });
+export const AlertTypeName = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && (ALERT_TYPES as readonly string[]).includes(value)) {
+    return value as AlertType;
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      value === undefined
+        ? `alertType is required: one of ${ALERT_TYPES.join(', ')}`
+        : `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${describeValue(value)}`,
+  });
+  return z.NEVER;
+});
+AlertTypeName.register(z.globalRegistry, {
+  type: 'string',
+  enum: [...ALERT_TYPES],
+  description: 'the alert channel (`mail` is an alias of `email`)',
+});
 
 export const AlertTarget = z
   .string({
@@ -148,25 +147,23 @@ export type CancelRequest = z.output<typeof CancelRequest>;
  * Parses a level: an integer ≥ 0, a string holding one, or a level name
  * (`debug`, `info`, `warning`, `error`, `critical`, in any case).
  */
-export const Level = z
-  .unknown()
-  .transform((value, ctx) => {
-    const level = parseLevel(value);
-    if (level !== undefined) return level;
-    ctx.addIssue({
-      code: 'custom',
-      message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describeValue(value)}`,
-    });
-    return z.NEVER;
-  })
-  .meta({
-    anyOf: [
-      { type: 'integer', minimum: 0, maximum: MAX_LEVEL },
-      { type: 'string', description: `a level name (${LEVEL_NAMES.join(', ')}, in any case) or an integer as text` },
-    ],
-    description: `a level: an integer from 0 to ${MAX_LEVEL}, or one of ${LEVEL_NAMES.join(', ')}`,
-    examples: [0, 'error'],
+export const Level = z.unknown().transform((value, ctx) => {
+  const level = parseLevel(value);
+  if (level !== undefined) return level;
+  ctx.addIssue({
+    code: 'custom',
+    message: `level must be an integer from 0 to ${MAX_LEVEL} or one of ${LEVEL_NAMES.join(', ')}; received ${describeValue(value)}`,
   });
+  return z.NEVER;
+});
+Level.register(z.globalRegistry, {
+  anyOf: [
+    { type: 'integer', minimum: 0, maximum: MAX_LEVEL },
+    { type: 'string', description: `a level name (${LEVEL_NAMES.join(', ')}, in any case) or an integer as text` },
+  ],
+  description: `a level: an integer from 0 to ${MAX_LEVEL}, or one of ${LEVEL_NAMES.join(', ')}`,
+  examples: [0, 'error'],
+});
 
 /** Body of a new event (`POST /event`, `POST /add-event`). */
 export const AddEventRequest = z.object({
@@ -196,35 +193,34 @@ export type AddEventRequestInput = {
 };
 
 /** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
-export const DateInput = (field: string) =>
-  z
-    .unknown()
-    .transform((value, ctx) => {
-      let seconds = Number.NaN;
-      if (typeof value === 'number') seconds = value;
-      if (typeof value === 'string') {
-        const text = value.trim();
-        if (NUMERIC.test(text)) seconds = Number(text);
-        else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
-          seconds = Date.parse(text) / 1000;
-        }
+export const DateInput = (field: string) => {
+  const read = z.unknown().transform((value, ctx) => {
+    let seconds = Number.NaN;
+    if (typeof value === 'number') seconds = value;
+    if (typeof value === 'string') {
+      const text = value.trim();
+      if (NUMERIC.test(text)) seconds = Number(text);
+      else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) {
+        seconds = Date.parse(text) / 1000;
       }
-      if (seconds >= MIN_DATE_SECONDS && seconds <= MAX_DATE_SECONDS) return seconds;
-      if (Number.isFinite(seconds)) {
-        ctx.addIssue({ code: 'custom', message: `${field} must be a date between the years 1 and 9999` });
-        return z.NEVER;
-      }
-      ctx.addIssue({
-        code: 'custom',
-        message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describeValue(value)}`,
-      });
+    }
+    if (seconds >= MIN_DATE_SECONDS && seconds <= MAX_DATE_SECONDS) return seconds;
+    if (Number.isFinite(seconds)) {
+      ctx.addIssue({ code: 'custom', message: `${field} must be a date between the years 1 and 9999` });
       return z.NEVER;
-    })
-    .meta({
-      type: ['number', 'string'],
-      description: 'a date: Unix seconds, or ISO-8601 text such as 2026-01-31T12:00:00Z',
-      examples: [1_767_225_600, '2026-01-31T12:00:00Z'],
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `${field} must be Unix seconds or an ISO-8601 date such as 2026-01-31T12:00:00Z; received ${describeValue(value)}`,
     });
+    return z.NEVER;
+  });
+  return read.meta({
+    type: ['number', 'string'],
+    description: 'a date: Unix seconds, or ISO-8601 text such as 2026-01-31T12:00:00Z',
+    examples: [1_767_225_600, '2026-01-31T12:00:00Z'],
+  });
+};
 
 // Years 1 to 9999, which every client and both databases can represent.
 const MIN_DATE_SECONDS = -62_135_596_800;

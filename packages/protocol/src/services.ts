@@ -13,41 +13,37 @@ export const Tag = shortName('tag');
 const CRON_EXAMPLE = '"0 3 * * *"';
 
 /** A cron expression of 5 fields (minute hour day-of-month month day-of-week); the server checks each field. */
-export const CronExpression = z
-  .unknown()
-  .transform((value, ctx) => {
-    const fields = typeof value === 'string' ? value.trim().split(/\s+/) : [];
-    const fits = typeof value === 'string' && [...value].length <= LIMITS.cronMaxLength && !/\p{Cc}/u.test(value.trim());
-    if (fits && fields.length === 5) return fields.join(' ');
-    const expectation = `5 fields separated by spaces (minute hour day-of-month month day-of-week) such as ${CRON_EXAMPLE}, at most ${LIMITS.cronMaxLength} characters`;
-    const counted = typeof value === 'string' && fields[0] !== '' ? ` (${fields.length} fields)` : '';
-    ctx.addIssue({ code: 'custom', message: `${expectationMessage('cron', expectation, value)}${value === undefined ? '' : counted}` });
-    return z.NEVER;
-  })
-  .meta({
-    type: 'string',
-    maxLength: LIMITS.cronMaxLength,
-    description: 'a cron expression of 5 fields: minute hour day-of-month month day-of-week',
-    examples: ['0 3 * * *'],
-  });
+export const CronExpression = z.unknown().transform((value, ctx) => {
+  const fields = typeof value === 'string' ? value.trim().split(/\s+/) : [];
+  const fits = typeof value === 'string' && [...value].length <= LIMITS.cronMaxLength && !/\p{Cc}/u.test(value.trim());
+  if (fits && fields.length === 5) return fields.join(' ');
+  const expectation = `5 fields separated by spaces (minute hour day-of-month month day-of-week) such as ${CRON_EXAMPLE}, at most ${LIMITS.cronMaxLength} characters`;
+  const counted = typeof value === 'string' && fields[0] !== '' ? ` (${fields.length} fields)` : '';
+  ctx.addIssue({ code: 'custom', message: `${expectationMessage('cron', expectation, value)}${value === undefined ? '' : counted}` });
+  return z.NEVER;
+});
+CronExpression.register(z.globalRegistry, {
+  type: 'string',
+  maxLength: LIMITS.cronMaxLength,
+  description: 'a cron expression of 5 fields: minute hour day-of-month month day-of-week',
+  examples: ['0 3 * * *'],
+});
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
 /** An IANA time zone name such as `Europe/Paris` or `UTC`; the server checks that it exists. */
-export const TimeZone = z
-  .unknown()
-  .transform((value, ctx) => {
-    if (typeof value === 'string' && value.length <= LIMITS.tzMaxLength && ZONE_NAME.test(value)) return value;
-    const expectation = `an IANA time zone name such as Europe/Paris or UTC (at most ${LIMITS.tzMaxLength} characters)`;
-    ctx.addIssue({ code: 'custom', message: expectationMessage('tz', expectation, value) });
-    return z.NEVER;
-  })
-  .meta({
-    type: 'string',
-    maxLength: LIMITS.tzMaxLength,
-    description: 'the IANA time zone of the cron schedule; UTC when absent',
-    examples: ['Europe/Paris'],
-  });
+export const TimeZone = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string' && value.length <= LIMITS.tzMaxLength && ZONE_NAME.test(value)) return value;
+  const expectation = `an IANA time zone name such as Europe/Paris or UTC (at most ${LIMITS.tzMaxLength} characters)`;
+  ctx.addIssue({ code: 'custom', message: expectationMessage('tz', expectation, value) });
+  return z.NEVER;
+});
+TimeZone.register(z.globalRegistry, {
+  type: 'string',
+  maxLength: LIMITS.tzMaxLength,
+  description: 'the IANA time zone of the cron schedule; UTC when absent',
+  examples: ['Europe/Paris'],
+});
 
 const Description = boundedText('description', LIMITS.descriptionMaxLength, { multiline: true });
 const Tags = listOf('tags', shortName, LIMITS.tagsMax);
