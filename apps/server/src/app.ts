@@ -22,6 +22,7 @@ import { heartbeatRoutes } from './routes/heartbeats.js';
 import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
+import { referenceRoutes } from './routes/reference.js';
 import { serviceRoutes } from './routes/services.js';
 import { runRoutes } from './routes/runs.js';
 import { snoozeRoutes } from './routes/snooze.js';
@@ -73,10 +74,11 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   );
 
   // Public: the health probe, the ping URLs (their token is the secret), the badges (the badge
-  // key is theirs) and the dashboard's static files.
+  // key is theirs), the API reference and the dashboard's static files.
   app.route('/', healthRoutes(deps));
   app.route('/', pingRoutes(deps));
   app.route('/', badgeRoutes(deps));
+  app.route('/', referenceRoutes(deps));
   app.get('/', async (c, next) => {
     const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
     if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('/gui/', 302);

@@ -30,7 +30,7 @@ describe('ROUTES', () => {
     ]);
   });
 
-  it('leaves public only the ping URLs, the push URL, the badges and the health probe', () => {
+  it('leaves public only the ping URLs, the push URL, the badges, the health probe and the API reference', () => {
     const open = entries.filter(([, route]) => route.scope === null);
     expect(open.map(([name]) => name)).toEqual([
       'ping',
@@ -41,8 +41,11 @@ describe('ROUTES', () => {
       'tagBadge',
       'tagBadgeJson',
       'health',
+      'openapi',
+      'docs',
     ]);
-    const paths = open.flatMap(([, route]) => route.paths).filter((path) => path !== '/healthz');
+    const unkeyed = ['/healthz', '/openapi.json', '/docs'];
+    const paths = open.flatMap(([, route]) => route.paths).filter((path) => !unkeyed.includes(path));
     for (const path of paths) expect(path).toMatch(/^\/(ping|api\/push|badge)\/:(token|key|badgeKey)(\/|$)/);
   });
 

@@ -127,6 +127,9 @@ export const ROUTES = {
   stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
   dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
   health: { method: 'GET', paths: ['/healthz'], scope: null },
+  // The API reference: the OpenAPI document, and a page to browse it.
+  openapi: { method: 'GET', paths: ['/openapi.json'], scope: null },
+  docs: { method: 'GET', paths: ['/docs'], scope: null },
 } as const satisfies Record<string, RouteEntry>;
 
 /** Header carrying the shared secret (the classic form); `Authorization: Bearer` works too. */
