@@ -2,6 +2,7 @@ import { ListEventsQuery } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Query } from '../src/db/client.js';
 import { listEvents } from '../src/domain/events/list-events.js';
+import { createEventPartitions } from '../src/domain/retention/event-partitions.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createTestStorage } from './support/databases.js';
 
@@ -25,6 +26,8 @@ describe('the plan of the events list on postgres', () => {
   let storage: Awaited<ReturnType<typeof createTestStorage>>;
   beforeAll(async () => {
     storage = await createTestStorage('postgres');
+    // The events below span three days back: each gets its day's partition.
+    await createEventPartitions(storage, { from: new Date(Date.now() - 4 * 86_400_000), to: new Date() });
     await storage.query(
       `insert into events (service, level, message, date)
        select 's' || (i % 50), 20, 'm' || i, now() - i * interval '10 seconds' from generate_series(1, 20000) i`,
