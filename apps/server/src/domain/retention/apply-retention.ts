@@ -62,23 +62,53 @@ async function countOf(db: Db, text: string, params: unknown[]): Promise<number>
   return Number(row?.n ?? 0);
 }
 
-/**
- * Deletes one batch of events of a level range dated before `before` from one partition
- * (named from the catalog, so safe to splice), with their idempotency keys.
- */
-function deleteEventBatch(db: Db, table: string, levels: LevelRange, before: Date): Promise<number> {
+// With the idempotency keys of the rows deleted. Tables are named from the catalog (or are
+// events_default): safe to splice.
+const DELETED_KEYS = `keys as (delete from event_keys where key in (select idempotency_key from gone where idempotency_key is not null))`;
+
+/** Deletes one batch of events of a level range dated before `before` from the default partition, found by date. */
+function deleteDefaultBatch(db: Db, levels: LevelRange, before: Date): Promise<number> {
   return countOf(
     db,
     `with gone as (
-       delete from public.${table} where ctid = any(array(
-         select ctid from public.${table}
+       delete from events_default where ctid = any(array(
+         select ctid from events_default
          where level >= $1 and ($2::int is null or level < $2) and date < $3 limit $4))
        returning idempotency_key
-     ),
-     keys as (delete from event_keys where key in (select idempotency_key from gone where idempotency_key is not null))
+     ), ${DELETED_KEYS}
      select count(*) as n from gone`,
     [levels.from, levels.below, before.toISOString(), RETENTION_BATCH],
   );
+}
+
+/** Pages of a day partition one batch reads: about 8,000 short events, a bounded piece of work. */
+export const PAGES_PER_BATCH = 128;
+
+/**
+ * Deletes the events of a level range from one day partition, a range of its pages at a
+ * time (a TID range scan): no batch reads again what an earlier one read, as a batch that
+ * searched for matching rows from the start would.
+ */
+async function purgePartition(db: Db, table: string, levels: LevelRange): Promise<number> {
+  const [size] = await db.query<{ pages: number | string }>(
+    `select pg_relation_size($1::regclass) / current_setting('block_size')::int as pages`,
+    [`public.${table}`],
+  );
+  const pages = Number(size?.pages ?? 0);
+  let deleted = 0;
+  for (let page = 0; page < pages; page += PAGES_PER_BATCH) {
+    deleted += await countOf(
+      db,
+      `with gone as (
+         delete from public.${table}
+         where ctid >= $3::tid and ctid < $4::tid and level >= $1 and ($2::int is null or level < $2)
+         returning idempotency_key
+       ), ${DELETED_KEYS}
+       select count(*) as n from gone`,
+      [levels.from, levels.below, `(${page},0)`, `(${page + PAGES_PER_BATCH},0)`],
+    );
+  }
+  return deleted;
 }
 
 function deleteKeyBatch(db: Db, before: Date): Promise<number> {
@@ -132,14 +162,14 @@ async function purgeShortLivedLevels(db: Db, cutoff: (days: number) => Date, day
     for (const partition of partitions) {
       if (partition.to > before) break;
       if (done.has(`${partition.name}/${range.name}`)) continue;
-      deleted += await deleteInBatches(() => deleteEventBatch(db, partition.name, range, partition.to));
+      deleted += await purgePartition(db, partition.name, range);
       await db.query('insert into event_level_purges (partition, level) values ($1, $2) on conflict do nothing', [
         partition.name,
         range.name,
       ]);
     }
     // The default partition holds few rows, if any: found by its date index each time.
-    deleted += await deleteInBatches(() => deleteEventBatch(db, 'events_default', range, before));
+    deleted += await deleteInBatches(() => deleteDefaultBatch(db, range, before));
   }
   return deleted;
 }
@@ -149,7 +179,7 @@ async function expireEvents(db: Db, now: Date, settings: RetentionSettings) {
   const longest = Math.max(...LEVEL_NAMES.map(days));
   const cutoff = (limit: number) => new Date(now.getTime() - limit * DAY_MS);
   const partitionsDropped = await dropExpiredPartitions(db, cutoff(longest));
-  let eventsDeleted = await deleteInBatches(() => deleteEventBatch(db, 'events_default', EVERY_LEVEL, cutoff(longest)));
+  let eventsDeleted = await deleteInBatches(() => deleteDefaultBatch(db, EVERY_LEVEL, cutoff(longest)));
   eventsDeleted += await purgeShortLivedLevels(db, cutoff, days, longest);
   return { partitionsDropped, eventsDeleted };
 }
