@@ -98,9 +98,16 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     expect(await partitions()).not.toContain('events_p20260101');
     expect(await partitions()).toContain('events_p20260322');
     expect((await list()).events).toEqual([recent]);
+    expect(await t.storage.query(`select to_regclass('events_p20260101') as left`, [])).toEqual([{ left: null }]);
     // The key went with its event: the same key now stores a new one.
     const again = await add('backup', 'old', 20, 'key-1');
     expect(again.id).not.toBe(old.id);
+  });
+
+  it('drops the table of a day detached by a process that stopped before dropping it', async () => {
+    await t.storage.query('create table events_p20250101 (like events including defaults)', []);
+    expect((await retain()).partitionsDropped).toBe(1);
+    expect(await t.storage.query(`select to_regclass('events_p20250101') as left`, [])).toEqual([{ left: null }]);
   });
 
   it('keeps each level as long as its own setting says, then drops the day', async () => {

@@ -1,7 +1,7 @@
 import { LEVEL_NAMES, LEVELS, type LevelName } from '@watchtower/protocol';
 import type { Db } from '../../db/client.js';
 import type { DomainContext } from '../context.js';
-import { dropEventPartition, listEventPartitions, prepareEventPartitions } from './event-partitions.js';
+import { dropDetachedPartitions, dropEventPartition, listEventPartitions, prepareEventPartitions } from './event-partitions.js';
 
 /** How long each kind of record is kept, in days. */
 export interface RetentionSettings {
@@ -127,7 +127,7 @@ function isLockTimeout(error: unknown): boolean {
 
 /** Drops the partitions past the longest retention; answers how many it dropped. */
 async function dropExpiredPartitions(db: Db, before: Date): Promise<number> {
-  let dropped = 0;
+  let dropped = await dropDetachedPartitions(db);
   for (const partition of await listEventPartitions(db)) {
     if (partition.to > before) break;
     await deleteInBatches(() => deleteKeyBatch(db, partition.to));
