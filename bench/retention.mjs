@@ -10,7 +10,8 @@
 // purge records, DROP TABLE); each drop is timed, and the throughput and latency of pulses
 // and events around each drop are compared with those just before. The figures replace the
 // retention section of bench/RESULTS.md.
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { cleanUp, cleanUpOnSignals, isInterrupted, stopChild } from './lib/children.mjs';
 import { HEADERS } from './lib/credentials.mjs';
@@ -166,6 +167,7 @@ function windowFigures(samples, kind, from, to) {
 }
 
 async function measure() {
+  const loadAtStart = os.loadavg()[0];
   const pgUrl = options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const server = await startServer('postgres', { serverEntry: DEFAULT_SERVER_ENTRY, pgUrl });
   const sql = loadPostgresDriver()(benchDatabaseUrl(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
@@ -199,6 +201,7 @@ async function measure() {
         during: windowFigures(samples, kind, drop.started, drop.started + WINDOW_MS),
       }));
     return {
+      load: [loadAtStart, os.loadavg()[0]],
       rows: Number(rows),
       left: Number(left),
       seedSeconds,
@@ -242,6 +245,7 @@ function writeSection(result, started, code) {
     '## Retention (`npm run bench:retention`)',
     '',
     `- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine()}; code: ${code}`,
+    `- load average (1 min) of the machine at the start and the end: ${result.load.map((value) => value.toFixed(1)).join(' / ')} (above the core count: other work shared the cores)`,
     `- PostgreSQL, ${result.rows.toLocaleString('en-US')} events in ${DAYS} daily partitions (seeded in ${result.seedSeconds.toFixed(0)} s); ` +
       `the ${DROPS} oldest days dropped one after another under a steady load of pulses and events (${SERVICES.toLocaleString('en-US')} services, each pulsed once before); ` +
       `each drop compares the ${BEFORE_MS / 1000} s before it with the ${WINDOW_MS / 1000} s from its start`,
