@@ -249,6 +249,15 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     ]);
   });
 
+  it("frees a deleted service's idempotency keys with its events", async () => {
+    await t.call('PUT', '/heartbeat/app', { nextIn: 60, alertType: 'log', alertTarget: 'ops' });
+    const first = await add('app', 'deploy', 20, 'deploy-1');
+    expect((await t.call('DELETE', '/heartbeat/app')).status).toBe(200);
+    expect(await t.storage.query('select count(*)::int as n from event_keys', [])).toEqual([{ n: 0 }]);
+    const again = await add('app', 'deploy', 20, 'deploy-1');
+    expect(again.id).not.toBe(first.id);
+  });
+
   it('lets two runs meet: each finds what the other did already', async () => {
     await retain();
     await add('app', 'old');
