@@ -35,6 +35,8 @@ function eventFilters(query: ListEventsQuery, since?: Date): { where: string; pa
 }
 
 const DAY_MS = 86_400_000;
+// 0001-01-01T00:00:00Z, the first day the date filters accept.
+const FIRST_DAY_MS = -62_135_596_800_000;
 
 /**
  * Where a page is looked for first: from the day before the newest date it may hold (the
@@ -51,6 +53,8 @@ function firstWindow(query: ListEventsQuery, now: Date): Date | undefined {
         ? fromUnixSeconds(query.to).getTime()
         : now.getTime();
   const since = new Date(Math.floor(anchorMs / DAY_MS) * DAY_MS - DAY_MS);
+  // Before the year 1 the databases refuse the date: nothing older to skip there anyway.
+  if (!(since.getTime() >= FIRST_DAY_MS)) return undefined;
   if (query.from !== undefined && fromUnixSeconds(query.from).getTime() >= since.getTime()) return undefined;
   return since;
 }
