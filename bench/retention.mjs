@@ -74,7 +74,6 @@ async function seed(sql) {
     days.push({ name, seconds: (Date.now() - started) / 1000 });
     console.log(`  ${name}: ${perDay.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  await sql.unsafe('vacuum analyze events');
   return days;
 }
 
