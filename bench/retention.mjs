@@ -250,7 +250,7 @@ function writeSection(result, started, code) {
       `each drop compares the ${BEFORE_MS / 1000} s before it with the ${WINDOW_MS / 1000} s from its start`,
     `- each drop, whole (detach, then drop) and the part that locks the events table (the detach): ${result.drops
       .map((drop) => `${drop.name} ${ms1(drop.ms)} ms (${ms1(drop.lockedMs)} ms)`)
-      .join(', ')}; ${result.left.toLocaleString('en-US')} events left (plus the load's)`,
+      .join(', ')}; ${result.left.toLocaleString('en-US')} events left, the load's included`,
     '',
     table(result),
     END,
