@@ -82,7 +82,12 @@ async function queuedTimes(url) {
 
 const stats = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], within1s: sorted.filter((v) => v <= 1).length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    within1s: sorted.filter((v) => v <= 1).length,
+  };
 };
 
 function summarize(arrivals, created, count) {
@@ -107,7 +112,13 @@ async function armServices(url, receiver) {
     fetch(`${url}/heartbeat/alert-bench-${i}`, {
       method: 'PUT',
       headers: HEADERS,
-      body: JSON.stringify({ nextIn: 3600, warnBefore: WARN_BEFORE, remindEvery: REMIND_EVERY, alertType: 'webhook', alertTarget: receiver.url }),
+      body: JSON.stringify({
+        nextIn: 3600,
+        warnBefore: WARN_BEFORE,
+        remindEvery: REMIND_EVERY,
+        alertType: 'webhook',
+        alertTarget: receiver.url,
+      }),
     });
   let started = Date.now();
   await inParallel(SERVICES, put);
@@ -131,7 +142,11 @@ async function armServices(url, receiver) {
 async function measure(database) {
   const receiver = await startReceiver();
   const env = { WATCHTOWER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`, WATCHTOWER_ALLOW_PRIVATE_TARGETS: '1' };
-  const server = await startServer(database, { serverEntry: DEFAULT_SERVER_ENTRY, pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', env });
+  const server = await startServer(database, {
+    serverEntry: DEFAULT_SERVER_ENTRY,
+    pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    env,
+  });
   try {
     const deadline = await armServices(server.url, receiver);
     const waitUntil = (deadline + REMIND_EVERY + 60) * 1000;
