@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { addCleanUpStep, cleanUp, cleanUpOnSignals, isInterrupted, stopChild } from './lib/children.mjs';
+import { addCleanUpStep, alive, cleanUp, cleanUpOnSignals, isInterrupted, stopChild, tail } from './lib/children.mjs';
 import { HEADERS } from './lib/credentials.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
 import { dropDatabase } from './lib/postgres.mjs';
@@ -153,6 +153,7 @@ async function measure(database) {
     while (Date.now() < waitUntil && !isInterrupted() && KINDS.some((kind) => receiver.arrivals[kind].length < SERVICES)) {
       await new Promise((done) => setTimeout(done, 250));
     }
+    if (!alive(server.handle)) throw new Error(`the server exited: ${JSON.stringify(server.handle.exit)}\n${tail(server.handle.output())}`);
     return summarize(receiver.arrivals, await queuedTimes(server.url), SERVICES);
   } finally {
     await stopChild(server.handle);

@@ -14,6 +14,7 @@ import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
 import { badgeRoutes } from './routes/badges.js';
+import { channelRoutes } from './routes/channels.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { streamRoutes } from './routes/stream.js';
@@ -118,6 +119,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', streamRoutes(deps));
   api.route('/', dashboardRoutes(deps));
   api.route('/', keyRoutes(deps));
+  api.route('/', channelRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ALERT_TYPES, LEVEL_NAMES, parseDuration, type LevelName } from '@watchtower/protocol';
+import { ALERT_TYPES, ConfigChannel, LEVEL_NAMES, parseDuration, type LevelName } from '@watchtower/protocol';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -210,6 +210,14 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    // Named channels, as PUT /channels/:name takes them (a webhook gives its own secret):
+    // stored at start, read-only through the API.
+    channels: z
+      .record(
+        z.string().regex(/^[\p{L}\p{N}_.:-]{1,50}$/u, { error: 'a channel name is 1 to 50 letters, digits and - _ . :' }),
+        ConfigChannel,
+      )
+      .optional(),
   })
   .strict();
 

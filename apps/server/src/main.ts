@@ -6,6 +6,9 @@ import { createRequire } from 'node:module';
 import { serve, type ServerType } from '@hono/node-server';
 import { createChannelRegistry, type ChannelRegistry } from './channels/registry.js';
 import { createApp } from './app.js';
+import { problemWithTemplates } from './channels/channel-templates.js';
+import { applyChanges } from './domain/changes.js';
+import { syncConfigChannels } from './domain/channels/sync-config-channels.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
@@ -109,6 +112,31 @@ function choosePassword(config: Config, storage: Storage, dataDir: string, log: 
     log.info({ file: stored.file }, 'using the stored password');
   }
   return stored.password;
+}
+
+/** The config file's channels, checked as the API checks them and stored with source `config`. */
+async function storeConfigChannels({
+  config,
+  storage,
+  clock,
+  channels,
+  log,
+}: {
+  config: Config;
+  storage: Storage;
+  clock: DatabaseClock;
+  channels: ChannelRegistry;
+  log: Logger;
+}): Promise<void> {
+  const defined = config.channels ?? {};
+  for (const [name, definition] of Object.entries(defined)) {
+    const problem =
+      problemWithTemplates(definition.templates) ??
+      (await channels.problemWithSettings(definition.type, definition.settings as Record<string, unknown>));
+    if (problem) throw new ConfigError(`channels.${name}: ${problem}`);
+  }
+  const { changes } = await syncConfigChannels({ db: storage, clock }, { channels: defined });
+  applyChanges(changes, { log });
 }
 
 async function createChannels(config: Config, log: Logger): Promise<ChannelRegistry> {
@@ -252,6 +280,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   await migrateDatabase(storage, clock, dataDir, log);
   const password = choosePassword(config, storage, dataDir, log);
   const channels = await createChannels(config, log);
+  await storeConfigChannels({ config, storage, clock, channels, log });
   const tls = readTls(config);
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);

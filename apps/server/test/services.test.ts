@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('configured services on %s', (kind) => {
         [{ cron: '0 25 * * *' }, /hour/],
         [{ cron: '0 3 * * *', tz: 'Mars/Olympus' }, /tz must be an IANA time zone name/],
         [{ cron: '0 0 31 2 *' }, /never fires/],
-        [{ period: 60, channels: ['ops-pager'] }, /unknown channel "ops-pager"/],
+        [{ period: 60, channels: ['ops-pager'] }, /channels names "ops-pager", which is no channel here/],
         [{ period: 60, alertType: 'email', alertTarget: 'not an address' }, /e-?mail/i],
         [{ period: 60, colour: 'red' }, /colour/],
       ];

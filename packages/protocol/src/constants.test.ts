@@ -27,6 +27,9 @@ describe('ROUTES', () => {
       'snoozeMany',
       'createKey',
       'deleteKey',
+      'putChannel',
+      'deleteChannel',
+      'testChannel',
     ]);
   });
 

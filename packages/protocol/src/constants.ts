@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'METHOD_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'CONFLICT',
+  'PROVIDER_FAILED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
 ] as const;
@@ -59,6 +61,14 @@ export const LIMITS = {
   historyMaxLimit: 1_000,
   /** Characters in an API key's name. */
   keyNameMaxLength: 100,
+  /** Characters in a channel's URL setting, and in a secret setting (a token, a password). */
+  channelUrlMaxLength: 2_048,
+  channelSecretMaxLength: 1_000,
+  /** Characters in a channel template's title and body. */
+  templateTitleMaxLength: 500,
+  templateBodyMaxLength: 4_000,
+  /** Seconds a rotated webhook secret still signs beside the new one. */
+  webhookRotationSeconds: 86_400,
 } as const;
 
 /** Every signal path of a ping URL: by token, or by a pulse key and the service's name (slug). */
@@ -124,6 +134,12 @@ export const ROUTES = {
   serviceBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/:service{[^/]+\\.json}'], scope: null },
   tagBadge: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.svg}'], scope: null },
   tagBadgeJson: { method: 'GET', paths: ['/badge/:badgeKey/tag/:tag{[^/]+\\.json}'], scope: null },
+  // A channel's secrets never leave the server: reading channels is a read like any other.
+  listChannels: { method: 'GET', paths: ['/channels'], scope: 'read' },
+  getChannel: { method: 'GET', paths: ['/channels/:name'], scope: 'read' },
+  putChannel: { method: 'PUT', paths: ['/channels/:name'], scope: 'admin' },
+  deleteChannel: { method: 'DELETE', paths: ['/channels/:name'], scope: 'admin' },
+  testChannel: { method: 'POST', paths: ['/channels/:name/test'], scope: 'admin' },
   stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
   dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
   health: { method: 'GET', paths: ['/healthz'], scope: null },

@@ -1,3 +1,4 @@
+export * from './channels.js';
 export * from './constants.js';
 export * from './history.js';
 export * from './keys.js';

@@ -1,6 +1,7 @@
 // What the API reference says of each call of ROUTES: its words, its inputs and its answers.
 import type { z } from 'zod';
 import type { ROUTES } from './constants.js';
+import { ChannelBodyShape, ChannelResponse, ListChannelsResponse, PutChannelResponse, TestChannelResponse } from './channels.js';
 import { CreateKeyRequest, CreateKeyResponse, DeleteKeyResponse, ListKeysResponse } from './keys.js';
 import { HistoryQuery, HistoryResponse } from './history.js';
 import { FailRequest, ListRunsResponse, LogRequest, PingQuery, PushQuery, PushResponse, RunsQuery, StartRequest } from './runs.js';
@@ -34,6 +35,7 @@ export const DOC_TAGS = {
   events: 'The event log.',
   alerts: 'Alert deliveries.',
   keys: 'API keys and their scopes.',
+  channels: 'Named channels: a provider and its settings, defined once and named by services.',
   'ping URLs': 'Ping URLs in the form Healthchecks and Uptime Kuma clients use: the token in the path is the secret.',
   badges: 'Status badges for a README: the badge key in the path is the secret.',
   server: 'The live stream, the dashboard settings, the health probe and this reference.',
@@ -44,7 +46,7 @@ export type DocTag = keyof typeof DOC_TAGS;
 export type RawMedia = 'text/plain' | 'image/svg+xml' | 'text/html' | 'text/event-stream' | 'application/json';
 
 /** Error answers a call may give besides those of its credentials (401, 403), of its body (413, 415) and of an outage (503). */
-export type DocError = 400 | 403 | 404;
+export type DocError = 400 | 403 | 404 | 409 | 502;
 
 /** What the reference says of one call. */
 export interface RouteDoc {
@@ -384,6 +386,49 @@ const readDocs = {
   },
 } satisfies Record<string, RouteDoc>;
 
+const NO_CHANNEL = 'No channel has this name.';
+
+const channelDocs = {
+  listChannels: {
+    summary: 'List channels',
+    description:
+      'Every named channel, without its secrets: `secrets` names the secret settings that are set, `usedBy` the services that name it.',
+    tag: 'channels',
+    response: { schema: ListChannelsResponse, description: 'The channels, by name.' },
+  },
+  getChannel: {
+    summary: 'Read a channel',
+    description: 'One named channel, without its secrets.',
+    tag: 'channels',
+    response: { schema: ChannelResponse, description: 'The channel.' },
+    errors: { 404: NO_CHANNEL },
+  },
+  putChannel: {
+    summary: 'Create or replace a channel',
+    description:
+      'The type and its settings side by side, and optional templates per alert kind. A replacement that leaves out a secret keeps the stored one. A new webhook channel gets a signing secret, answered here once; `rotateSecret: true` makes a new one, and the old one signs beside it for a day.',
+    tag: 'channels',
+    body: ChannelBodyShape,
+    response: { schema: PutChannelResponse, description: 'The channel, and a webhook signing secret when one was made.' },
+    errors: { 400: BAD_FIELD, 409: 'The config file defines this channel: change it there.' },
+  },
+  deleteChannel: {
+    summary: 'Delete a channel',
+    description: 'Refused while services name it, or when the config file defines it.',
+    tag: 'channels',
+    response: { schema: ChannelResponse, description: 'The channel deleted, as it was.' },
+    errors: { 404: NO_CHANNEL, 409: 'Services still name the channel (`hint` lists them), or the config file defines it.' },
+  },
+  testChannel: {
+    summary: 'Send a test message',
+    description:
+      "Sends a test alert through the channel now, and answers the provider's status and the start of its words (from a public address only).",
+    tag: 'channels',
+    response: { schema: TestChannelResponse, description: "The provider's answer." },
+    errors: { 404: NO_CHANNEL, 502: 'The provider refused or did not answer: `hint` says what it said.' },
+  },
+} satisfies Record<string, RouteDoc>;
+
 /** The reference of every call of ROUTES: a call listed there without its words here does not compile. */
 export const ROUTE_DOCS: { [Name in keyof typeof ROUTES]: RouteDoc } = {
   ...heartbeatDocs,
@@ -391,4 +436,5 @@ export const ROUTE_DOCS: { [Name in keyof typeof ROUTES]: RouteDoc } = {
   ...runDocs,
   ...readDocs,
   ...publicDocs,
+  ...channelDocs,
 };

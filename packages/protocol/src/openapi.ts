@@ -32,7 +32,15 @@ import {
   ServiceResponse,
   StreamChange,
 } from './schemas.js';
-import { ServicePatch, ServiceSettings, Tag } from './services.js';
+import {
+  ChannelBodyShape,
+  ChannelResponse,
+  ChannelView,
+  ListChannelsResponse,
+  PutChannelResponse,
+  TestChannelResponse,
+} from './channels.js';
+import { ChannelName, ServicePatch, ServiceSettings, Tag } from './services.js';
 import { SnoozeManyRequest, SnoozeManyResponse, SnoozeRequest } from './snooze.js';
 
 export { DOC_TAGS, ROUTE_DOCS, type RouteDoc } from './openapi-routes.js';
@@ -53,6 +61,7 @@ const REQUEST_SCHEMAS = {
   LogRequest,
   AddEventRequest,
   CreateKeyRequest,
+  ChannelBody: ChannelBodyShape,
 };
 
 /** Answers and what they carry, by name: described as the server writes them. */
@@ -87,6 +96,11 @@ const RESPONSE_SCHEMAS = {
   DeleteKeyResponse,
   SnoozeManyResponse,
   DashboardSettingsResponse,
+  ChannelView,
+  ListChannelsResponse,
+  ChannelResponse,
+  PutChannelResponse,
+  TestChannelResponse,
 };
 
 /** What the reference says of the shapes that answers carry, by name. */
@@ -101,6 +115,8 @@ const DESCRIPTIONS: Record<string, string> = {
   Flip: "FLIP: one change of a service's state: when (Unix seconds), from what (null when the service was created), to what, and why.",
   Uptime: 'The share of the time a service was up, from 0 to 1, over the last 24 hours, 7 and 30 days; null when no time counts.',
   StreamChange: 'The data of one server-sent event of `GET /stream`, named by its `type`.',
+  ChannelView:
+    'A named channel as the server reports it: its settings without any secret (`secrets` names those set), its templates, `source` (`config` when the config file defines it), and `usedBy`, the services that name it. Times are Unix seconds.',
   ErrorResponse:
     'Every error answer: `result` equals the HTTP status; `hint` says what to fix; `requestId` is also the X-Request-Id header.',
 };
@@ -164,6 +180,7 @@ const PATH_PARAMS: Record<string, { description: string; schema: () => JsonSchem
   badgeKey: { description: "The server's badge key (a service's `badgeUrl` carries it).", schema: () => ({ type: 'string' }) },
   tag: { description: 'A tag of services.', schema: () => inlineSchema(Tag) },
   id: { description: "The key's id.", schema: () => ({ type: 'string' }) },
+  name: { description: "The channel's name.", schema: () => inlineSchema(ChannelName) },
 };
 
 const PARAM = /:(\w+)(?:\{[^}]*?(?:\\\.(\w+))?\})?/g;

@@ -412,6 +412,8 @@ export const AlertDelivery = z.object({
   service: z.string(),
   channel: z.string(),
   target: z.string(),
+  /** The named channel this delivery goes to; null (or absent, from older servers) for the service's alertType + alertTarget. */
+  channelName: z.string().nullable().optional(),
   status: z.enum(ALERT_STATUSES),
   attempts: z.number().int(),
   lastError: z.string().nullable(),

@@ -1,6 +1,6 @@
 import { Resend, type CreateEmailRequestOptions, type ErrorResponse } from 'resend';
 import type { Config } from '../config.js';
-import type { Channel, DeliveryError } from './channel.js';
+import type { Channel, ChannelKind, DeliveryError } from './channel.js';
 import { createDeliveryError, isPermanentStatus, openGuardedConnections } from './http-post.js';
 
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -64,7 +64,7 @@ export function emailChannel(config: Config, name: 'email' | 'mail' = 'email'): 
         // only to checked addresses (the cast: the SDK's type does not list `dispatcher`).
         const options = { idempotencyKey: alert.id, signal, dispatcher: connections.dispatcher } as CreateEmailRequestOptions;
         const { data, error } = await resend!.emails.send(
-          { from: from!, to: [alert.target], subject: message.title, text: message.text, html: message.html },
+          { from: from!, to: [alert.target], subject: message.title, text: message.text, ...(message.html && { html: message.html }) },
           options,
         );
         if (connections.failure) throw createDeliveryError(connections.failure);
@@ -74,6 +74,20 @@ export function emailChannel(config: Config, name: 'email' | 'mail' = 'email'): 
       } finally {
         await connections.close();
       }
+    },
+  };
+}
+
+/** A named e-mail channel: an address, written to through the server's Resend settings. */
+export function emailKind(config: Config): ChannelKind<{ to: string }> {
+  const channel = emailChannel(config);
+  return {
+    type: 'email',
+    checkSettings: async () => channel.missingConfig(),
+    deliver: async ({ alert, message, settings }, context) => {
+      const worded = message.templated ? { ...message, title: message.templated.title, text: message.templated.body, html: '' } : message;
+      await channel.deliver({ ...alert, target: settings.to }, worded, context);
+      return { status: 200, body: 'accepted by Resend' };
     },
   };
 }

@@ -1,16 +1,51 @@
 import { ALERT_TYPES } from '@watchtower/protocol';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
-import type { Channel, DeliveryContext } from './channel.js';
-import { emailChannel } from './email.js';
-import { logChannel } from './log.js';
-import { pushoverChannel } from './pushover.js';
-import { slackChannel } from './slack.js';
-import { webhookChannel } from './webhook.js';
+import type { Channel, ChannelKind, DeliveryContext } from './channel.js';
+import { discordKind } from './discord.js';
+import { emailChannel, emailKind } from './email.js';
+import { gotifyKind } from './gotify.js';
+import { matrixKind } from './matrix.js';
+import { ntfyKind } from './ntfy.js';
+import { opsgenieKind } from './opsgenie.js';
+import { pagerdutyKind } from './pagerduty.js';
+import { smtpKind } from './smtp.js';
+import { teamsKind } from './teams.js';
+import { telegramKind } from './telegram.js';
+import { logChannel, logKind } from './log.js';
+import { pushoverChannel, pushoverKind } from './pushover.js';
+import { slackChannel, slackKind } from './slack.js';
+import { webhookChannel, webhookKind } from './webhook.js';
 import { classifyAddress, resolveTarget, resolveWithSystem, UnusableHost, type AddressClass, type ResolveHost } from './private-address.js';
 
+/** The channel types of the provider files, each driven by a named channel's settings. */
+// biome-ignore lint/suspicious/noExplicitAny: each kind takes its own settings type; the registry hands it the stored ones.
+export const PROVIDER_KINDS: ReadonlyArray<ChannelKind<any>> = [
+  smtpKind,
+  ntfyKind,
+  gotifyKind,
+  discordKind,
+  telegramKind,
+  teamsKind,
+  matrixKind,
+  pagerdutyKind,
+  opsgenieKind,
+];
+
+/** Every channel type this server delivers through, by type. */
+export function createChannelKinds(config: Config): ReadonlyMap<string, ChannelKind> {
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  const kinds: Array<ChannelKind<any>> = [...PROVIDER_KINDS, webhookKind, slackKind, logKind, pushoverKind(config), emailKind(config)];
+  return new Map(kinds.map((kind) => [kind.type, kind as ChannelKind]));
+}
+
 export interface ChannelRegistry {
+  /** A classic channel (alertType), by name. */
   get(name: string): Channel | undefined;
+  /** A named channel's type, by type. */
+  kind(type: string): ChannelKind | undefined;
+  /** Why a named channel of this type and settings cannot deliver on this server, or null. */
+  problemWithSettings(type: string, settings: Record<string, unknown>): Promise<string | null>;
   /** Why a heartbeat or event may not alert through this channel and target, or null. */
   problemWith(type: string, target: string): Promise<string | null>;
   readonly context: DeliveryContext;
@@ -57,6 +92,7 @@ export function createChannelRegistry(
       (channel) => [channel.name, channel],
     ),
   );
+  const kinds = createChannelKinds(config);
   const allowPrivateTargets = config.alerts.allowPrivateTargets;
   // Pulses repeat the same targets: remember each name's addresses for a minute. A failed
   // look-up is never remembered, and deliveries resolve again as they connect.
@@ -88,6 +124,12 @@ export function createChannelRegistry(
   const context: DeliveryContext = { log, timeoutMs, checkAddress, connections: { resolveHost, allowPrivateTargets, classify } };
   return {
     get: (name) => channels.get(name),
+    kind: (type) => kinds.get(type),
+    problemWithSettings: async (type, settings) => {
+      const kind = kinds.get(type);
+      if (!kind) return `this server cannot deliver through ${type} channels yet; it delivers through ${[...kinds.keys()].join(', ')}`;
+      return kind.checkSettings(settings, context);
+    },
     context,
     problemWith: async (type, target) => {
       const channel = channels.get(type);

@@ -1,6 +1,7 @@
-import type { Channel } from './channel.js';
+import type { Channel, ChannelKind } from './channel.js';
 import { postOrThrow } from './http-post.js';
-import { checkWebUrl } from './web-url.js';
+import { escapeFor } from './markup.js';
+import { problemWithUrlSetting, checkWebUrl } from './web-url.js';
 
 /** Slack: POST {text} to the incoming-webhook URL in the target. */
 export const slackChannel: Channel = {
@@ -13,5 +14,17 @@ export const slackChannel: Channel = {
       { body: JSON.stringify({ text: `*${message.title}*\n${message.text}` }), headers: { 'content-type': 'application/json' } },
       context,
     );
+  },
+};
+
+/** A named Slack channel: the template's words as they are, or the alert's, made literal in mrkdwn. */
+export const slackKind: ChannelKind<{ url: string }> = {
+  type: 'slack',
+  checkSettings: (settings, context) => problemWithUrlSetting('url', settings.url, context),
+  deliver: async ({ message, settings }, context) => {
+    const text = message.templated
+      ? `*${message.templated.title}*\n${message.templated.body}`
+      : `*${escapeFor('slack', message.title)}*\n${escapeFor('slack', message.text)}`;
+    return postOrThrow(new URL(settings.url), { body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } }, context);
   },
 };

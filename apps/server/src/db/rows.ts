@@ -3,12 +3,14 @@ import { toSnakeCase } from 'drizzle-orm/casing';
 import {
   alerts,
   apiKeys,
+  channels,
   events,
   flips,
   heartbeats,
   runs,
   type AlertRow,
   type ApiKeyRow,
+  type ChannelRow,
   type EventRow,
   type FlipRow,
   type HeartbeatRow,
@@ -84,3 +86,4 @@ export const alertRows: RowReader<AlertRow> = rowReader(alerts);
 export const runRows: RowReader<RunRow> = rowReader(runs);
 export const apiKeyRows: RowReader<ApiKeyRow> = rowReader(apiKeys);
 export const flipRows: RowReader<FlipRow> = rowReader(flips);
+export const channelRows: RowReader<ChannelRow> = rowReader(channels);

@@ -1,5 +1,19 @@
-import type { AlertDelivery, Event, Flip, FlipCause, FlipStatus, Heartbeat, HeartbeatStatus, Key, Run } from '@watchtower/protocol';
-import type { AlertRow, ApiKeyRow, EventRow, FlipRow, HeartbeatRow, RunRow } from '../db/schema.js';
+import type {
+  AlertDelivery,
+  ChannelSource,
+  ChannelType,
+  ChannelView,
+  Event,
+  Flip,
+  FlipCause,
+  FlipStatus,
+  Heartbeat,
+  HeartbeatStatus,
+  Key,
+  Run,
+} from '@watchtower/protocol';
+import type { AlertRow, ApiKeyRow, ChannelRow, EventRow, FlipRow, HeartbeatRow, RunRow } from '../db/schema.js';
+import { secretNames } from './channels/channel-secrets.js';
 import { scheduleOf } from './heartbeats/service-schedule.js';
 
 /** The protocol's times: Unix seconds, fractions allowed. */
@@ -92,6 +106,7 @@ export function toAlertDelivery(row: AlertRow): AlertDelivery {
     service: row.service,
     channel: row.channel,
     target: row.target,
+    channelName: row.channelName,
     status: row.status,
     attempts: row.attempts,
     lastError: row.lastError,
@@ -109,5 +124,20 @@ export function toKey(row: ApiKeyRow): Key {
     scope: row.scope,
     created: unixSeconds(row.createdAt),
     lastUsed: row.lastUsedAt ? unixSeconds(row.lastUsedAt) : null,
+  };
+}
+
+/** The protocol's channel view: settings without a secret, and the names of the secrets set. */
+export function toChannelView(row: ChannelRow, usedBy: string[]): ChannelView {
+  return {
+    name: row.name,
+    type: row.type as ChannelType,
+    settings: row.settings,
+    secrets: secretNames(row),
+    templates: row.templates as ChannelView['templates'],
+    source: row.source as ChannelSource,
+    created: unixSeconds(row.createdAt),
+    updated: unixSeconds(row.updatedAt),
+    usedBy,
   };
 }

@@ -13,10 +13,12 @@ export const STATUS_OF = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  PROVIDER_FAILED: 502,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 /** Seconds a client should wait before it retries a request answered 503. */

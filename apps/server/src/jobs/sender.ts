@@ -1,5 +1,6 @@
 import { formatDuration } from '@watchtower/protocol';
-import { DeliveryError } from '../channels/channel.js';
+import { DeliveryError, type DeliveryContext } from '../channels/channel.js';
+import { deliverThroughChannel } from '../channels/named-delivery.js';
 import type { ChannelRegistry } from '../channels/registry.js';
 import { renderAlert } from '../channels/render-alert.js';
 import type { Storage } from '../db/client.js';
@@ -14,6 +15,7 @@ import {
 } from '../domain/outbox/delivery-queue.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
 import { applyChanges } from '../domain/changes.js';
+import { findChannel } from '../domain/channels/find-channels.js';
 import type { DomainContext } from '../domain/context.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -113,16 +115,29 @@ class Sender {
     return { db: this.options.storage, clock: this.options.clock };
   }
 
-  /** Delivers within one deadline; the channel's own time-out never runs past it. */
-  private async send(alert: AlertRow): Promise<void> {
-    const { channels, log } = this.options;
-    const channel = channels.get(alert.channel);
+  /** A named channel's delivery, through the channel as it is now; a channel deleted since is given up. */
+  private async sendNamed(alert: AlertRow, name: string, context: DeliveryContext): Promise<void> {
+    const channel = await findChannel(this.context, { name });
+    if (!channel)
+      throw new DeliveryError(`the channel ${name} no longer exists: it was deleted after this alert was queued`, { permanent: true });
+    await deliverThroughChannel(this.options.channels, channel, alert, context);
+  }
+
+  /** The classic alertType + alertTarget pair's delivery. */
+  private async sendClassic(alert: AlertRow, context: DeliveryContext): Promise<void> {
+    const channel = this.options.channels.get(alert.channel);
     if (!channel) throw new Error(`no channel named ${alert.channel}`);
     const missing = channel.missingConfig();
     if (missing) throw new Error(missing);
+    await channel.deliver(alert, renderAlert(alert), context);
+  }
+
+  /** Delivers within one deadline; the channel's own time-out never runs past it. */
+  private async send(alert: AlertRow): Promise<void> {
+    const { channels, log } = this.options;
     const deadlineMs = this.deliveryDeadlineMs;
     const context = { ...channels.context, timeoutMs: Math.min(channels.context.timeoutMs, deadlineMs) };
-    const delivery = channel.deliver(alert, renderAlert(alert), context);
+    const delivery = alert.channelName === null ? this.sendClassic(alert, context) : this.sendNamed(alert, alert.channelName, context);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DeliveryError(`no outcome within ${deadlineMs / 1000} s`)), deadlineMs);
@@ -184,7 +199,14 @@ class Sender {
 
   private async deliver(claim: ClaimedAlert): Promise<void> {
     const { alert } = claim;
-    const fields = { alert_id: alert.id, kind: alert.kind, service: alert.service, channel: alert.channel, attempt: alert.attempts };
+    const fields = {
+      alert_id: alert.id,
+      kind: alert.kind,
+      service: alert.service,
+      channel: alert.channel,
+      channel_name: alert.channelName ?? undefined,
+      attempt: alert.attempts,
+    };
     try {
       await this.send(alert);
     } catch (error) {

@@ -1,7 +1,9 @@
 import { ROUTES, ServicePatch, ServiceSettings } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
+import { checkChannelNames } from '../domain/channels/find-channels.js';
 import { DomainError } from '../domain/errors.js';
+import { findHeartbeat } from '../domain/heartbeats/find-heartbeats.js';
 import {
   configFromSettings,
   deleteService,
@@ -21,19 +23,21 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { context, serviceOf, serviceOnly, answer } = serviceRouteKit(deps);
 
-  /** Where a service's alerts go: the settings' channel, else the server's default, else the log. */
+  const checkChannels = (names: string[]) => checkChannelNames(context, { names });
+
+  /**
+   * Where a service's alerts go: the settings' alertType + alertTarget and named channels;
+   * with neither, the server's default, else the log. A service with named channels only
+   * has no classic pair (empty alertType and alertTarget).
+   */
   async function destinationOf(settings: { alertType?: string; alertTarget?: string; channels: string[] }) {
-    if (settings.channels.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `unknown channel ${JSON.stringify(settings.channels[0])}: this server defines no named channels; give alertType and alertTarget instead`,
-      );
-    }
+    await checkChannels(settings.channels);
     if (settings.alertType !== undefined && settings.alertTarget !== undefined) {
       const problem = await channels.problemWith(settings.alertType, settings.alertTarget);
       if (problem) throw new DomainError('VALIDATION_FAILED', problem);
       return { alertType: settings.alertType, alertTarget: settings.alertTarget };
     }
+    if (settings.channels.length > 0) return { alertType: '', alertTarget: '' };
     const { defaultType, defaultTarget } = config.alerts;
     return defaultType && defaultTarget
       ? { alertType: defaultType, alertTarget: defaultTarget }
@@ -50,8 +54,19 @@ export function serviceRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   app.patch(ROUTES.patchService.paths[0], async (c) => {
     const service = serviceOf(c);
     const change = parseInput(ServicePatch, await readBody(c));
-    if (change.channels !== undefined || change.alertType !== undefined) {
-      await destinationOf({ alertType: change.alertType, alertTarget: change.alertTarget, channels: change.channels ?? [] });
+    if (change.channels !== undefined) await checkChannels(change.channels);
+    if (change.channels?.length === 0 && change.alertType === undefined) {
+      const current = await findHeartbeat(context, { service });
+      if (current && current.alertType === '') {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `channels: ${service} alerts through its named channels only; give alertType and alertTarget to empty them`,
+        );
+      }
+    }
+    if (change.alertType !== undefined && change.alertTarget !== undefined) {
+      const problem = await channels.problemWith(change.alertType, change.alertTarget);
+      if (problem) throw new DomainError('VALIDATION_FAILED', problem);
     }
     return answer(c, await patchService(context, { service, change }));
   });

@@ -37,7 +37,7 @@ export function useTestApp(
   });
   beforeEach(async () => {
     await context.storage.query(
-      'truncate heartbeats, events, event_keys, event_level_purges, alerts, runs, api_keys, flips, server_settings, server_instances restart identity',
+      'truncate heartbeats, events, event_keys, event_level_purges, alerts, runs, api_keys, flips, server_settings, server_instances, channels restart identity',
       [],
     );
     context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));

@@ -101,6 +101,7 @@ export async function claimOverdueHeartbeats(
         service: row.service,
         channel: row.alertType,
         target: row.alertTarget,
+        channels: row.channels,
         details: deathDetails(row),
       })),
       at: now,

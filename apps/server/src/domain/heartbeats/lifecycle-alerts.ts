@@ -71,8 +71,9 @@ select ${selectInstant(
 )}`;
 
 // The reminders sent since each service's death: a reminder says how many came before it.
+// One reminder is one row per delivery (its channels share its time), hence distinct times.
 const REMINDERS_SENT = `
-select h.service, count(a.id)::int as sent from heartbeats h
+select h.service, count(distinct a.created_at)::int as sent from heartbeats h
 left join alerts a on a.service = h.service and a.kind = 'reminder' and a.created_at >= h.died_at
 where h.service = any($1::text[])
 group by h.service`;
@@ -107,7 +108,14 @@ export async function nextDeadline({ db }: DomainContext): Promise<Date | null> 
 }
 
 function alertsOf(rows: HeartbeatRow[], kind: NewAlert['kind'], details: (row: HeartbeatRow) => Record<string, unknown>): NewAlert[] {
-  return rows.map((row) => ({ kind, service: row.service, channel: row.alertType, target: row.alertTarget, details: details(row) }));
+  return rows.map((row) => ({
+    kind,
+    service: row.service,
+    channel: row.alertType,
+    target: row.alertTarget,
+    channels: row.channels,
+    details: details(row),
+  }));
 }
 
 function announced(rows: HeartbeatRow[], now: Date, logAs: string): Changes {

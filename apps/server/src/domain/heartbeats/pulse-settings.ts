@@ -1,5 +1,6 @@
 import { PULSE_SETTING_FIELDS, type PulseRequest, type ServicePatchChange } from '@watchtower/protocol';
 import type { HeartbeatRow } from '../../db/schema.js';
+import { checkChannelNames } from '../channels/find-channels.js';
 import type { DomainContext } from '../context.js';
 import { checkDependencies } from './configure-service.js';
 
@@ -18,9 +19,10 @@ export function pulseSettingsOf(pulse: PulseRequest): PulseSettings | null {
   return settings;
 }
 
-/** Whether the settings are wrong for the service (a parent that does not exist, a cycle): checked before the pulse is stored. */
+/** Whether the settings are wrong for the service (a parent or a channel that does not exist, a cycle): checked before the pulse is stored. */
 export async function checkPulseSettings(context: DomainContext, service: string, settings: PulseSettings): Promise<void> {
   if (settings.dependsOn) await checkDependencies(context, service, settings.dependsOn);
+  if (settings.channels) await checkChannelNames(context, { names: settings.channels });
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, index) => item === b[index]);

@@ -56,7 +56,7 @@ with incoming as (
        then clock_timestamp() - $3::timestamptz else interval '0' end as by) late
 ),
 previous as (
-  select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.last_at, h.expected_at,
+  select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.channels, h.last_at, h.expected_at,
     h.grace, h.schedule_kind, h.run_started_at, h.alert_held, h.signalled, h.late_noticed_for
   -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
   -- table, as the planner cannot tell how few rows the JSON holds.
@@ -93,7 +93,7 @@ upserted as (
   returning h.*
 ),
 recovered as (
-  select p.service, p.alert_type, p.alert_target, p.last_at, p.expected_at, i.last_at as back
+  select p.service, p.alert_type, p.alert_target, p.channels, p.last_at, p.expected_at, i.last_at as back
   from previous p join incoming i on i.service = p.service
   -- A death whose alert a snooze or a dead parent held back was never told: no recovery either.
   where p.alerted and not p.cancelled and p.alert_held is null
@@ -116,16 +116,19 @@ superseded as (
     ) o
   ) d
   where a.id = d.id and d.idle
-  returning a.id, a.service, a.created_at
+  returning a.id, a.service, a.created_at, a.channel_name
 ),
+-- Each channel that heard of the death hears of the recovery: the classic pair (when the
+-- service has one) and each named channel; a down superseded on a channel is told on that one.
 recovery_alerts as (
-  insert into alerts (kind, service, channel, target, details, next_attempt_at, created_at)
-  select 'recovered', r.service, r.alert_type, r.alert_target,
+  insert into alerts (kind, service, channel, target, channel_name, details, next_attempt_at, created_at)
+  select 'recovered', r.service, coalesce(c.type, d.channel), d.target, d.channel_name,
     jsonb_build_object('last', extract(epoch from r.last_at), 'expected', extract(epoch from r.expected_at),
       'back', extract(epoch from r.back))
     || coalesce(
       (select jsonb_build_object('downNotSent', true, 'downAlertId', s.id, 'downRaised', extract(epoch from s.created_at))
-       from superseded s where s.service = r.service order by s.created_at desc limit 1),
+       from superseded s where s.service = r.service and s.channel_name is not distinct from d.channel_name
+       order by s.created_at desc limit 1),
       '{}'::jsonb),
     r.back,
     -- A sweep may raise the down a moment after this pulse was received, and commit it
@@ -133,6 +136,12 @@ recovery_alerts as (
     -- service's line (the function sees that down, which this statement's snapshot does not).
     greatest(r.back, watchtower_latest_pending_down(r.service) + interval '1 microsecond')
   from recovered r
+  cross join lateral (
+    select r.alert_type as channel, r.alert_target as target, null::text as channel_name where r.alert_type <> ''
+    union all
+    select 'unknown', n.name, n.name from unnest(r.channels) as n(name)
+  ) d
+  left join channels c on c.name = d.channel_name
 )
 select ${heartbeatRows.columns('h')},
   (select extract(epoch from r.back - r.last_at) from recovered r where r.service = h.service) as recovered_after_s,

@@ -178,6 +178,7 @@ async function enqueueFailedAlert(context: DomainContext, heartbeat: HeartbeatRo
         service: heartbeat.service,
         channel: heartbeat.alertType,
         target: heartbeat.alertTarget,
+        channels: heartbeat.channels,
         details: {
           runId: run.id,
           exitCode: run.exitCode,

@@ -15,8 +15,9 @@ export interface ClaimedAlert {
 }
 
 // Which of a service's alerts wait for each other: its heartbeat's downs and recoveries
-// form one line, its event alerts another, so a death never waits behind event alerts.
-const SAME_LINE = `(o.kind = 'event') = (c.kind = 'event')`;
+// form one line per delivery target (the classic pair, each named channel), its event
+// alerts another, so a death never waits behind event alerts, nor behind another channel.
+const SAME_LINE = `(o.kind = 'event') = (c.kind = 'event') and o.channel_name is not distinct from c.channel_name`;
 
 // An alert waits while an older one of its line is pending, delivered right now included
 // (a claimed alert stays pending until its outcome). alerts_pending_service_idx serves it.
@@ -137,6 +138,7 @@ with recovery as (
   where id = (
     select id from alerts
     where service = $2 and status = 'pending' and kind = 'recovered' and created_at >= $3
+      and channel_name is not distinct from $5
     order by created_at, id
     limit 1
     for update
@@ -153,12 +155,14 @@ async function supersedeByRecovery({ db }: DomainContext, down: AlertRow): Promi
     down.service,
     down.createdAt.toISOString(),
     unixSeconds(down.createdAt),
+    down.channelName,
   ]);
   return record ? alertRows.read(record) : null;
 }
 
-function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'lastError'>): string {
-  return `The ${alert.kind} alert of ${alert.service} through ${alert.channel} failed: ${alert.lastError ?? 'no reason given'}`;
+function describeFailedAlert(alert: Pick<AlertRow, 'kind' | 'service' | 'channel' | 'channelName' | 'lastError'>): string {
+  const through = alert.channelName === null ? alert.channel : `the channel ${alert.channelName} (${alert.channel})`;
+  return `The ${alert.kind} alert of ${alert.service} through ${through} failed: ${alert.lastError ?? 'no reason given'}`;
 }
 
 /**
