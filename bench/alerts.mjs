@@ -59,7 +59,13 @@ async function inParallel(count, work) {
   let next = 0;
   const worker = async () => {
     while (next < count && !isInterrupted()) {
-      const response = await work(next++);
+      const index = next++;
+      let response;
+      try {
+        response = await work(index);
+      } catch (error) {
+        throw new Error(`request ${index} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+      }
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     }

@@ -1,3 +1,4 @@
+import { watchTimes } from './lifecycle-alerts.js';
 import type { ServicePatchChange, ServiceSettings } from '@watchtower/protocol';
 import { heartbeatRows } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
@@ -163,7 +164,7 @@ function announced(heartbeat: HeartbeatRow, now: Date): Changes {
   const watched = heartbeat.signalled && !heartbeat.paused && !heartbeat.cancelled && !heartbeat.alerted;
   return changes({
     feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }],
-    deadlines: watched ? [heartbeat.expectedAt] : [],
+    deadlines: watched ? watchTimes(heartbeat) : [],
   });
 }
 
