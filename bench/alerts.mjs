@@ -44,6 +44,8 @@ async function startReceiver() {
       const at = Date.now() / 1000;
       const alert = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const kind = alert.type.replace(/^heartbeat\./, '');
+      // The first reminder of each service is measured; later ones (every remindEvery while the run waits) are not.
+      if (kind === 'reminder' && alert.reminder !== 1) return response.writeHead(204).end();
       const due = kind === 'late' ? alert.expected - alert.warnBefore : kind === 'down' ? alert.expected : alert.diedAt + REMIND_EVERY;
       arrivals[kind]?.push({ id: alert.alertId, service: alert.service, due, lateness: at - due, at });
       response.writeHead(204).end();
