@@ -150,10 +150,13 @@ async function armServices(url, receiver) {
 async function measure(database) {
   const receiver = await startReceiver();
   const env = { WATCHTOWER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`, WATCHTOWER_ALLOW_PRIVATE_TARGETS: '1' };
+  // BENCH_CPU_PROF=DIR writes the server's CPU profile there when it stops.
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const server = await startServer(database, {
     serverEntry: DEFAULT_SERVER_ENTRY,
     pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     env,
+    nodeArgs,
   });
   try {
     const deadline = await armServices(server.url, receiver);
