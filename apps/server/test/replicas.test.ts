@@ -85,6 +85,8 @@ async function streamUntil(expected: string, act: () => Promise<void>): Promise<
   const controller = new AbortController();
   const response = await fetch(`${proxy!.url}/stream`, { headers: { password: PASSWORD }, signal: controller.signal });
   expect(response.headers.get('content-type')).toContain('text/event-stream');
+  // The header by which nginx, if it is the proxy, passes the events on unbuffered.
+  expect(response.headers.get('x-accel-buffering')).toBe('no');
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = '';
   const timer = setTimeout(() => controller.abort(), 15_000);
