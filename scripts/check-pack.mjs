@@ -35,4 +35,6 @@ if (problems.length > 0) {
   console.error(`${manifest.name}: the package is not ready to publish:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`${manifest.name}@${manifest.version}: ${files.length} files ready to publish (${files.filter((f) => f.startsWith('dist/')).length} in dist/)`);
+console.log(
+  `${manifest.name}@${manifest.version}: ${files.length} files ready to publish (${files.filter((f) => f.startsWith('dist/')).length} in dist/)`,
+);

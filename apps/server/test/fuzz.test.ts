@@ -116,7 +116,8 @@ function checkReferenceAnswer(
 const redirectOf = (path: string) => (path === '/docs/' ? '/docs' : '/gui/');
 
 /** Where a redirect's Location leads from the path asked for (the dashboard's are relative, for proxies' prefixes). */
-const resolvedLocation = (location: string | null | undefined, path: string) => (location == null ? null : new URL(location, `http://host${path}`).pathname);
+const resolvedLocation = (location: string | null | undefined, path: string) =>
+  location == null ? null : new URL(location, `http://host${path}`).pathname;
 
 /** Checks one answer against the protocol; nothing is stored unless the answer is a success. */
 async function checkAnswer(request: Request, response: Response, before: Counts, after: Counts): Promise<void> {
