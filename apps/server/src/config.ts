@@ -117,6 +117,16 @@ export const ConfigSchema = z
           .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, { error: 'must be an http(s) URL such as https://watchtower.example.com' })
           .transform((url) => url.replace(/\/+$/, ''))
           .optional(),
+        // Whether a reverse proxy stands before the server: then a request's client address
+        // is the last one of X-Forwarded-For (the one the proxy added), not the socket's.
+        trustProxy: Flag.default(false),
+        // Failed authentications from one client address within a minute before it is
+        // answered 429 for a minute; 0 turns the throttle off.
+        authFailureLimit: z
+          .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number (0 turns the throttle off)' })
+          .transform(Number)
+          .pipe(z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }))
+          .default(10),
       })
       .strict()
       .prefault({}),
@@ -236,6 +246,8 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
   ['WATCHTOWER_MAX_STREAMS', ['server', 'maxStreams']],
   ['WATCHTOWER_PUBLIC_URL', ['server', 'publicUrl']],
+  ['WATCHTOWER_TRUST_PROXY', ['server', 'trustProxy']],
+  ['WATCHTOWER_AUTH_FAILURE_LIMIT', ['server', 'authFailureLimit']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],

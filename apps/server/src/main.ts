@@ -28,6 +28,7 @@ import { createCleanUpStack, type CleanUpStack } from './lib/clean-up-stack.js';
 import { DatabaseClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { storedPassword } from './lib/password.js';
+import { findSdkFiles } from './routes/sdk.js';
 
 // sysexits' codes: EX_TEMPFAIL (75) for a data folder in use, EX_CONFIG (78) for a bad setting.
 const EXIT = { stopped: 0, failed: 1, dataDirLocked: 75, config: 78 } as const;
@@ -296,6 +297,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
     outage,
     loops: [sweeper, sender],
     guiDir: findGuiDir(),
+    sdk: findSdkFiles(),
   });
   await listen({ app, config, tls, log }, closeFeed, cleanUp);
 }

@@ -115,6 +115,10 @@ function checkReferenceAnswer(
 /** Where a redirect may send: a browser asking for / without credentials, to the dashboard; /docs/ to /docs. */
 const redirectOf = (path: string) => (path === '/docs/' ? '/docs' : '/gui/');
 
+/** Where a redirect's Location leads from the path asked for (the dashboard's are relative, for proxies' prefixes). */
+const resolvedLocation = (location: string | null | undefined, path: string) =>
+  location == null ? null : new URL(location, `http://host${path}`).pathname;
+
 /** Checks one answer against the protocol; nothing is stored unless the answer is a success. */
 async function checkAnswer(request: Request, response: Response, before: Counts, after: Counts): Promise<void> {
   const context = `${request.method} ${request.url} → ${response.status}`;
@@ -126,7 +130,8 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
     return;
   }
   if (response.status >= 300 && response.status < 400) {
-    expect(response.headers.get('location'), context).toBe(redirectOf(new URL(request.url).pathname));
+    const path = new URL(request.url).pathname;
+    expect(resolvedLocation(response.headers.get('location'), path), context).toBe(redirectOf(path));
     return;
   }
   const path = new URL(request.url).pathname;
@@ -278,7 +283,7 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, pat
     return;
   }
   if (answer.status >= 300 && answer.status < 400) {
-    expect(answer.headers.get('location'), context).toBe(redirectOf(path));
+    expect(resolvedLocation(answer.headers.get('location'), path), context).toBe(redirectOf(path));
     return;
   }
   if (isHead) {

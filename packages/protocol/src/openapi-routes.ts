@@ -43,7 +43,7 @@ export const DOC_TAGS = {
 export type DocTag = keyof typeof DOC_TAGS;
 
 /** An answer described by its media type: plain text, an SVG image, a web page, server-sent events, or JSON of no protocol schema. */
-export type RawMedia = 'text/plain' | 'image/svg+xml' | 'text/html' | 'text/event-stream' | 'application/json';
+export type RawMedia = 'text/plain' | 'image/svg+xml' | 'text/html' | 'text/event-stream' | 'application/json' | 'text/javascript';
 
 /** Error answers a call may give besides those of its credentials (401, 403), of its body (413, 415) and of an outage (503). */
 export type DocError = 400 | 403 | 404 | 409 | 502;
@@ -313,6 +313,24 @@ const publicDocs = {
     description: 'A page to browse this document (Swagger UI, served by the server itself: it works offline).',
     tag: 'server',
     response: { media: 'text/html', description: 'The page.' },
+    outage: 'none',
+  },
+  sdkBrowser: {
+    summary: 'The browser SDK as one <script>',
+    description:
+      'The minified bundle of `@watchtower/client-browser` that defines the global `Watchtower`: `<script src="https://watchtower.example/sdk/watchtower.min.js">`. Revalidated by its `ETag` after an hour; under its version (`/sdk/v0.1.0/watchtower.min.js`) cached for good.',
+    tag: 'server',
+    response: { media: 'text/javascript', description: 'The script.' },
+    errors: { 404: 'Another version than the one this server serves, or a server built without the SDK.' },
+    outage: 'none',
+  },
+  sdkCli: {
+    summary: 'The `watchtower` command as one file',
+    description:
+      'The CLI of `@watchtower/client-node`, bundled with all it needs: `curl -o watchtower https://watchtower.example/sdk/watchtower-cli.mjs`, then `node watchtower` (Node.js 18 or later). Cached as the browser SDK is.',
+    tag: 'server',
+    response: { media: 'text/javascript', description: 'The command, an ES module.' },
+    errors: { 404: 'Another version than the one this server serves, or a server built without the SDK.' },
     outage: 'none',
   },
 } satisfies Record<string, RouteDoc>;

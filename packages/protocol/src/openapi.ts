@@ -180,6 +180,10 @@ const PATH_PARAMS: Record<string, { description: string; schema: () => JsonSchem
   badgeKey: { description: "The server's badge key (a service's `badgeUrl` carries it).", schema: () => ({ type: 'string' }) },
   tag: { description: 'A tag of services.', schema: () => inlineSchema(Tag) },
   id: { description: "The key's id.", schema: () => ({ type: 'string' }) },
+  version: {
+    description: "The package's version after a `v` (`v0.1.0`); another version is a 404.",
+    schema: () => ({ type: 'string', pattern: '^v\\d+\\.\\d+\\.\\d+' }),
+  },
   name: { description: "The channel's name.", schema: () => inlineSchema(ChannelName) },
 };
 
@@ -239,6 +243,7 @@ function successContent(doc: RouteDoc): Record<string, unknown> {
     'text/plain': { type: 'string', examples: ['OK'] },
     'image/svg+xml': { type: 'string', description: 'An SVG image.' },
     'text/html': { type: 'string' },
+    'text/javascript': { type: 'string', description: 'JavaScript.' },
     'text/event-stream': { type: 'string', description: 'Server-sent events; the data of each is a StreamChange as JSON.' },
     'application/json': { type: 'object' },
   };
@@ -261,7 +266,14 @@ function responsesOf(route: RouteEntry, doc: RouteDoc): Record<string, unknown> 
   }
   const jsonError = (description: string, status: number) => ({ description, content: json(refTo('ErrorResponse')), status });
   if (route.scope !== null) {
-    responses[401] = jsonError('No credentials, or wrong ones.', 401);
+    responses[401] = {
+      ...jsonError('No credentials, or wrong ones.', 401),
+      headers: { 'WWW-Authenticate': { description: '`Bearer realm="watchtower"`.', schema: { type: 'string' } } },
+    };
+    responses[429] = {
+      ...jsonError('Too many failed authentications from this address lately; nothing was done.', 429),
+      headers: RETRY_AFTER,
+    };
     responses[403] ??= jsonError(`The key's scope does not cover this call: it needs a ${scopeWords(route.scope)} key.`, 403);
   }
   if (doc.body || doc.textBody) {
