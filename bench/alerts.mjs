@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { addCleanUpStep, cleanUp, cleanUpOnSignals, isInterrupted, stopChild } from './lib/children.mjs';
+import { addCleanUpStep, alive, cleanUp, cleanUpOnSignals, isInterrupted, stopChild, tail } from './lib/children.mjs';
 import { HEADERS } from './lib/credentials.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
 import { dropDatabase } from './lib/postgres.mjs';
@@ -44,6 +44,8 @@ async function startReceiver() {
       const at = Date.now() / 1000;
       const alert = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const kind = alert.type.replace(/^heartbeat\./, '');
+      // The first reminder of each service is measured; later ones (every remindEvery while the run waits) are not.
+      if (kind === 'reminder' && alert.reminder !== 1) return response.writeHead(204).end();
       const due = kind === 'late' ? alert.expected - alert.warnBefore : kind === 'down' ? alert.expected : alert.diedAt + REMIND_EVERY;
       arrivals[kind]?.push({ id: alert.alertId, service: alert.service, due, lateness: at - due, at });
       response.writeHead(204).end();
@@ -59,7 +61,13 @@ async function inParallel(count, work) {
   let next = 0;
   const worker = async () => {
     while (next < count && !isInterrupted()) {
-      const response = await work(next++);
+      const index = next++;
+      let response;
+      try {
+        response = await work(index);
+      } catch (error) {
+        throw new Error(`request ${index} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+      }
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     }
@@ -82,7 +90,12 @@ async function queuedTimes(url) {
 
 const stats = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], within1s: sorted.filter((v) => v <= 1).length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    within1s: sorted.filter((v) => v <= 1).length,
+  };
 };
 
 function summarize(arrivals, created, count) {
@@ -107,7 +120,13 @@ async function armServices(url, receiver) {
     fetch(`${url}/heartbeat/alert-bench-${i}`, {
       method: 'PUT',
       headers: HEADERS,
-      body: JSON.stringify({ nextIn: 3600, warnBefore: WARN_BEFORE, remindEvery: REMIND_EVERY, alertType: 'webhook', alertTarget: receiver.url }),
+      body: JSON.stringify({
+        nextIn: 3600,
+        warnBefore: WARN_BEFORE,
+        remindEvery: REMIND_EVERY,
+        alertType: 'webhook',
+        alertTarget: receiver.url,
+      }),
     });
   let started = Date.now();
   await inParallel(SERVICES, put);
@@ -131,13 +150,21 @@ async function armServices(url, receiver) {
 async function measure(database) {
   const receiver = await startReceiver();
   const env = { WATCHTOWER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`, WATCHTOWER_ALLOW_PRIVATE_TARGETS: '1' };
-  const server = await startServer(database, { serverEntry: DEFAULT_SERVER_ENTRY, pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', env });
+  // BENCH_CPU_PROF=DIR writes the server's CPU profile there when it stops.
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = await startServer(database, {
+    serverEntry: DEFAULT_SERVER_ENTRY,
+    pgUrl: options['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    env,
+    nodeArgs,
+  });
   try {
     const deadline = await armServices(server.url, receiver);
     const waitUntil = (deadline + REMIND_EVERY + 60) * 1000;
     while (Date.now() < waitUntil && !isInterrupted() && KINDS.some((kind) => receiver.arrivals[kind].length < SERVICES)) {
       await new Promise((done) => setTimeout(done, 250));
     }
+    if (!alive(server.handle)) throw new Error(`the server exited: ${JSON.stringify(server.handle.exit)}\n${tail(server.handle.output())}`);
     return summarize(receiver.arrivals, await queuedTimes(server.url), SERVICES);
   } finally {
     await stopChild(server.handle);

@@ -149,7 +149,9 @@ function writeResults(run, settings, results) {
     console.log('No rows were measured; bench/RESULTS.md left as it is.');
   } else {
     // The alert latency section is written by bench/alerts.mjs: it stays.
-    const alerts = /<!-- alerts:start -->[\s\S]*<!-- alerts:end -->/.exec(existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '');
+    const alerts = /<!-- alerts:start -->[\s\S]*<!-- alerts:end -->/.exec(
+      existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '',
+    );
     writeFileSync(RESULTS_FILE, `${markdown(run, settings, results).trimEnd()}\n${alerts ? `\n${alerts[0]}\n` : ''}`);
     console.log(`Written to ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}.`);
   }

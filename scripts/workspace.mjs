@@ -148,7 +148,11 @@ switch (command) {
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
     run(process.execPath, [join(root, 'bench/alerts.mjs'), ...extra]);
     break;
+  case 'bench:retention':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    run(process.execPath, [join(root, 'bench/retention.mjs'), ...extra]);
+    break;
   default:
-    console.error('usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts [args]');
+    console.error('usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts|bench:retention [args]');
     process.exit(2);
 }

@@ -1,12 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The server serves dist/ at /gui: hashed files under /gui/assets/ are cached for good,
+// The server serves dist/ at /gui (or under a proxy's prefix): hashed files under /gui/assets/ are cached for good,
 // index.html is revalidated. `pnpm dev` proxies the API to a server on :4443.
 const api = process.env.WATCHTOWER_URL ?? 'http://127.0.0.1:4443';
 
 export default defineConfig({
-  base: '/gui/',
+  // Relative: the server's `<base href>` leads each page back to /gui/, under any path prefix.
+  base: './',
   plugins: [react()],
   build: {
     outDir: 'dist',

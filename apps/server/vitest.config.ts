@@ -7,7 +7,10 @@ export default mergeConfig(
   defineConfig({
     resolve: {
       // Tests run against the protocol's source, so a change there needs no rebuild first.
-      alias: { '@watchtower/protocol': fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)) },
+      alias: {
+        '@watchtower/protocol/openapi': fileURLToPath(new URL('../../packages/protocol/src/openapi.ts', import.meta.url)),
+        '@watchtower/protocol': fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)),
+      },
     },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

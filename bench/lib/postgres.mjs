@@ -6,7 +6,7 @@ import { ROOT } from './paths.mjs';
 
 let benchDatabase; // { admin: sql, name, url } once created
 
-function loadPostgresDriver() {
+export function loadPostgresDriver() {
   const require = createRequire(join(ROOT, 'apps/server/package.json'));
   return require('postgres');
 }
@@ -34,6 +34,11 @@ export async function createDatabase(pgUrl) {
   url.pathname = `/${name}`;
   benchDatabase = { admin, name, url: url.toString() };
   return benchDatabase.url;
+}
+
+/** The URL of the bench database while it exists. */
+export function benchDatabaseUrl() {
+  return benchDatabase?.url;
 }
 
 /** The name of the bench database while it exists. */

@@ -101,7 +101,7 @@ export async function settledBuild(serverEntry, ms = 60_000) {
 }
 
 /** Starts the built server on `database` (`pglite` or `postgres`) and waits until it answers. */
-export async function startServer(database, { serverEntry, pgUrl, env: extraEnv = {} }) {
+export async function startServer(database, { serverEntry, pgUrl, env: extraEnv = {}, nodeArgs = [] }) {
   const port = await freePort();
   // Built from scratch, as the process tests do: none of this shell's variables leak in.
   const env = {
@@ -117,7 +117,7 @@ export async function startServer(database, { serverEntry, pgUrl, env: extraEnv 
   Object.assign(env, extraEnv);
   if (database === 'postgres') env.DATABASE_URL = await createDatabase(pgUrl);
   // As `npm start` runs it; the working folder is empty, so no stray config/config.json is read.
-  const handle = startChild(`server (${database})`, ['--enable-source-maps', serverEntry], {
+  const handle = startChild(`server (${database})`, ['--enable-source-maps', ...nodeArgs, serverEntry], {
     cwd: temporaryFolder('watchtower-bench-cwd-'),
     env,
   });

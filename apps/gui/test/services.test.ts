@@ -145,6 +145,26 @@ describe('the page of a service', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${pingUrl}/start`);
   });
 
+  it('shows the status badge, loaded from the public badge URL, with its Markdown to copy', async () => {
+    await put('badged', { period: 3_600 });
+    await openService(page, 'badged');
+    const { badgeUrl } = await stored('badged');
+    const preview = page.getByTestId('badge-preview');
+    await preview.waitFor();
+    // The picture loaded: the badge URL answers without credentials.
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="badge-preview"]');
+      return img?.complete && img.naturalWidth > 0;
+    });
+    expect(await preview.getAttribute('src')).toBe(badgeUrl);
+    expect(await page.getByTestId('badge-markdown').innerText()).toBe(`[![badged](${badgeUrl})](${server.url}/gui/services/badged)`);
+    expect(await page.getByTestId('badge-shields').innerText()).toBe(
+      `https://img.shields.io/endpoint?url=${encodeURIComponent(badgeUrl!.replace(/\.svg$/, '.json'))}`,
+    );
+    const badge = await fetch(badgeUrl!);
+    expect([badge.status, badge.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^image\/svg\+xml/)]);
+  });
+
   it('opens the page of a service whose name holds a slash and a space, and acts on it', async () => {
     await put('db/primary eu', { period: 600 });
     await page.goto(`${server.url}/gui/`);

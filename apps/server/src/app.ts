@@ -1,5 +1,4 @@
 import { LIMITS, ROUTES } from '@watchtower/protocol';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -13,6 +12,9 @@ import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
 import { alertRoutes } from './routes/alerts.js';
+import { guiRoutes } from './routes/gui.js';
+import { sdkRoutes } from './routes/sdk.js';
+import { securityHeaders } from './http/security-headers.js';
 import { badgeRoutes } from './routes/badges.js';
 import { channelRoutes } from './routes/channels.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -23,6 +25,7 @@ import { heartbeatRoutes } from './routes/heartbeats.js';
 import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
 import { pingRoutes } from './routes/ping.js';
+import { referenceRoutes } from './routes/reference.js';
 import { serviceRoutes } from './routes/services.js';
 import { runRoutes } from './routes/runs.js';
 import { snoozeRoutes } from './routes/snooze.js';
@@ -52,6 +55,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
   app.use(requestContext(deps.log));
+  app.use(securityHeaders({ tls: deps.config.server.ssl }));
   if (deps.config.server.corsOrigins.length > 0) {
     const origins = deps.config.server.corsOrigins;
     app.use(
@@ -74,39 +78,35 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   );
 
   // Public: the health probe, the ping URLs (their token is the secret), the badges (the badge
-  // key is theirs) and the dashboard's static files.
+  // key is theirs), the API reference, the SDK files and the dashboard's static files.
   app.route('/', healthRoutes(deps));
   app.route('/', pingRoutes(deps));
-  app.route('/', badgeRoutes(deps));
-  app.get('/', async (c, next) => {
-    const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
-    if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('/gui/', 302);
+  // Badges are images for pages of any origin.
+  app.use('/badge/*', async (c, next) => {
+    c.header('cross-origin-resource-policy', 'cross-origin');
     await next();
   });
-  if (deps.guiDir) {
-    const root = deps.guiDir;
-    app.get('/gui', (c) => c.redirect('/gui/', 301));
-    const files = serveStatic({ root, rewriteRequestPath: (path) => path.replace(/^\/gui/, '') });
-    const page = serveStatic({ root, path: 'index.html' });
-    app.get('/gui/*', async (c, next) => {
-      // Built assets carry a content hash in their name: cache them for good. The page
-      // itself must be revalidated, or a browser keeps an old build's asset names.
-      const isAsset = c.req.path.startsWith('/gui/assets/');
-      c.header('cache-control', isAsset ? 'public, max-age=31536000, immutable' : 'no-cache');
-      const served = await files(c, async () => {});
-      if (served) return served;
-      if (isAsset) {
-        c.header('cache-control', 'no-store');
-        return errorAnswer(c, 'NOT_FOUND', `no dashboard file ${c.req.path}`);
-      }
-      // The dashboard's own routes (/gui/events, …) get the page.
-      c.header('cache-control', 'no-cache');
-      return (await page(c, next)) ?? next();
-    });
-  }
+  app.route('/', badgeRoutes(deps));
+  app.route('/', referenceRoutes(deps));
+  app.route('/', sdkRoutes(deps));
+  app.get('/', async (c, next) => {
+    const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
+    if (wantsPage && presentedSecret(c.req.raw.headers) === undefined) return c.redirect('gui/', 302);
+    await next();
+  });
+  if (deps.guiDir) app.route('/', guiRoutes(deps.guiDir));
 
   const api = new Hono<AppEnv>();
-  api.use(requireScope({ db: deps.db, clock: deps.clock, password: deps.config.password, log: deps.log }));
+  api.use(
+    requireScope({
+      db: deps.db,
+      clock: deps.clock,
+      password: deps.config.password,
+      log: deps.log,
+      authFailureLimit: deps.config.server.authFailureLimit,
+      trustProxy: deps.config.server.trustProxy,
+    }),
+  );
   api.route('/', heartbeatRoutes(deps));
   api.route('/', serviceRoutes(deps));
   api.route('/', runRoutes(deps));

@@ -16,15 +16,21 @@ const DEFAULTS = {
     keyFile: 'config/server.key',
     corsOrigins: [] as string[],
     maxStreams: 100,
+    trustProxy: false,
+    authFailureLimit: 10,
   },
   database: { dataDir: './data' },
   gui: { eventsPresets: [] as unknown[] },
+  events: { retentionDays: 90, retentionByLevel: {} },
+  runs: { retentionDays: 90 },
+  history: { retentionDays: 90 },
   log: { level: 'info' },
   alerts: {
     pushover: { apiUrl: 'https://api.pushover.net' },
     email: {},
     webhook: {},
     allowPrivateTargets: false,
+    retentionDays: 90,
   },
 };
 
@@ -98,6 +104,8 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', '8080', 'server.port', 8080],
     ['WATCHTOWER_MAX_STREAMS', '250', 'server.maxStreams', 250],
+    ['WATCHTOWER_TRUST_PROXY', 'true', 'server.trustProxy', true],
+    ['WATCHTOWER_AUTH_FAILURE_LIMIT', '0', 'server.authFailureLimit', 0],
     ['HOST', '127.0.0.1', 'server.host', '127.0.0.1'],
     ['WATCHTOWER_PASSWORD', 'a-long-secret', 'password', 'a-long-secret'],
     ['DATABASE_URL', 'postgres://user@db.example:5432/watchtower', 'database.url', 'postgres://user@db.example:5432/watchtower'],
@@ -110,6 +118,11 @@ describe('loadConfig', () => {
     ['WATCHTOWER_WEBHOOK_SECRET', WEBHOOK_SECRET, 'alerts.webhook.secret', WEBHOOK_SECRET],
     ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', '1', 'alerts.allowPrivateTargets', true],
     ['LOG_LEVEL', 'debug', 'log.level', 'debug'],
+    ['WATCHTOWER_EVENTS_RETENTION_DAYS', '30', 'events.retentionDays', 30],
+    ['WATCHTOWER_EVENTS_RETENTION_BY_LEVEL', 'debug=7, error=365', 'events.retentionByLevel', { debug: 7, error: 365 }],
+    ['WATCHTOWER_ALERTS_RETENTION_DAYS', '14', 'alerts.retentionDays', 14],
+    ['WATCHTOWER_RUNS_RETENTION_DAYS', '60', 'runs.retentionDays', 60],
+    ['WATCHTOWER_HISTORY_RETENTION_DAYS', '400', 'history.retentionDays', 400],
   ])('sets %s=%s into %s and nothing else', (name, value, path, expected) => {
     expect(loadConfig({ [name]: value }, cwd)).toEqual(defaultsWith(path, expected));
   });
@@ -151,6 +164,8 @@ describe('loadConfig', () => {
     ['PORT', '1e3'],
     ['WATCHTOWER_MAX_STREAMS', '0'],
     ['WATCHTOWER_MAX_STREAMS', 'many'],
+    ['WATCHTOWER_TRUST_PROXY', 'maybe'],
+    ['WATCHTOWER_AUTH_FAILURE_LIMIT', '-1'],
     ['WATCHTOWER_PASSWORD', 'short'],
     ['WATCHTOWER_ALERT_TYPE', 'sms'],
     ['DATABASE_URL', 'mysql://x'],
@@ -275,6 +290,32 @@ describe('loadConfig', () => {
     const message = configError({ WATCHTOWER_CONFIG: 'missing.json' });
     expect(message).toContain('WATCHTOWER_CONFIG');
     expect(message).toContain(join(cwd, 'missing.json'));
+  });
+
+  it('refuses a history retention shorter than the 30 days uptime is reported over', () => {
+    expect(configError({ WATCHTOWER_HISTORY_RETENTION_DAYS: '7' })).toBe(
+      'invalid configuration: WATCHTOWER_HISTORY_RETENTION_DAYS: must be a whole number of days, at least 30 (uptime is reported over the last 30 days)',
+    );
+  });
+
+  it('refuses a retention that is not a whole number of days, naming the variable', () => {
+    expect(configError({ WATCHTOWER_EVENTS_RETENTION_DAYS: '0' })).toContain(
+      'WATCHTOWER_EVENTS_RETENTION_DAYS: must be a whole number of days, at least 1',
+    );
+    expect(configError({ WATCHTOWER_RUNS_RETENTION_DAYS: '2.5' })).toContain(
+      'WATCHTOWER_RUNS_RETENTION_DAYS: must be a whole number of days',
+    );
+  });
+
+  it('refuses a per-level retention naming an unknown level or written wrong', () => {
+    expect(configError({ WATCHTOWER_EVENTS_RETENTION_BY_LEVEL: 'verbose=7' })).toContain('unknown key events.retentionByLevel.verbose');
+    expect(configError({ WATCHTOWER_EVENTS_RETENTION_BY_LEVEL: 'debug:7' })).toContain(
+      'WATCHTOWER_EVENTS_RETENTION_BY_LEVEL: must give days per level',
+    );
+    const file = writeFile('config/config.json', JSON.stringify({ events: { retentionByLevel: { debug: 0 } } }));
+    expect(configError({})).toBe(
+      `invalid configuration: events.retentionByLevel.debug in ${file}: must be a whole number of days, at least 1`,
+    );
   });
 
   it('parses config/sample.json into exactly the defaults', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ALERT_TYPES, ConfigChannel, parseDuration } from '@watchtower/protocol';
+import { ALERT_TYPES, ConfigChannel, LEVEL_NAMES, parseDuration, type LevelName } from '@watchtower/protocol';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,6 +40,34 @@ const Count = z
   .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number of at least 1' })
   .transform(Number)
   .pipe(z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }));
+
+// A retention in days: a whole number from `min`, or digits in an environment variable.
+const Days = (min: number, why = '') => {
+  const error = `must be a whole number of days, at least ${min}${why}`;
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, { error })], { error })
+    .transform(Number)
+    .pipe(z.number().int({ error }).min(min, { error }));
+};
+
+const LEVEL_PAIRS = /^\s*\w+\s*=\s*\d+\s*(,\s*\w+\s*=\s*\d+\s*)*$/;
+
+// Per-level retention: an object ({"debug": 7}), or in the environment `debug=7,info=30`.
+const DaysByLevel = z.preprocess(
+  (value) =>
+    typeof value === 'string' && LEVEL_PAIRS.test(value)
+      ? Object.fromEntries(value.split(',').map((pair) => pair.split('=').map((part) => part.trim())))
+      : value,
+  z
+    .object(
+      Object.fromEntries(LEVEL_NAMES.map((name) => [name, Days(1).optional()])) as Record<
+        LevelName,
+        z.ZodOptional<ReturnType<typeof Days>>
+      >,
+      { error: 'must give days per level, such as {"debug": 7, "error": 365} (in the environment: debug=7,error=365)' },
+    )
+    .strict(),
+);
 
 // HTTP drops the spaces around a header's value, so such a password could never match.
 const Password = z
@@ -89,6 +117,16 @@ export const ConfigSchema = z
           .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, { error: 'must be an http(s) URL such as https://watchtower.example.com' })
           .transform((url) => url.replace(/\/+$/, ''))
           .optional(),
+        // Whether a reverse proxy stands before the server: then a request's client address
+        // is the last one of X-Forwarded-For (the one the proxy added), not the socket's.
+        trustProxy: Flag.default(false),
+        // Failed authentications from one client address within a minute before it is
+        // answered 429 for a minute; 0 turns the throttle off.
+        authFailureLimit: z
+          .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number (0 turns the throttle off)' })
+          .transform(Number)
+          .pipe(z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }))
+          .default(10),
       })
       .strict()
       .prefault({}),
@@ -126,6 +164,26 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    events: z
+      .object({
+        // Events older than this are removed (whole days at a time).
+        retentionDays: Days(1).default(90),
+        // Levels kept longer or shorter than retentionDays, such as {"debug": 7, "error": 365}.
+        retentionByLevel: DaysByLevel.default({}),
+      })
+      .strict()
+      .prefault({}),
+    runs: z
+      .object({ retentionDays: Days(1).default(90) })
+      .strict()
+      .prefault({}),
+    history: z
+      .object({
+        // Uptime is reported over the last 30 days: the history keeps those at least.
+        retentionDays: Days(30, ' (uptime is reported over the last 30 days)').default(90),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') })
       .strict()
@@ -157,6 +215,8 @@ export const ConfigSchema = z
         // Where events sent with `alert: true` are alerted.
         defaultType: z.enum(ALERT_TYPES, { error: `must be one of ${ALERT_TYPES.join(', ')}` }).optional(),
         defaultTarget: z.string().min(1).optional(),
+        // Alerts no longer pending (sent, failed, superseded) older than this are removed.
+        retentionDays: Days(1).default(90),
       })
       .strict()
       .prefault({}),
@@ -186,6 +246,8 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['WATCHTOWER_CORS_ORIGINS', ['server', 'corsOrigins']],
   ['WATCHTOWER_MAX_STREAMS', ['server', 'maxStreams']],
   ['WATCHTOWER_PUBLIC_URL', ['server', 'publicUrl']],
+  ['WATCHTOWER_TRUST_PROXY', ['server', 'trustProxy']],
+  ['WATCHTOWER_AUTH_FAILURE_LIMIT', ['server', 'authFailureLimit']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],
@@ -199,6 +261,11 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['WATCHTOWER_ALLOW_PRIVATE_TARGETS', ['alerts', 'allowPrivateTargets']],
   ['WATCHTOWER_ALERT_TYPE', ['alerts', 'defaultType']],
   ['WATCHTOWER_ALERT_TARGET', ['alerts', 'defaultTarget']],
+  ['WATCHTOWER_EVENTS_RETENTION_DAYS', ['events', 'retentionDays']],
+  ['WATCHTOWER_EVENTS_RETENTION_BY_LEVEL', ['events', 'retentionByLevel']],
+  ['WATCHTOWER_ALERTS_RETENTION_DAYS', ['alerts', 'retentionDays']],
+  ['WATCHTOWER_RUNS_RETENTION_DAYS', ['runs', 'retentionDays']],
+  ['WATCHTOWER_HISTORY_RETENTION_DAYS', ['history', 'retentionDays']],
 ];
 
 /** Names whose value may instead be read from the file named by `NAME_FILE` (Docker secrets). */
@@ -275,7 +342,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       const where = envName ?? (file ? `${key} in ${file}` : key);
       if (issue.code === 'unrecognized_keys') {
         const prefix = key ? `${key}.` : '';
-        return `${file ?? 'config'}: unknown key ${issue.keys.map((k) => prefix + k).join(', ')}`;
+        return `${envName ?? file ?? 'config'}: unknown key ${issue.keys.map((k) => prefix + k).join(', ')}`;
       }
       return `${where}: ${issue.message}`;
     });

@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.js';
 import type { LoopHealth } from './jobs/loop.js';
 import type { OutageTracker } from './db/outage.js';
 import type { JobSignals } from './domain/changes.js';
+import type { SdkFiles } from './routes/sdk.js';
 
 export type { JobSignals };
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   loops?: Array<{ health(): LoopHealth }> | undefined;
   /** Folder of the built dashboard, served at /gui. */
   guiDir?: string | undefined;
+  /** The SDK files served at /sdk; none when absent. */
+  sdk?: SdkFiles | undefined;
 }
 
 /** AppDeps with the optional parts filled in. */

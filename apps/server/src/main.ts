@@ -19,6 +19,8 @@ import { createLocalChangeFeed, type ChangeFeed } from './feed/change-feed.js';
 import { createNotifyChangeFeed } from './feed/notify-feed.js';
 import { startLiveness } from './jobs/liveness.js';
 import { startMaintenance } from './jobs/maintenance.js';
+import { retentionSettings, startRetention } from './jobs/retention.js';
+import { prepareEventPartitions } from './domain/retention/event-partitions.js';
 import { startLoop, type Loop } from './jobs/loop.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
@@ -26,6 +28,7 @@ import { createCleanUpStack, type CleanUpStack } from './lib/clean-up-stack.js';
 import { DatabaseClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { storedPassword } from './lib/password.js';
+import { findSdkFiles } from './routes/sdk.js';
 
 // sysexits' codes: EX_TEMPFAIL (75) for a data folder in use, EX_CONFIG (78) for a bad setting.
 const EXIT = { stopped: 0, failed: 1, dataDirLocked: 75, config: 78 } as const;
@@ -78,8 +81,13 @@ async function openDatabase(config: Config, dataDir: string, log: Logger, cleanU
   return opened;
 }
 
-async function migrateDatabase(storage: Storage, dataDir: string, log: Logger): Promise<void> {
+async function migrateDatabase(storage: Storage, clock: DatabaseClock, dataDir: string, log: Logger): Promise<void> {
   await storage.migrate();
+  // Today's events get their partition before the first is written (else the default one
+  // holds them until the retention job makes it).
+  await prepareEventPartitions(storage, clock.now()).catch((error: unknown) =>
+    log.warn({ err: error }, 'could not make the event partitions of the days ahead; retention tries again'),
+  );
   if (storage.kind === 'pglite') {
     // PGlite has no autovacuum to keep the planner's statistics: gather them at start.
     await storage.query('analyze', []);
@@ -179,6 +187,7 @@ async function openFeed(config: Config, log: Logger, cleanUp: CleanUpStack): Pro
 }
 
 interface LoopDeps {
+  config: Config;
   storage: Storage;
   clock: DatabaseClock;
   log: Logger;
@@ -189,11 +198,12 @@ interface LoopDeps {
 }
 
 function startLoops(
-  { storage, clock, log, channels, feed, outage, instanceId }: LoopDeps,
+  { config, storage, clock, log, channels, feed, outage, instanceId }: LoopDeps,
   cleanUp: CleanUpStack,
 ): { sweeper: Loop; sender: Loop } {
   const liveness = startLiveness(storage, instanceId, clock, log);
   const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
+  const retention = startRetention({ db: storage, clock }, retentionSettings(config), log);
   // Other processes on a shared PostgreSQL arm deadlines and queue alerts too: poll for them.
   const pollMs = storage.kind === 'postgres' ? 1_000 : 30_000;
   const send = createSendStep({
@@ -215,7 +225,7 @@ function startLoops(
   cleanUp.push('loops', async () => {
     liveness.stop();
     maintenance?.stop();
-    await Promise.all([sweeper.stop(), sender.stop()]);
+    await Promise.all([sweeper.stop(), sender.stop(), retention.stop()]);
   });
   return { sweeper, sender };
 }
@@ -268,14 +278,14 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   const clock = await DatabaseClock.start({ read: () => opened.readClock(), monotonic: () => performance.now() });
   const outage = createOutageTracker();
   const storage = watchOutages(opened, outage, () => clock.now());
-  await migrateDatabase(storage, dataDir, log);
+  await migrateDatabase(storage, clock, dataDir, log);
   const password = choosePassword(config, storage, dataDir, log);
   const channels = await createChannels(config, log);
   await storeConfigChannels({ config, storage, clock, channels, log });
   const tls = readTls(config);
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);
-  const { sweeper, sender } = startLoops({ storage, clock, log, channels, feed, outage, instanceId }, cleanUp);
+  const { sweeper, sender } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId }, cleanUp);
   const app = createApp({
     db: storage,
     clock,
@@ -287,6 +297,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
     outage,
     loops: [sweeper, sender],
     guiDir: findGuiDir(),
+    sdk: findSdkFiles(),
   });
   await listen({ app, config, tls, log }, closeFeed, cleanUp);
 }

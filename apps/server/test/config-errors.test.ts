@@ -28,6 +28,11 @@ describe('a configuration error', () => {
       env: () => ({ WATCHTOWER_CONFIG: join(temporaryFolder('watchtower-config-'), 'missing.json') }),
     },
     { problem: 'DATABASE_URL=mysql://x', key: 'DATABASE_URL', env: () => ({ DATABASE_URL: 'mysql://x' }) },
+    {
+      problem: 'a history kept less than the 30 days of uptime',
+      key: 'WATCHTOWER_HISTORY_RETENTION_DAYS: must be a whole number of days, at least 30',
+      env: () => ({ WATCHTOWER_HISTORY_RETENTION_DAYS: '7' }),
+    },
   ])('stops the server with a non-zero exit naming $key for $problem', async ({ key, env }) => {
     const server = await spawnServer({ env: env() });
     const exit = await waitForExit(server);

@@ -94,6 +94,31 @@ function checkBadgeAnswer(path: string, status: number, contentType: string | nu
   return true;
 }
 
+// The API reference answers as an OpenAPI document and as a web page with its files.
+const REFERENCE_PATH = /^\/(openapi\.json|docs)(\/|$)/;
+
+/** Checks the answer of the API reference; true when it was one. */
+function checkReferenceAnswer(
+  path: string,
+  status: number,
+  contentType: string | null | undefined,
+  body: string,
+  context: string,
+): boolean {
+  if (!REFERENCE_PATH.test(path) || status !== 200) return false;
+  if (path === '/openapi.json') expect((JSON.parse(body) as { openapi: unknown }).openapi, context).toBe('3.1.0');
+  else if (path === '/docs') expect(contentType, context).toMatch(/^text\/html/);
+  else expect(path, context).toMatch(/^\/docs\/assets\//);
+  return true;
+}
+
+/** Where a redirect may send: a browser asking for / without credentials, to the dashboard; /docs/ to /docs. */
+const redirectOf = (path: string) => (path === '/docs/' ? '/docs' : '/gui/');
+
+/** Where a redirect's Location leads from the path asked for (the dashboard's are relative, for proxies' prefixes). */
+const resolvedLocation = (location: string | null | undefined, path: string) =>
+  location == null ? null : new URL(location, `http://host${path}`).pathname;
+
 /** Checks one answer against the protocol; nothing is stored unless the answer is a success. */
 async function checkAnswer(request: Request, response: Response, before: Counts, after: Counts): Promise<void> {
   const context = `${request.method} ${request.url} → ${response.status}`;
@@ -105,14 +130,15 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
     return;
   }
   if (response.status >= 300 && response.status < 400) {
-    // The one redirect: a browser asking for / without credentials is sent to the dashboard.
-    expect(response.headers.get('location'), context).toBe('/gui/');
+    const path = new URL(request.url).pathname;
+    expect(resolvedLocation(response.headers.get('location'), path), context).toBe(redirectOf(path));
     return;
   }
   const path = new URL(request.url).pathname;
   const contentType = response.headers.get('content-type');
   if (checkPingAnswer(path, response.status, contentType, answer, context)) return;
   if (checkBadgeAnswer(path, response.status, contentType, answer, context)) return;
+  if (checkReferenceAnswer(path, response.status, contentType, answer, context)) return;
   const json = JSON.parse(answer) as Record<string, unknown>;
   expect(json.result, context).toBe(response.status);
   if (response.status < 300) return;
@@ -257,7 +283,7 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, pat
     return;
   }
   if (answer.status >= 300 && answer.status < 400) {
-    expect(answer.headers.get('location'), context).toBe('/gui/');
+    expect(resolvedLocation(answer.headers.get('location'), path), context).toBe(redirectOf(path));
     return;
   }
   if (isHead) {
@@ -267,6 +293,7 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, pat
   const body = answer.body.toString('utf8');
   if (checkPingAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   if (checkBadgeAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
+  if (checkReferenceAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   const json = JSON.parse(body) as Record<string, unknown>;
   expect(json, context).toEqual({
     result: answer.status,

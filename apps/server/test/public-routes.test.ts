@@ -15,11 +15,21 @@ describe.each(DATABASE_KINDS)('HTTP behaviour on %s', (kind) => {
       expect(await response.json()).toEqual({ result: 200, status: 'ok', failedAlerts24h: 0 });
     });
 
+    it('serves the API reference without credentials', async () => {
+      const document = await t.app.request('/openapi.json');
+      expect(document.status).toBe(200);
+      expect(await document.json()).toMatchObject({ openapi: '3.1.0' });
+      const page = await t.app.request('/docs');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('swagger-ui-bundle.js');
+    });
+
     it('serves the dashboard without credentials', async () => {
       const response = await t.app.request('/gui/');
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('watchtower dashboard');
-      expect((await t.app.request('/gui')).headers.get('location')).toBe('/gui/');
+      // Relative, so that a proxy's path prefix is kept: from /gui it leads to /gui/.
+      expect((await t.app.request('/gui')).headers.get('location')).toBe('gui/');
     });
 
     it('serves the dashboard page for its own client-side routes', async () => {

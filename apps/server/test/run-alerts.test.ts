@@ -142,6 +142,19 @@ describe.each(DATABASE_KINDS)('notices of a real server on %s', (kind) => {
     expect(reminderAt).toBeGreaterThanOrEqual(diedBy + 2_000);
     expect(reminderAt - (downAt + 2_000)).toBeLessThan(1_000);
   }, 60_000);
+
+  it('sends a running-late notice on time when no other deadline wakes the sweeper before it', async () => {
+    // The sweeper sleeps until the earliest time it was told: a pulse must tell it the
+    // notice's time, not only the deadline (PGlite's safety poll is 30 s).
+    const server = await startWatchtower(kind);
+    const late = await configure(server, { period: 5, warnBefore: 3 });
+    const pulsedAt = Date.now();
+    await fetch(late.pingUrl);
+    const lateAt = await arrival(late.service, 'heartbeat.late', 8_000);
+    console.log(`a lone late notice on ${kind}: ${lateAt - (pulsedAt + 2_000)} ms after its time`);
+    expect(lateAt).toBeGreaterThanOrEqual(pulsedAt + 2_000);
+    expect(lateAt - (pulsedAt + 2_000)).toBeLessThan(1_000);
+  }, 60_000);
 });
 
 describe('a cron job that misses its run', () => {

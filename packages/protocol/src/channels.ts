@@ -6,33 +6,39 @@ import { ALERT_KINDS, CHANNEL_SOURCES, CHANNEL_TYPES, type ChannelType } from '.
 /** An http(s) URL of at most LIMITS.channelUrlMaxLength characters. */
 export function httpUrl(field: string, what = 'an http(s) URL') {
   const max = LIMITS.channelUrlMaxLength;
-  return z.unknown().transform((value, ctx) => {
-    let url: URL | undefined;
-    try {
-      url = typeof value === 'string' && value.length <= max ? new URL(value) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return value as string;
-    const scheme = url ? `; received a ${url.protocol.replace(':', '')} URL` : '';
-    const expectation = `${what} (at most ${max} characters)`;
-    ctx.addIssue({
-      code: 'custom',
-      message: scheme ? `${field} must be ${expectation}${scheme}` : expectationMessage(field, expectation, value),
-    });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      let url: URL | undefined;
+      try {
+        url = typeof value === 'string' && value.length <= max ? new URL(value) : undefined;
+      } catch {
+        url = undefined;
+      }
+      if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return value as string;
+      const scheme = url ? `; received a ${url.protocol.replace(':', '')} URL` : '';
+      const expectation = `${what} (at most ${max} characters)`;
+      ctx.addIssue({
+        code: 'custom',
+        message: scheme ? `${field} must be ${expectation}${scheme}` : expectationMessage(field, expectation, value),
+      });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', format: 'uri', maxLength: LIMITS.channelUrlMaxLength, description: what });
 }
 
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 /** An e-mail address such as ops@example.com. */
 function emailAddress(field: string) {
-  return z.unknown().transform((value, ctx) => {
-    if (typeof value === 'string' && value.length <= 254 && ADDRESS.test(value)) return value;
-    ctx.addIssue({ code: 'custom', message: expectationMessage(field, 'an e-mail address such as ops@example.com', value) });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value.length <= 254 && ADDRESS.test(value)) return value;
+      ctx.addIssue({ code: 'custom', message: expectationMessage(field, 'an e-mail address such as ops@example.com', value) });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', format: 'email' });
 }
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
@@ -41,42 +47,54 @@ const NAMED_ADDRESS = /^[^<>\r\n]{0,100}<([^<>]+)>$/;
 
 /** A sender: `ops@example.com` or `Watchtower <ops@example.com>`. */
 function senderAddress(field: string) {
-  return z.unknown().transform((value, ctx) => {
-    const address = typeof value === 'string' ? (NAMED_ADDRESS.exec(value.trim())?.[1] ?? value.trim()) : undefined;
-    if (typeof value === 'string' && address !== undefined && address.length <= 254 && ADDRESS.test(address)) return value.trim();
-    const expectation = 'an e-mail address such as ops@example.com, or Watchtower <ops@example.com>';
-    ctx.addIssue({ code: 'custom', message: expectationMessage(field, expectation, value) });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      const address = typeof value === 'string' ? (NAMED_ADDRESS.exec(value.trim())?.[1] ?? value.trim()) : undefined;
+      if (typeof value === 'string' && address !== undefined && address.length <= 254 && ADDRESS.test(address)) return value.trim();
+      const expectation = 'an e-mail address such as ops@example.com, or Watchtower <ops@example.com>';
+      ctx.addIssue({ code: 'custom', message: expectationMessage(field, expectation, value) });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', description: 'ops@example.com, or Watchtower <ops@example.com>' });
 }
 
 /** Recipients: one address, several separated by commas, or a list of at most 50; read as a list. */
 function recipientList(field: string) {
-  return z.unknown().transform((value, ctx) => {
-    const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
-    const fits = Array.isArray(list) && list.length >= 1 && list.length <= 50;
-    const bad = fits ? list.find((item) => typeof item !== 'string' || item.length > 254 || !ADDRESS.test(item)) : undefined;
-    if (fits && bad === undefined) return list as string[];
-    const expectation = 'an e-mail address such as ops@example.com, several separated by commas, or a list of at most 50';
-    const received = fits ? `; ${describeValue(bad)} is not an address` : '';
-    ctx.addIssue({
-      code: 'custom',
-      message: fits ? `${field} must be ${expectation}${received}` : expectationMessage(field, expectation, value),
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+      const fits = Array.isArray(list) && list.length >= 1 && list.length <= 50;
+      const bad = fits ? list.find((item) => typeof item !== 'string' || item.length > 254 || !ADDRESS.test(item)) : undefined;
+      if (fits && bad === undefined) return list as string[];
+      const expectation = 'an e-mail address such as ops@example.com, several separated by commas, or a list of at most 50';
+      const received = fits ? `; ${describeValue(bad)} is not an address` : '';
+      ctx.addIssue({
+        code: 'custom',
+        message: fits ? `${field} must be ${expectation}${received}` : expectationMessage(field, expectation, value),
+      });
+      return z.NEVER;
+    })
+    .meta({
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', format: 'email' }, maxItems: 50 }],
+      description: 'one address, several separated by commas, or a list',
     });
-    return z.NEVER;
-  });
 }
 
 /** A host name or an IP address, without a scheme or a port. */
 function hostName(field: string) {
-  return z.unknown().transform((value, ctx) => {
-    if (typeof value === 'string' && HOST_NAME.test(value)) return value;
-    ctx.addIssue({
-      code: 'custom',
-      message: expectationMessage(field, 'a host name such as smtp.example.com (no scheme, no port)', value),
-    });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && HOST_NAME.test(value)) return value;
+      ctx.addIssue({
+        code: 'custom',
+        message: expectationMessage(field, 'a host name such as smtp.example.com (no scheme, no port)', value),
+      });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', description: 'a host name or IP address, without scheme or port' });
 }
 
 /** A whole number from `min` to `max`, also as a numeric string. */
@@ -93,63 +111,79 @@ function wholeNumber(field: string, min: number, max: number) {
 
 /** A secret or an identifier: printable text without spaces. */
 function credential(field: string, max: number = LIMITS.channelSecretMaxLength) {
-  return z.unknown().transform((value, ctx) => {
-    if (typeof value === 'string' && value.length >= 1 && value.length <= max && /^[\x21-\x7e]+$/.test(value)) return value;
-    // The value itself is never quoted back: it may be a secret.
-    const received = typeof value === 'string' ? `a string of ${value.length} characters` : describeValue(value);
-    const expectation = `1 to ${max} printable characters without spaces`;
-    const message = value === undefined ? `${field} is required: ${expectation}` : `${field} must be ${expectation}; received ${received}`;
-    ctx.addIssue({ code: 'custom', message });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value.length >= 1 && value.length <= max && /^[\x21-\x7e]+$/.test(value)) return value;
+      // The value itself is never quoted back: it may be a secret.
+      const received = typeof value === 'string' ? `a string of ${value.length} characters` : describeValue(value);
+      const expectation = `1 to ${max} printable characters without spaces`;
+      const message =
+        value === undefined ? `${field} is required: ${expectation}` : `${field} must be ${expectation}; received ${received}`;
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', minLength: 1, maxLength: max, description: 'printable characters without spaces' });
 }
 
 const NTFY_PRIORITIES = { min: 1, low: 2, default: 3, high: 4, urgent: 5, max: 5 } as const;
 
 /** ntfy's priority: 1 (min) to 5 (urgent), or its name. */
-const NtfyPriority = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && value in NTFY_PRIORITIES) return NTFY_PRIORITIES[value as keyof typeof NTFY_PRIORITIES];
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d$/.test(value) ? Number(value) : Number.NaN;
-  if (Number.isInteger(number) && number >= 1 && number <= 5) return number;
-  ctx.addIssue({
-    code: 'custom',
-    message: expectationMessage('priority', 'a whole number from 1 to 5, or min, low, default, high or urgent', value),
-  });
-  return z.NEVER;
-});
+const NtfyPriority = z
+  .unknown()
+  .transform((value, ctx) => {
+    if (typeof value === 'string' && value in NTFY_PRIORITIES) return NTFY_PRIORITIES[value as keyof typeof NTFY_PRIORITIES];
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isInteger(number) && number >= 1 && number <= 5) return number;
+    ctx.addIssue({
+      code: 'custom',
+      message: expectationMessage('priority', 'a whole number from 1 to 5, or min, low, default, high or urgent', value),
+    });
+    return z.NEVER;
+  })
+  .meta({ anyOf: [{ type: 'integer', minimum: 1, maximum: 5 }, { enum: Object.keys(NTFY_PRIORITIES) }] });
 
 const PUSHOVER_KEY = /^[A-Za-z0-9]{30}$/;
 const pushoverKey = (field: string) =>
-  z.unknown().transform((value, ctx) => {
-    if (typeof value === 'string' && PUSHOVER_KEY.test(value)) return value;
-    const received = typeof value === 'string' ? `a string of ${value.length} characters` : describeValue(value);
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        value === undefined
-          ? `${field} is required: 30 letters and digits`
-          : `${field} must be 30 letters and digits; received ${received}`,
-    });
-    return z.NEVER;
-  });
+  z
+    .unknown()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && PUSHOVER_KEY.test(value)) return value;
+      const received = typeof value === 'string' ? `a string of ${value.length} characters` : describeValue(value);
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          value === undefined
+            ? `${field} is required: 30 letters and digits`
+            : `${field} must be 30 letters and digits; received ${received}`,
+      });
+      return z.NEVER;
+    })
+    .meta({ type: 'string', pattern: '^[A-Za-z0-9]{30}$' });
 
 /** Telegram's chat id: a number (negative for groups), or `@channelname`. */
-const TelegramChatId = z.unknown().transform((value, ctx) => {
-  const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
-  if (typeof text === 'string' && /^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/.test(text)) return text;
-  ctx.addIssue({ code: 'custom', message: expectationMessage('chatId', 'a chat id such as -1001234567890, or @channelname', value) });
-  return z.NEVER;
-});
+const TelegramChatId = z
+  .unknown()
+  .transform((value, ctx) => {
+    const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
+    if (typeof text === 'string' && /^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/.test(text)) return text;
+    ctx.addIssue({ code: 'custom', message: expectationMessage('chatId', 'a chat id such as -1001234567890, or @channelname', value) });
+    return z.NEVER;
+  })
+  .meta({ type: ['string', 'integer'], description: 'a chat id such as -1001234567890, or @channelname' });
 
 /** A Matrix room by its ID, `!abc:example.org` (the token's user must have joined it). */
-const MatrixRoom = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && value.length <= 255 && /^![^\s:]+:[^\s]+$/.test(value)) return value;
-  ctx.addIssue({
-    code: 'custom',
-    message: expectationMessage('room', 'a room ID such as !abc123:example.org (Room settings, Advanced)', value),
-  });
-  return z.NEVER;
-});
+const MatrixRoom = z
+  .unknown()
+  .transform((value, ctx) => {
+    if (typeof value === 'string' && value.length <= 255 && /^![^\s:]+:[^\s]+$/.test(value)) return value;
+    ctx.addIssue({
+      code: 'custom',
+      message: expectationMessage('room', 'a room ID such as !abc123:example.org (Room settings, Advanced)', value),
+    });
+    return z.NEVER;
+  })
+  .meta({ type: 'string', description: 'a room ID such as !abc123:example.org' });
 
 /** `smtp`: sends through the given server; `secure` is TLS from the start, otherwise STARTTLS when offered. */
 export const SmtpSettings = z.strictObject({
@@ -437,6 +471,23 @@ export const ChannelView = z.object({
   usedBy: z.array(z.string()),
 });
 export type ChannelView = z.output<typeof ChannelView>;
+
+/**
+ * The body of `PUT /channels/:name` as the API reference describes it, one shape per type
+ * (ChannelBody reads it). A webhook's signing secret is never sent: the server makes it.
+ */
+export const ChannelBodyShape = z
+  .discriminatedUnion(
+    'type',
+    CHANNEL_TYPES.map((type) =>
+      CHANNEL_SETTINGS[type].extend({
+        type: z.literal(type),
+        templates: ChannelTemplates.optional(),
+        ...(type === 'webhook' && { rotateSecret: z.boolean().optional().meta({ description: 'make a new signing secret' }) }),
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
+  .meta({ description: 'A channel: its type, the settings of that type beside it, and optional templates per alert kind.' });
 
 /** Answer of `PUT /channels/:name`; `secret` only when the server made a webhook signing secret, shown this once. */
 export const PutChannelResponse = answer({

@@ -33,7 +33,7 @@ describe('ROUTES', () => {
     ]);
   });
 
-  it('leaves public only the ping URLs, the push URL, the badges and the health probe', () => {
+  it('leaves public only the ping URLs, the push URL, the badges, the health probe, the API reference and the SDK files', () => {
     const open = entries.filter(([, route]) => route.scope === null);
     expect(open.map(([name]) => name)).toEqual([
       'ping',
@@ -44,8 +44,14 @@ describe('ROUTES', () => {
       'tagBadge',
       'tagBadgeJson',
       'health',
+      'openapi',
+      'docs',
+      'sdkBrowser',
+      'sdkCli',
     ]);
-    const paths = open.flatMap(([, route]) => route.paths).filter((path) => path !== '/healthz');
+    const unkeyed = ['/healthz', '/openapi.json', '/docs'];
+    const sdk = (path: string) => /^\/sdk\/(:version\/)?watchtower(\.min\.js|-cli\.mjs)$/.test(path);
+    const paths = open.flatMap(([, route]) => route.paths).filter((path) => !unkeyed.includes(path) && !sdk(path));
     for (const path of paths) expect(path).toMatch(/^\/(ping|api\/push|badge)\/:(token|key|badgeKey)(\/|$)/);
   });
 

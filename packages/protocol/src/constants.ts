@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'CONFLICT',
   'PROVIDER_FAILED',
+  'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
 ] as const;
@@ -143,6 +144,13 @@ export const ROUTES = {
   stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
   dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
   health: { method: 'GET', paths: ['/healthz'], scope: null },
+  // The API reference: the OpenAPI document, and a page to browse it.
+  openapi: { method: 'GET', paths: ['/openapi.json'], scope: null },
+  docs: { method: 'GET', paths: ['/docs'], scope: null },
+  // The SDKs, served: the browser's <script> bundle and the self-contained CLI, each also
+  // under its package's version (`/sdk/v0.1.0/…`), cached for good there.
+  sdkBrowser: { method: 'GET', paths: ['/sdk/watchtower.min.js', '/sdk/:version/watchtower.min.js'], scope: null },
+  sdkCli: { method: 'GET', paths: ['/sdk/watchtower-cli.mjs', '/sdk/:version/watchtower-cli.mjs'], scope: null },
 } as const satisfies Record<string, RouteEntry>;
 
 /** Header carrying the shared secret (the classic form); `Authorization: Bearer` works too. */

@@ -31,9 +31,15 @@ export function expectationMessage(field: string, expectation: string, value: un
   return value === undefined ? `${field} is required: ${expectation}` : `${field} must be ${expectation}; received ${describeValue(value)}`;
 }
 
+/**
+ * How a field reads in the API reference (JSON Schema): a transform shows nothing of what it
+ * accepts, so each one states its types, limits and words with `.meta()` or `.register()`.
+ */
+export type FieldDoc = Record<string, unknown> & { description?: string };
+
 /** A number, or a string holding one (form bodies and query strings carry numbers as text). */
-export function numeric(field: string, expectation: string) {
-  return z.unknown().transform((value, ctx) => {
+export function numeric(field: string, expectation: string, doc: FieldDoc = {}) {
+  const read = z.unknown().transform((value, ctx) => {
     const number =
       typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : Number.NaN;
     if (!Number.isFinite(number)) {
@@ -42,6 +48,7 @@ export function numeric(field: string, expectation: string) {
     }
     return number;
   });
+  return read.meta({ type: ['number', 'string'], description: `${expectation} (a numeric string is read as its number)`, ...doc });
 }
 
 /** Absent when missing or empty (HTML forms send empty fields as ""). */
@@ -54,7 +61,12 @@ export const clearable = <T extends z.ZodType>(schema: T) =>
 /** A page size from 1 to `max`, as a number or a string; `fallback` when absent. */
 export const pageLimit = (fallback: number, max: number) =>
   optional(
-    numeric('limit', `a whole number from 1 to ${max}`).pipe(
+    numeric('limit', `a whole number from 1 to ${max}`, {
+      type: ['integer', 'string'],
+      minimum: 1,
+      maximum: max,
+      description: `how many to answer, from 1 to ${max}; ${fallback} when absent`,
+    }).pipe(
       z
         .number()
         .int({ message: 'limit must be a whole number' })
@@ -64,11 +76,13 @@ export const pageLimit = (fallback: number, max: number) =>
   ).transform((value) => value ?? fallback);
 
 /** The cursor of a page (`next` of the previous answer). */
-export const pageCursor = optional(z.string().max(200, { message: 'before must be a cursor returned as next' }));
+export const pageCursor = optional(z.string().max(200, { message: 'before must be a cursor returned as next' })).meta({
+  description: 'the `next` of the previous page, to read the page after it',
+});
 
 /** true or false, also as a form sends them: "true", "1", "false", "0", "". */
-export const flag = (field: string) =>
-  z.unknown().transform((value, ctx) => {
+export const flag = (field: string) => {
+  const read = z.unknown().transform((value, ctx) => {
     if (value === null) return false;
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === '1' || value === 1) return true;
@@ -76,6 +90,11 @@ export const flag = (field: string) =>
     ctx.addIssue({ code: 'custom', message: `${field} must be true or false; received ${describeValue(value)}` });
     return z.NEVER;
   });
+  return read.meta({
+    anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', '1', 'false', '0', ''] }],
+    description: 'true or false (a form sends "true", "1", "false", "0" or "")',
+  });
+};
 
 const DURATION_EXAMPLES = '90s, 15m, 1h30m or 1d';
 const YEAR = LIMITS.nextInMaxSeconds;
@@ -87,7 +106,7 @@ const YEAR = LIMITS.nextInMaxSeconds;
 export function durationField(field: string, { zero = false }: { zero?: boolean } = {}) {
   const lowest = zero ? '≥ 0' : '> 0';
   const expectation = `a number of seconds ${lowest} and ≤ ${YEAR}, or a duration such as ${DURATION_EXAMPLES}`;
-  return z.unknown().transform((value, ctx) => {
+  const read = z.unknown().transform((value, ctx) => {
     let seconds = Number.NaN;
     if (typeof value === 'number') seconds = value;
     else if (typeof value === 'string') {
@@ -103,12 +122,13 @@ export function durationField(field: string, { zero = false }: { zero?: boolean 
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
+  return read.meta({ type: ['number', 'string'], description: expectation, examples: [3600, '1h30m'] });
 }
 
 /** Text of at most `max` characters (code points), storable; control characters refused unless `multiline`. */
 export function boundedText(field: string, max: number, { min = 0, multiline = false }: { min?: number; multiline?: boolean } = {}) {
   const size = min > 0 ? `${min} to ${max}` : `at most ${max}`;
-  return z.unknown().transform((value, ctx) => {
+  const read = z.unknown().transform((value, ctx) => {
     const fail = (message: string) => {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
@@ -121,12 +141,14 @@ export function boundedText(field: string, max: number, { min = 0, multiline = f
     if (!multiline && CONTROL.test(value)) return fail(`${field} must not contain control characters`);
     return value;
   });
+  const lines = multiline ? ', line breaks allowed' : ', no control characters';
+  return read.meta({ type: 'string', ...(min > 0 && { minLength: min }), maxLength: max, description: `${size} characters${lines}` });
 }
 
 /** A service name: 1 to 200 characters, any Unicode but control characters (and not starting with U+FEFF). */
 export function serviceName(field: string) {
   const max = LIMITS.serviceMaxLength;
-  return z.unknown().transform((value, ctx) => {
+  const read = z.unknown().transform((value, ctx) => {
     const fail = (message: string) => {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
@@ -140,6 +162,12 @@ export function serviceName(field: string) {
     if (value.startsWith('\uFEFF')) return fail(`${field} must not start with U+FEFF (a byte-order mark)`);
     return value;
   });
+  return read.meta({
+    type: 'string',
+    minLength: 1,
+    maxLength: max,
+    description: `a service name: 1 to ${max} characters, any but control characters`,
+  });
 }
 
 const SHORT_NAME = /^[\p{L}\p{N}_.:-]+$/u;
@@ -148,11 +176,12 @@ const SHORT_NAME = /^[\p{L}\p{N}_.:-]+$/u;
 export function shortName(field: string) {
   const max = LIMITS.shortNameMaxLength;
   const expectation = `1 to ${max} letters, digits and - _ . :`;
-  return z.unknown().transform((value, ctx) => {
+  const read = z.unknown().transform((value, ctx) => {
     if (typeof value === 'string' && SHORT_NAME.test(value) && [...value].length <= max) return value;
     ctx.addIssue({ code: 'custom', message: expectationMessage(field, expectation, value) });
     return z.NEVER;
   });
+  return read.meta({ type: 'string', minLength: 1, maxLength: max, description: expectation });
 }
 
 /**
@@ -160,7 +189,7 @@ export function shortName(field: string) {
  * sends it. Each item's errors name its place (`tags[2] must be …`).
  */
 export function listOf<T>(field: string, item: (name: string) => z.ZodType<T>, max: number) {
-  return z.unknown().transform((value, ctx) => {
+  const read = z.unknown().transform((value, ctx) => {
     const list = typeof value === 'string' ? [value] : value;
     if (!Array.isArray(list)) {
       ctx.addIssue({ code: 'custom', message: expectationMessage(field, `a list of at most ${max} items`, value) });
@@ -181,6 +210,19 @@ export function listOf<T>(field: string, item: (name: string) => z.ZodType<T>, m
     for (const message of problems) ctx.addIssue({ code: 'custom', message });
     return problems.length > 0 ? z.NEVER : items;
   });
+  return read.meta({
+    type: 'array',
+    items: itemDoc(item(field)),
+    maxItems: max,
+    uniqueItems: true,
+    description: `at most ${max} distinct items (a single string is a list of one)`,
+  });
+}
+
+/** The documentation of a list's item, without its own description. */
+function itemDoc(item: z.ZodType): FieldDoc {
+  const { description: _, ...doc } = (z.globalRegistry.get(item) ?? {}) as FieldDoc;
+  return doc;
 }
 
 /** A success answer: `{"result":200, …}` with the given fields. */

@@ -10,6 +10,11 @@ export const KeyScopeName = z.unknown().transform((value, ctx) => {
   ctx.addIssue({ code: 'custom', message: expectationMessage('scope', expectation, value) });
   return z.NEVER;
 });
+KeyScopeName.register(z.globalRegistry, {
+  type: 'string',
+  enum: [...KEY_SCOPES],
+  description: 'pulse: signals and events; read: every GET; admin: everything',
+});
 
 /** Body of `POST /keys`. The name says who holds the key; it need not be unique. */
 export const CreateKeyRequest = z.strictObject({

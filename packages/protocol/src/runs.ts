@@ -14,6 +14,12 @@ export const ExitCode = z.unknown().transform((value, ctx) => {
   ctx.addIssue({ code: 'custom', message: expectationMessage('exitCode', 'a whole number from 0 to 255', value) });
   return z.NEVER;
 });
+ExitCode.register(z.globalRegistry, {
+  type: ['integer', 'string'],
+  minimum: 0,
+  maximum: 255,
+  description: "the process's exit code, from 0 to 255",
+});
 
 /** The message of a run signal: at most 10,000 characters, line breaks allowed. */
 const SignalMessage = boundedText('message', LIMITS.signalMessageMaxLength, { multiline: true });
@@ -69,14 +75,19 @@ export type ListRunsResponse = z.output<typeof ListRunsResponse>;
  */
 export const PingQuery = z.object({
   rid: optional(Rid),
-  create: optional(flag('create')).transform((value) => value ?? false),
+  create: optional(flag('create').meta({ description: 'with a pulse key and a name: create the service on its first ping' })).transform(
+    (value) => value ?? false,
+  ),
 });
 export type PingQuery = z.output<typeof PingQuery>;
+
+// Read by PushQuery; what it accepts, for the API reference.
+const PushStatus = z.unknown().meta({ type: 'string', enum: ['up', 'down'], description: 'up (when absent): a success; down: a failure' });
 
 /** Query of Uptime Kuma's push URL (`GET /api/push/:token`); status `up` unless told. */
 export const PushQuery = z.object({
   status: optional(
-    z.unknown().transform((value, ctx) => {
+    PushStatus.transform((value, ctx) => {
       if (value === 'up' || value === 'down') return value;
       ctx.addIssue({ code: 'custom', message: expectationMessage('status', 'up or down', value) });
       return z.NEVER;
@@ -84,7 +95,9 @@ export const PushQuery = z.object({
   ).transform((value) => value ?? 'up'),
   msg: optional(boundedText('msg', LIMITS.signalMessageMaxLength, { multiline: true })),
   /** The response time the pusher measured, in milliseconds. */
-  ping: optional(numeric('ping', 'a response time in milliseconds').pipe(z.number().min(0, { message: 'ping must be at least 0' }))),
+  ping: optional(
+    numeric('ping', 'a response time in milliseconds', { minimum: 0 }).pipe(z.number().min(0, { message: 'ping must be at least 0' })),
+  ),
 });
 export type PushQuery = z.output<typeof PushQuery>;
 

@@ -33,7 +33,11 @@ export const ServiceName = serviceName('service');
 export type ServiceName = z.output<typeof ServiceName>;
 
 /** Seconds until the next pulse: > 0 and at most a year; fractions allowed. */
-export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`).pipe(
+export const NextIn = numeric('nextIn', `a number of seconds > 0 and ≤ ${LIMITS.nextInMaxSeconds}`, {
+  exclusiveMinimum: 0,
+  maximum: LIMITS.nextInMaxSeconds,
+  description: `seconds until the next pulse is due: > 0 and ≤ ${LIMITS.nextInMaxSeconds} (a year), fractions allowed`,
+}).pipe(
   z
     .number()
     .gt(0, { message: 'nextIn must be greater than 0 seconds' })
@@ -55,6 +59,11 @@ export const AlertTypeName = z.unknown().transform((value, ctx) => {
   });
   return z.NEVER;
 });
+AlertTypeName.register(z.globalRegistry, {
+  type: 'string',
+  enum: [...ALERT_TYPES],
+  description: 'the alert channel (`mail` is an alias of `email`)',
+});
 
 export const AlertTarget = z
   .string({
@@ -66,7 +75,8 @@ export const AlertTarget = z
   .max(LIMITS.alertTargetMaxLength, {
     message: `alertTarget must be at most ${LIMITS.alertTargetMaxLength} characters`,
   })
-  .refine(...storable('alertTarget'));
+  .refine(...storable('alertTarget'))
+  .meta({ description: 'where alerts go: a Pushover user key, an e-mail address, a URL…' });
 
 /** Body of a pulse (`POST /heartbeat`, `POST /`). */
 const PulseMessage = z
@@ -74,7 +84,8 @@ const PulseMessage = z
   .refine((text) => [...text].length <= LIMITS.pulseMessageMaxLength, {
     message: `message must be at most ${LIMITS.pulseMessageMaxLength} characters`,
   })
-  .refine(...storable('message'));
+  .refine(...storable('message'))
+  .meta({ maxLength: LIMITS.pulseMessageMaxLength, description: 'how it went; kept with the run' });
 
 /** A setting a pulse may carry: absent when missing or "" (a form's empty field), cleared by null. */
 const pulseSetting = <T extends z.ZodType>(schema: T) =>
@@ -129,6 +140,25 @@ export const PulseRequest = z.unknown().transform((body, ctx): Partial<PulseFiel
   return z.NEVER;
 });
 export type PulseRequest = z.output<typeof PulseRequest>;
+
+/**
+ * The fields of a pulse, as the API reference describes them (PulseRequest reads them,
+ * choosing by whether the pulse names a channel).
+ */
+export const PulseRequestShape = z
+  .object({
+    service: ServiceName,
+    alertType: optional(AlertTypeName),
+    alertTarget: optional(AlertTarget),
+    nextIn: optional(NextIn),
+    message: optional(PulseMessage),
+    rid: optional(Rid.meta({ description: 'the run this success ends, when runs overlap (the rid of its start)' })),
+    ...PULSE_SETTINGS,
+  })
+  .meta({
+    description:
+      'A pulse: the service is alive. alertType and alertTarget go together. A known service may leave out nextIn, or alertType with alertTarget: it keeps what it has. remindEvery, warnBefore, dependsOn and channels change the service as a PATCH would (null clears one).',
+  });
 export type PulseRequestInput = {
   service: string;
   alertType?: AlertType | undefined;
@@ -166,6 +196,14 @@ export const Level = z.unknown().transform((value, ctx) => {
   });
   return z.NEVER;
 });
+Level.register(z.globalRegistry, {
+  anyOf: [
+    { type: 'integer', minimum: 0, maximum: MAX_LEVEL },
+    { type: 'string', description: `a level name (${LEVEL_NAMES.join(', ')}, in any case) or an integer as text` },
+  ],
+  description: `a level: an integer from 0 to ${MAX_LEVEL}, or one of ${LEVEL_NAMES.join(', ')}`,
+  examples: [0, 'error'],
+});
 
 /** Body of a new event (`POST /event`, `POST /add-event`). */
 export const AddEventRequest = z.object({
@@ -179,10 +217,12 @@ export const AddEventRequest = z.object({
     .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
       message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
     })
-    .refine(...storable('message')),
+    .refine(...storable('message'))
+    .meta({ maxLength: LIMITS.eventMessageMaxLength }),
   alert: flag('alert')
     .optional()
-    .transform((flag) => flag ?? false),
+    .transform((flag) => flag ?? false)
+    .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
 });
 export type AddEventRequest = z.output<typeof AddEventRequest>;
 export type AddEventRequestInput = {
@@ -193,8 +233,8 @@ export type AddEventRequestInput = {
 };
 
 /** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
-export const DateInput = (field: string) =>
-  z.unknown().transform((value, ctx) => {
+export const DateInput = (field: string) => {
+  const read = z.unknown().transform((value, ctx) => {
     let seconds = Number.NaN;
     if (typeof value === 'number') seconds = value;
     if (typeof value === 'string') {
@@ -215,6 +255,12 @@ export const DateInput = (field: string) =>
     });
     return z.NEVER;
   });
+  return read.meta({
+    type: ['number', 'string'],
+    description: 'a date: Unix seconds, or ISO-8601 text such as 2026-01-31T12:00:00Z',
+    examples: [1_767_225_600, '2026-01-31T12:00:00Z'],
+  });
+};
 
 // Years 1 to 9999, which every client and both databases can represent.
 const MIN_DATE_SECONDS = -62_135_596_800;

@@ -22,6 +22,12 @@ export const CronExpression = z.unknown().transform((value, ctx) => {
   ctx.addIssue({ code: 'custom', message: `${expectationMessage('cron', expectation, value)}${value === undefined ? '' : counted}` });
   return z.NEVER;
 });
+CronExpression.register(z.globalRegistry, {
+  type: 'string',
+  maxLength: LIMITS.cronMaxLength,
+  description: 'a cron expression of 5 fields: minute hour day-of-month month day-of-week',
+  examples: ['0 3 * * *'],
+});
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
@@ -31,6 +37,12 @@ export const TimeZone = z.unknown().transform((value, ctx) => {
   const expectation = `an IANA time zone name such as Europe/Paris or UTC (at most ${LIMITS.tzMaxLength} characters)`;
   ctx.addIssue({ code: 'custom', message: expectationMessage('tz', expectation, value) });
   return z.NEVER;
+});
+TimeZone.register(z.globalRegistry, {
+  type: 'string',
+  maxLength: LIMITS.tzMaxLength,
+  description: 'the IANA time zone of the cron schedule; UTC when absent',
+  examples: ['Europe/Paris'],
 });
 
 const Description = boundedText('description', LIMITS.descriptionMaxLength, { multiline: true });

@@ -1,5 +1,6 @@
 import type { HealthResponse } from '@watchtower/protocol';
 import { useEffect, useState } from 'react';
+import { apiUrl } from '../lib/api-url.js';
 import { formatTime } from '../lib/durations.js';
 import { followLink, href } from '../lib/router.js';
 
@@ -15,7 +16,7 @@ function useServerHealth(): HealthResponse | undefined {
     const controller = new AbortController();
     const check = async () => {
       try {
-        const response = await fetch('/healthz', { cache: 'no-store', signal: controller.signal });
+        const response = await fetch(apiUrl('/healthz'), { cache: 'no-store', signal: controller.signal });
         const answer = (await response.json()) as HealthResponse;
         if (!stopped) setHealth(answer);
       } catch {

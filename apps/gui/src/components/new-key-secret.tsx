@@ -1,6 +1,7 @@
 import type { CreateKeyResponse } from '@watchtower/protocol';
 import { useEffect, useRef } from 'react';
 import { curlExample } from '../lib/api-keys.js';
+import { serverAddress } from '../lib/api-url.js';
 import { CopyButton } from './copy-button.js';
 
 /** The secret of a key just created: shown this once, with a first call that uses it. */
@@ -8,7 +9,7 @@ export function NewKeySecret({ created: { key, secret }, onDone }: { created: Cr
   const field = useRef<HTMLInputElement>(null);
   // The focus moves to the secret, so that it is read out and ready to copy.
   useEffect(() => field.current?.select(), []);
-  const curl = curlExample(window.location.origin, secret, key.scope);
+  const curl = curlExample(serverAddress(), secret, key.scope);
   return (
     <section className="card new-key" aria-labelledby="new-key-title" data-testid="new-key">
       <h2 id="new-key-title">

@@ -23,6 +23,7 @@ import type {
   SnoozeRequestInput,
   TestChannelResponse,
 } from '@watchtower/protocol';
+import { apiUrl } from './api-url.js';
 import { clockOffset } from './clock-offset.js';
 
 /** An answer other than 200: the status and the server's hint. */
@@ -73,7 +74,7 @@ export class Api {
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(path, {
+      response = await fetch(apiUrl(path), {
         method,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
         body: body === undefined ? null : JSON.stringify(body),

@@ -1,5 +1,6 @@
 import type { StreamChange } from '@watchtower/protocol';
 import { noteServerDate } from './api.js';
+import { apiUrl } from './api-url.js';
 import { SseParser, type SseMessage } from './sse.js';
 
 export type LiveState =
@@ -90,7 +91,7 @@ export function openLiveStream(password: string, handlers: LiveHandlers): LiveSt
   async function readOnce(): Promise<string> {
     const current = new AbortController();
     controller = current;
-    const response = await fetch('/stream', {
+    const response = await fetch(apiUrl('/stream'), {
       headers: { password, accept: 'text/event-stream' },
       cache: 'no-store',
       signal: current.signal,

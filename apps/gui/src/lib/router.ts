@@ -1,7 +1,11 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 
-/** The dashboard lives under /gui/ (Vite's `base`); its pages are /gui/, /gui/events, /gui/alerts, /gui/channels, /gui/keys. */
-export const BASE = import.meta.env.BASE_URL;
+/**
+ * The dashboard lives under /gui/, or under a reverse proxy's prefix before it: the folder
+ * its page's `<base href>` (written by the server) names. Its pages are /gui/, /gui/events,
+ * /gui/alerts, /gui/channels, /gui/keys.
+ */
+export const BASE = typeof document === 'undefined' ? '/gui/' : new URL(document.baseURI).pathname;
 
 /** The pages named in the header. */
 export type Page = 'board' | 'events' | 'alerts' | 'channels' | 'keys';

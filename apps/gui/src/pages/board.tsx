@@ -7,6 +7,7 @@ import { LoadError } from '../components/load-error.js';
 import { SnoozeMany } from '../components/snooze-many.js';
 import { StatesLegend } from '../components/states-legend.js';
 import { useHeartbeats } from '../hooks/use-heartbeats.js';
+import { serverAddress } from '../lib/api-url.js';
 import {
   boardViewFromSearch,
   countByStatus,
@@ -90,7 +91,7 @@ function FirstPulse({ canChange }: { canChange: boolean }) {
         )}
         : a service appears here with its first one.
       </p>
-      <pre>{`curl ${window.location.origin}/heartbeat -H "password: …" -H 'content-type: application/json' \\
+      <pre>{`curl ${serverAddress()}/heartbeat -H "password: …" -H 'content-type: application/json' \\
   -d '{"service":"nightly-backup","alertType":"log","alertTarget":"ops","nextIn":3600}'`}</pre>
     </div>
   );

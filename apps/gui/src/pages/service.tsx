@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { StatusBadge } from '../components/badges.js';
 import { LoadError } from '../components/load-error.js';
 import { PingUrls } from '../components/ping-urls.js';
+import { StatusBadgeUrl } from '../components/status-badge-url.js';
 import { RunsTable } from '../components/runs-table.js';
 import { ServiceActions } from '../components/service-actions.js';
 import { ServiceHistory } from '../components/service-history.js';
@@ -72,6 +73,7 @@ function ServiceDetails({ heartbeat: hb, now }: { heartbeat: Heartbeat; now: num
         <section className="card panel" aria-labelledby="ping-title">
           <h2 id="ping-title">Ping URLs</h2>
           <PingUrls heartbeat={hb} />
+          <StatusBadgeUrl heartbeat={hb} />
         </section>
       </div>
       <ServiceHistory heartbeat={hb} now={now} />

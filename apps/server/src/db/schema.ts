@@ -1,6 +1,19 @@
 import { ALERT_KINDS, ALERT_STATUSES, KEY_SCOPES, RUN_OUTCOMES, SCHEDULE_KINDS } from '@watchtower/protocol';
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const instant = () => timestamp({ withTimezone: true, mode: 'date' });
 
@@ -88,6 +101,8 @@ export const runs = pgTable(
     index('runs_service_idx').on(table.service, table.id.desc()),
     // The runs of a service that have not ended (running, or past maxRuntime): an end signal closes one.
     index('runs_open_idx').on(table.service, table.startedAt).where(sql`${table.endedAt} is null`),
+    // Retention: ended runs by age.
+    index('runs_ended_idx').on(table.endedAt),
   ],
 );
 
@@ -107,6 +122,8 @@ export const flips = pgTable(
   (table) => [
     // A service's history newest first, keyset-paged on (at, id); uptime reads a window of it.
     index('flips_service_at_idx').on(table.service, table.at.desc(), table.id.desc()),
+    // Retention: flips by age, whatever the service.
+    index('flips_at_idx').on(table.at),
   ],
 );
 
@@ -155,10 +172,20 @@ export const channels = pgTable('channels', {
 
 export type ChannelRow = typeof channels.$inferSelect;
 
+// A partitioned table cannot have an identity column before PostgreSQL 17: ids come from a sequence.
+export const eventIds = pgSequence('events_id_seq');
+
+/**
+ * The event log. Partitioned by range of `date`, one partition a UTC day (`events_pYYYYMMDD`)
+ * and a default one for dates outside them; drizzle cannot say so: migration 0012 does, and
+ * src/domain/retention/event-partitions.ts creates days ahead and drops them past retention.
+ * Every unique index of a partitioned table must hold the partition key: the primary key is
+ * (id, date), and idempotency keys are kept unique in `event_keys`.
+ */
 export const events = pgTable(
   'events',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint({ mode: 'number' }).notNull().default(sql`nextval('events_id_seq')`),
     service: text().notNull(),
     level: integer().notNull(),
     message: text().notNull(),
@@ -167,13 +194,39 @@ export const events = pgTable(
     idempotencyKey: text(),
   },
   (table) => [
-    uniqueIndex('events_idempotency_key_idx').on(table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
+    primaryKey({ name: 'events_id_date_pk', columns: [table.id, table.date] }),
+    // A retry finds the event stored under its key (unique through event_keys).
+    index('events_idempotency_key_idx').on(table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
     // Newest-first listing, keyset-paged on (date, id), with and without a service filter.
     index('events_service_date_idx').on(table.service, table.date.desc(), table.id.desc()),
     index('events_date_idx').on(table.date.desc(), table.id.desc()),
     // Case-insensitive "contains" (ILIKE '%…%') on message uses trigrams.
     index('events_message_trgm_idx').using('gin', sql`${table.message} gin_trgm_ops`),
   ],
+);
+
+/**
+ * Idempotency keys of stored events, with the event's date: the one place a key is unique
+ * across every partition of `events`. Removed with their events.
+ */
+export const eventKeys = pgTable(
+  'event_keys',
+  {
+    key: text().primaryKey(),
+    date: instant().notNull(),
+  },
+  // Retention: keys of events past it, by age.
+  (table) => [index('event_keys_date_idx').on(table.date)],
+);
+
+/** Which level's rows retention has already removed from which events partition: each is scanned once. */
+export const eventLevelPurges = pgTable(
+  'event_level_purges',
+  {
+    partition: text().notNull(),
+    level: text().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.partition, table.level] })],
 );
 
 export type HeartbeatRow = typeof heartbeats.$inferSelect;

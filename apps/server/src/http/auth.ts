@@ -9,6 +9,9 @@ import { findKeyBySecret } from '../domain/keys/find-keys.js';
 import { createKeyUseRecorder } from '../domain/keys/record-key-use.js';
 import type { Logger } from '../lib/logger.js';
 import type { AppEnv } from './app-env.js';
+import { createAuthThrottle } from './auth-throttle.js';
+import { clientAddress } from './client-address.js';
+import { errorAnswer } from './errors.js';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -55,6 +58,10 @@ export interface AuthOptions extends DomainContext {
   /** The configured password: an admin key. */
   password: string;
   log: Logger;
+  /** Failed authentications per client address and minute before it is answered 429; 0: no limit. */
+  authFailureLimit: number;
+  /** Whether the client address is read from X-Forwarded-For (see clientAddress). */
+  trustProxy: boolean;
 }
 
 /**
@@ -62,8 +69,10 @@ export interface AuthOptions extends DomainContext {
  * the password, or an API key looked up by its hash. A route that needs none is let through
  * without any; a path that is no route needs valid credentials of any scope (then a 404 or 405).
  */
-export function requireScope({ password, log, ...context }: AuthOptions): MiddlewareHandler<AppEnv> {
+export function requireScope({ password, log, authFailureLimit, trustProxy, ...context }: AuthOptions): MiddlewareHandler<AppEnv> {
   const isPassword = createSecretCheck(password);
+  const throttle = createAuthThrottle({ limit: authFailureLimit });
+  const now = () => context.clock.now().getTime();
   const routeScope = createScopeTable();
   const recordUse = createKeyUseRecorder(context, {
     onError: (error, key) => log.warn({ err: error, key_id: key.id }, 'key.last_used_failed'),
@@ -75,6 +84,16 @@ export function requireScope({ password, log, ...context }: AuthOptions): Middle
       c.set('keyId', null);
       return next();
     }
+    const address = clientAddress(c, trustProxy);
+    const waitMs = throttle.waitMs(address, now());
+    if (waitMs > 0) {
+      return errorAnswer(
+        c,
+        'TOO_MANY_REQUESTS',
+        `too many failed authentications from ${address} lately; try again in ${Math.ceil(waitMs / 1000)} s`,
+        waitMs / 1000,
+      );
+    }
     const presented = presentedSecret(c.req.raw.headers);
     if (presented === undefined) {
       throw new DomainError(
@@ -85,7 +104,11 @@ export function requireScope({ password, log, ...context }: AuthOptions): Middle
     let key: ApiKeyRow | null = null;
     if (!isPassword(presented)) {
       key = await findKeyBySecret(context, { secret: presented });
-      if (!key) throw new DomainError('UNAUTHORIZED', 'the password is wrong');
+      if (!key) {
+        throttle.noteFailure(address, now());
+        log.warn({ client: address, path: c.req.path }, 'auth.failed');
+        throw new DomainError('UNAUTHORIZED', 'the password is wrong');
+      }
       void recordUse(key);
     }
     const held = key?.scope ?? 'admin';

@@ -16,6 +16,7 @@ export const STATUS_OF = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
   PROVIDER_FAILED: 502,
@@ -24,10 +25,14 @@ export const STATUS_OF = {
 /** Seconds a client should wait before it retries a request answered 503. */
 export const RETRY_AFTER_S = 2;
 
-/** The protocol's error answer; a 503 says when to retry (`retryAfterS`, or RETRY_AFTER_S). */
+/**
+ * The protocol's error answer. A 503 or a 429 says when to retry (`retryAfterS`, or
+ * RETRY_AFTER_S); a 401 names the scheme that authenticates.
+ */
 export function errorAnswer(c: Context<AppEnv>, code: ErrorCode, hint: string, retryAfterS = RETRY_AFTER_S): Response {
   const status = STATUS_OF[code];
-  if (status === 503) c.header('retry-after', String(retryAfterS));
+  if (status === 503 || status === 429) c.header('retry-after', String(Math.max(1, Math.ceil(retryAfterS))));
+  if (status === 401) c.header('www-authenticate', 'Bearer realm="watchtower"');
   const body: ErrorResponse = { result: status, hint, code, requestId: c.get('requestId') ?? '' };
   return c.json(body, status);
 }

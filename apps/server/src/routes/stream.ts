@@ -94,6 +94,8 @@ export function streamRoutes({ feed, config }: ResolvedDeps): Hono<AppEnv> {
         return c.body(null, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       }
       streams += 1;
+      // nginx in front would otherwise hold the events back in its buffer.
+      c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
         try {
           await relayChanges(stream, feed);

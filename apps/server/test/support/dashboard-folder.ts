@@ -8,5 +8,6 @@ export function createDashboardFolder(): string {
   writeFileSync(join(guiDir, 'index.html'), '<!doctype html><title>watchtower dashboard</title>');
   mkdirSync(join(guiDir, 'assets'));
   writeFileSync(join(guiDir, 'assets', 'index-3f9a1c.js'), 'console.log("dashboard")');
+  writeFileSync(join(guiDir, 'big.js'), 'x'.repeat(5000));
   return guiDir;
 }

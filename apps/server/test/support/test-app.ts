@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { ConfigSchema, type Config } from '../../src/config.js';
 import type { Storage } from '../../src/db/client.js';
 import { ManualClock } from '../../src/lib/clock.js';
+import type { SdkFiles } from '../../src/routes/sdk.js';
 import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createTestStorage, type DatabaseKind } from './databases.js';
 
@@ -26,7 +27,7 @@ export interface TestApp {
  */
 export function useTestApp(
   kind: DatabaseKind,
-  options: { guiDir?: string; configure?: (config: Config) => void; log?: Logger } = {},
+  options: { guiDir?: string; sdk?: SdkFiles; configure?: (config: Config) => void; log?: Logger } = {},
 ): TestApp {
   const context = {} as TestApp;
   beforeAll(async () => {
@@ -37,7 +38,7 @@ export function useTestApp(
   });
   beforeEach(async () => {
     await context.storage.query(
-      'truncate heartbeats, events, alerts, runs, api_keys, flips, server_settings, server_instances, channels restart identity',
+      'truncate heartbeats, events, event_keys, event_level_purges, alerts, runs, api_keys, flips, server_settings, server_instances, channels restart identity',
       [],
     );
     context.clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -49,6 +50,7 @@ export function useTestApp(
       config,
       log: options.log ?? silentLogger,
       guiDir: options.guiDir,
+      sdk: options.sdk,
     });
   });
   context.call = async (method, path, body, headers = {}) => {

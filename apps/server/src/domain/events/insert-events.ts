@@ -20,16 +20,29 @@ export interface InsertedEvent {
   created: boolean;
 }
 
-// Identity values are drawn in insertion order, and rows go in in input order, so the
-// returned rows sorted by id line up with the inputs that were inserted. A row whose key
-// is taken already is skipped. Past its deadline (when given) the statement fails whole.
+// Ids are drawn in insertion order, and rows go in in input order, so the returned rows
+// sorted by id line up with the inputs that were inserted. Keys are claimed first in
+// event_keys (unique across every partition of events, in key order so that two batches
+// never wait on each other in a circle): an input whose key was taken already is skipped,
+// as is a repeat of a key within the batch. Past its deadline (when given) the statement
+// fails whole.
 const INSERT_EVENTS = `
-with inserted as (
+with input as (
+  select * from json_to_recordset($1::text::json) as x(i int, service text, level int, message text, date timestamptz, key text)
+),
+claimed as (
+  insert into event_keys (key, date)
+  select distinct on (key) key, date from input where key is not null order by key, i
+  on conflict (key) do nothing
+  returning key
+),
+inserted as (
   insert into events (service, level, message, date, idempotency_key)
   select x.service, x.level, x.message, x.date, x.key
-  from json_to_recordset($1::text::json) as x(i int, service text, level int, message text, date timestamptz, key text)
+  from input x
+  where x.key is null
+    or (x.key in (select key from claimed) and x.i = (select min(y.i) from input y where y.key = x.key))
   order by x.i
-  on conflict (idempotency_key) where idempotency_key is not null do nothing
   returning *
 )
 select ${eventRows.columns()} from inserted where $2::timestamptz is null or watchtower_write_deadline($2::timestamptz)`;

@@ -1,3 +1,4 @@
+import { watchTimes } from './lifecycle-alerts.js';
 import type { ServicePatchChange, ServiceSettings } from '@watchtower/protocol';
 import { heartbeatRows } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
@@ -163,7 +164,7 @@ function announced(heartbeat: HeartbeatRow, now: Date): Changes {
   const watched = heartbeat.signalled && !heartbeat.paused && !heartbeat.cancelled && !heartbeat.alerted;
   return changes({
     feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }],
-    deadlines: watched ? [heartbeat.expectedAt] : [],
+    deadlines: watched ? watchTimes(heartbeat) : [],
   });
 }
 
@@ -210,7 +211,12 @@ export async function deleteService(context: DomainContext, { service }: { servi
     const [record] = await db.query(`delete from heartbeats where service = $1 returning ${heartbeatRows.columns()}`, [service]);
     if (!record) throw serviceNotFound(service);
     await db.query('delete from runs where service = $1', [service]);
-    await db.query('delete from events where service = $1', [service]);
+    // Their idempotency keys go with them, as they would with retention.
+    await db.query(
+      `with gone as (delete from events where service = $1 returning idempotency_key)
+       delete from event_keys where key in (select idempotency_key from gone where idempotency_key is not null)`,
+      [service],
+    );
     await db.query('delete from flips where service = $1', [service]);
     // Delivered alerts stay as the record of what was sent.
     await db.query(`delete from alerts where service = $1 and status = 'pending'`, [service]);

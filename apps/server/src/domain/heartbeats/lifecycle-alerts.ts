@@ -101,6 +101,16 @@ async function endSnoozes(context: DomainContext, params: unknown[]): Promise<He
   return ended.map(({ row }) => row);
 }
 
+/**
+ * When the sweeper must look at a watched service: its deadline, and before it the time of
+ * its "running late" notice, unless that notice went out for this deadline already.
+ */
+export function watchTimes(row: Pick<HeartbeatRow, 'expectedAt' | 'warnBefore' | 'lateNoticedFor'>): Date[] {
+  const noticed = row.lateNoticedFor !== null && row.lateNoticedFor.getTime() === row.expectedAt.getTime();
+  if (row.warnBefore === null || noticed) return [row.expectedAt];
+  return [new Date(row.expectedAt.getTime() - row.warnBefore * 1000), row.expectedAt];
+}
+
 /** When the sweeper must look next: a deadline, a late notice, a reminder, or a snooze's end. */
 export async function nextDeadline({ db }: DomainContext): Promise<Date | null> {
   const [row] = await db.query(NEXT_WAKE, []);

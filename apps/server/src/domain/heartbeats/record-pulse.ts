@@ -1,3 +1,4 @@
+import { watchTimes } from './lifecycle-alerts.js';
 import { formatDuration, LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
@@ -163,7 +164,7 @@ export interface PulseOutcome {
 
 /** What a pulse changed: the service is armed, and announced; one that came back also recovered. */
 function pulseChanges(heartbeat: HeartbeatRow, recovery: Event | undefined, now: Date): Changes {
-  const announced = changes({ feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }], deadlines: [heartbeat.expectedAt] });
+  const announced = changes({ feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }], deadlines: watchTimes(heartbeat) });
   if (!recovery) return announced;
   return mergeChanges([
     announced,

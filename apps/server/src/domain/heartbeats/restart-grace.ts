@@ -1,3 +1,4 @@
+import { watchTimes } from './lifecycle-alerts.js';
 import { formatIsoTime, LEVELS } from '@watchtower/protocol';
 import { heartbeatRows } from '../../db/rows.js';
 import { changes, type Changes } from '../changes.js';
@@ -61,7 +62,7 @@ export async function graceUnheardTime(
           ...graced.map((row) => ({ type: 'heartbeat' as const, heartBeat: toHeartbeat(row, now) })),
           ...events.map((event) => ({ type: 'event' as const, event })),
         ],
-        deadlines: graced.map((row) => row.expectedAt),
+        deadlines: graced.flatMap(watchTimes),
       }),
     };
   });

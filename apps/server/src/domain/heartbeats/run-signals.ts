@@ -1,3 +1,4 @@
+import { watchTimes } from './lifecycle-alerts.js';
 import { formatDuration, LEVELS, type Event } from '@watchtower/protocol';
 import { heartbeatRows, readInstant, runRows, selectInstant } from '../../db/rows.js';
 import type { HeartbeatRow, RunRow } from '../../db/schema.js';
@@ -97,7 +98,7 @@ export async function startRun(
       run,
       changes: changes({
         feed: [{ type: 'heartbeat', heartBeat: toHeartbeat(heartbeat, now) }],
-        deadlines: watched ? [heartbeat.expectedAt] : [],
+        deadlines: watched ? watchTimes(heartbeat) : [],
       }),
     };
   });
