@@ -12,6 +12,8 @@ import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
+import { timeRequests } from './http/time-requests.js';
+import { countingFeed, Metrics } from './lib/metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { badgeRoutes } from './routes/badges.js';
 import { channelRoutes } from './routes/channels.js';
@@ -22,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
 import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { pingRoutes } from './routes/ping.js';
 import { referenceRoutes } from './routes/reference.js';
 import { serviceRoutes } from './routes/services.js';
@@ -41,17 +44,20 @@ function allowedMethods(): Map<string, string[]> {
 
 /** Builds the HTTP application. Importing this module does no I/O. */
 export function createApp(given: AppDeps): Hono<AppEnv> {
+  const metrics = given.metrics ?? new Metrics();
   const deps: ResolvedDeps = {
     ...given,
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
-    feed: given.feed ?? createLocalChangeFeed(),
+    feed: countingFeed(given.feed ?? createLocalChangeFeed(), metrics),
     outage: given.outage ?? createOutageTracker(),
+    metrics,
   };
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler({ outage: deps.outage, now: () => deps.clock.now() }));
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
+  app.use(timeRequests(metrics));
   app.use(requestContext(deps.log));
   if (deps.config.server.corsOrigins.length > 0) {
     const origins = deps.config.server.corsOrigins;
@@ -120,6 +126,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', dashboardRoutes(deps));
   api.route('/', keyRoutes(deps));
   api.route('/', channelRoutes(deps));
+  api.route('/', metricsRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {
