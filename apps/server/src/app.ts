@@ -42,10 +42,10 @@ function allowedMethods(): Map<string, string[]> {
   return allowed;
 }
 
-/** Builds the HTTP application. Importing this module does no I/O. */
-export function createApp(given: AppDeps): Hono<AppEnv> {
+/** The app's dependencies, with the parts left out made here. */
+function resolveDeps(given: AppDeps): ResolvedDeps {
   const metrics = given.metrics ?? new Metrics();
-  const deps: ResolvedDeps = {
+  return {
     ...given,
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
@@ -53,6 +53,12 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     outage: given.outage ?? createOutageTracker(),
     metrics,
   };
+}
+
+/** Builds the HTTP application. Importing this module does no I/O. */
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  const deps = resolveDeps(given);
+  const { metrics } = deps;
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler({ outage: deps.outage, now: () => deps.clock.now() }));
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));

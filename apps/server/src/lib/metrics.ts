@@ -137,7 +137,11 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        for (const [queue, observers] of queues) this.set({ queue }, observers.reduce((sum, one) => sum + one.waiting, 0));
+        for (const [queue, observers] of queues)
+          this.set(
+            { queue },
+            observers.reduce((sum, one) => sum + one.waiting, 0),
+          );
       },
     });
     for (const outcome of ['recorded', 'refused']) this.pulses.inc({ outcome }, 0);
