@@ -145,6 +145,7 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     await call(app, 'GET', '/heartbeat/backup');
     await call(app, 'GET', '/heartbeat/nothing-here');
     await call(app, 'GET', '/no/such/path');
+    await app.request('/heartbeat/backup');
     const samples = [...(await scrape()).keys()].filter((name) => name.startsWith('watchtower_http_request_duration_seconds_count'));
     expect(samples).toEqual(
       expect.arrayContaining([
@@ -155,6 +156,9 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
       ]),
     );
     expect(samples.join('\n')).not.toMatch(/backup|nothing-here|no\/such/);
+    // A missing service (404) and a call refused for want of credentials (401): both under the route asked for.
+    const counts = await scrape();
+    expect(counts.get('watchtower_http_request_duration_seconds_count{method="GET",route="/heartbeat/:service",status="4xx"}')).toBe(2);
   });
 
   it('writes service names that need escaping as valid label values', async () => {
