@@ -11,6 +11,8 @@ import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
 import { requestContext } from './http/request-context.js';
+import { timeRequests } from './http/time-requests.js';
+import { countingFeed, Metrics } from './lib/metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { guiRoutes } from './routes/gui.js';
 import { sdkRoutes } from './routes/sdk.js';
@@ -24,6 +26,7 @@ import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
 import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { pingRoutes } from './routes/ping.js';
 import { referenceRoutes } from './routes/reference.js';
 import { serviceRoutes } from './routes/services.js';
@@ -41,19 +44,28 @@ function allowedMethods(): Map<string, string[]> {
   return allowed;
 }
 
-/** Builds the HTTP application. Importing this module does no I/O. */
-export function createApp(given: AppDeps): Hono<AppEnv> {
-  const deps: ResolvedDeps = {
+/** The app's dependencies, with the parts left out made here. */
+function resolveDeps(given: AppDeps): ResolvedDeps {
+  const metrics = given.metrics ?? new Metrics();
+  return {
     ...given,
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
-    feed: given.feed ?? createLocalChangeFeed(),
+    feed: countingFeed(given.feed ?? createLocalChangeFeed(), metrics),
     outage: given.outage ?? createOutageTracker(),
+    metrics,
   };
+}
+
+/** Builds the HTTP application. Importing this module does no I/O. */
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  const deps = resolveDeps(given);
+  const { metrics } = deps;
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler({ outage: deps.outage, now: () => deps.clock.now() }));
   app.notFound((c) => errorAnswer(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
 
+  app.use(timeRequests(metrics));
   app.use(requestContext(deps.log));
   app.use(securityHeaders({ tls: deps.config.server.ssl }));
   if (deps.config.server.corsOrigins.length > 0) {
@@ -118,6 +130,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   api.route('/', dashboardRoutes(deps));
   api.route('/', keyRoutes(deps));
   api.route('/', channelRoutes(deps));
+  api.route('/', metricsRoutes(deps));
   app.route('/', api);
 
   for (const [path, methods] of allowedMethods()) {

@@ -8,6 +8,7 @@ import type { LoopHealth } from './jobs/loop.js';
 import type { OutageTracker } from './db/outage.js';
 import type { JobSignals } from './domain/changes.js';
 import type { SdkFiles } from './routes/sdk.js';
+import type { Metrics } from './lib/metrics.js';
 
 export type { JobSignals };
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   outage?: OutageTracker | undefined;
   /** The background loops, whose health /healthz reports; none when absent. */
   loops?: Array<{ health(): LoopHealth }> | undefined;
+  /** The counters /metrics reports; the app's own when absent. */
+  metrics?: Metrics | undefined;
   /** Folder of the built dashboard, served at /gui. */
   guiDir?: string | undefined;
   /** The SDK files served at /sdk; none when absent. */
@@ -34,4 +37,10 @@ export interface AppDeps {
 }
 
 /** AppDeps with the optional parts filled in. */
-export type ResolvedDeps = AppDeps & { channels: ChannelRegistry; signals: JobSignals; feed: ChangeFeed; outage: OutageTracker };
+export type ResolvedDeps = AppDeps & {
+  channels: ChannelRegistry;
+  signals: JobSignals;
+  feed: ChangeFeed;
+  outage: OutageTracker;
+  metrics: Metrics;
+};

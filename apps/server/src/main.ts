@@ -27,6 +27,7 @@ import { createSweepStep } from './jobs/sweeper.js';
 import { createCleanUpStack, type CleanUpStack } from './lib/clean-up-stack.js';
 import { DatabaseClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { countingFeed, Metrics } from './lib/metrics.js';
 import { storedPassword } from './lib/password.js';
 import { findSdkFiles } from './routes/sdk.js';
 
@@ -195,12 +196,14 @@ interface LoopDeps {
   feed: ChangeFeed;
   outage: OutageTracker;
   instanceId: string;
+  metrics: Metrics;
 }
 
 function startLoops(
-  { config, storage, clock, log, channels, feed, outage, instanceId }: LoopDeps,
+  { config, storage, clock, log, channels, feed: answeredFeed, outage, instanceId, metrics }: LoopDeps,
   cleanUp: CleanUpStack,
 ): { sweeper: Loop; sender: Loop } {
+  const feed = countingFeed(answeredFeed, metrics);
   const liveness = startLiveness(storage, instanceId, clock, log);
   const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
   const retention = startRetention({ db: storage, clock }, retentionSettings(config), log);
@@ -212,6 +215,7 @@ function startLoops(
     log,
     channels,
     feed,
+    metrics,
     background: { onSettled: () => sender.wake() },
   });
   // Deliveries under way finish and are recorded, so none is sent twice after a restart.
@@ -219,7 +223,16 @@ function startLoops(
   const sender: Loop = startLoop('sender', send, { pollMs, clock, log });
   const sweeper = startLoop(
     'sweeper',
-    createSweepStep({ storage, clock, log, feed, outage, followClock: clock, signals: { alertQueued: () => sender.wake() } }),
+    createSweepStep({
+      storage,
+      clock,
+      log,
+      feed,
+      outage,
+      followClock: clock,
+      metrics,
+      signals: { alertQueued: () => sender.wake() },
+    }),
     { pollMs, clock, log },
   );
   cleanUp.push('loops', async () => {
@@ -285,7 +298,8 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   const tls = readTls(config);
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);
-  const { sweeper, sender } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId }, cleanUp);
+  const metrics = new Metrics();
+  const { sweeper, sender } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId, metrics }, cleanUp);
   const app = createApp({
     db: storage,
     clock,
@@ -295,6 +309,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
     signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
     feed,
     outage,
+    metrics,
     loops: [sweeper, sender],
     guiDir: findGuiDir(),
     sdk: findSdkFiles(),

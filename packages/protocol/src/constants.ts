@@ -144,6 +144,7 @@ export const ROUTES = {
   stream: { method: 'GET', paths: ['/stream'], scope: 'read' },
   dashboardSettings: { method: 'GET', paths: ['/dashboard-settings'], scope: 'read' },
   health: { method: 'GET', paths: ['/healthz'], scope: null },
+  metrics: { method: 'GET', paths: ['/metrics'], scope: 'read' },
   // The API reference: the OpenAPI document, and a page to browse it.
   openapi: { method: 'GET', paths: ['/openapi.json'], scope: null },
   docs: { method: 'GET', paths: ['/docs'], scope: null },

@@ -38,7 +38,7 @@ export const DOC_TAGS = {
   channels: 'Named channels: a provider and its settings, defined once and named by services.',
   'ping URLs': 'Ping URLs in the form Healthchecks and Uptime Kuma clients use: the token in the path is the secret.',
   badges: 'Status badges for a README: the badge key in the path is the secret.',
-  server: 'The live stream, the dashboard settings, the health probe and this reference.',
+  server: 'The live stream, the dashboard settings, the health probe, the metrics and this reference.',
 } as const;
 export type DocTag = keyof typeof DOC_TAGS;
 
@@ -401,6 +401,13 @@ const readDocs = {
     description: "What the server's configuration says to the dashboard: saved event searches, usable channels, the caller's scope.",
     tag: 'server',
     response: { schema: DashboardSettingsResponse, description: 'The settings.' },
+  },
+  metrics: {
+    summary: 'Prometheus metrics',
+    description:
+      "Prometheus' text format: each service's state and the outbox, read from the database (the same from every server process), and this process's own counters (pulses, events, deliveries and their latency, the sweeper's lag, write batching, HTTP durations by route) with the process defaults.",
+    tag: 'server',
+    response: { media: 'text/plain', description: 'The metrics, in the text exposition format 0.0.4.' },
   },
 } satisfies Record<string, RouteDoc>;
 

@@ -19,6 +19,7 @@ import { findChannel } from '../domain/channels/find-channels.js';
 import type { DomainContext } from '../domain/context.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { StepResult } from './loop.js';
 
 /** How long a claimed alert stays with its sender: its delivery's deadline, then time to record the outcome. */
@@ -95,6 +96,8 @@ export interface SenderOptions {
   background?: { onSettled: () => void };
   deliveryDeadlineMs?: number;
   eventRate?: { limit: number; windowMs: number };
+  /** Told of each attempt's outcome, for /metrics. */
+  metrics?: Pick<Metrics, 'observeDelivery'> | undefined;
 }
 
 /** The sender's state between steps: the deliveries in hand and the event alerts' rate. */
@@ -183,6 +186,7 @@ class Sender {
     const permanent = error instanceof DeliveryError && error.permanent;
     const retryAt = permanent ? null : retryTime(claim.alert, now);
     const reason = failureReason(error, claim.alert, retryAt);
+    this.options.metrics?.observeDelivery(claim.alert, retryAt ? 'retry' : 'failed', now);
     try {
       const outcome = await recordAlertFailure(this.context, { claim, error: reason, retryAt });
       if (!outcome) {
@@ -213,6 +217,7 @@ class Sender {
       await this.recordFailure(claim, error, fields);
       return;
     }
+    this.options.metrics?.observeDelivery(alert, 'sent', this.options.clock.now());
     await this.recordSent(claim, fields);
   }
 

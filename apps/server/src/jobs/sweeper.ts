@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../feed/change-feed.js';
 import { applyChanges, type JobSignals } from '../domain/changes.js';
 import type { Clock, DatabaseClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { StepResult } from './loop.js';
 
 const BATCH = 500;
@@ -22,6 +23,7 @@ export function createSweepStep({
   signals,
   outage,
   followClock,
+  metrics,
 }: {
   storage: Storage;
   clock: Clock;
@@ -33,6 +35,8 @@ export function createSweepStep({
   outage?: OutageTracker;
   /** The database's clock, read again before every sweep; a forward jump is time unheard. */
   followClock?: DatabaseClock;
+  /** Told how late each death was claimed, for /metrics. */
+  metrics?: Pick<Metrics, 'observeSweep'> | undefined;
 }): () => Promise<StepResult> {
   const context = { db: storage, clock };
   const targets = { feed, signals: { deadlineSet: () => {}, ...signals }, log };
@@ -77,6 +81,7 @@ export function createSweepStep({
     if (since && !(await graceOutage(since))) return { didWork: true };
     const deaths = await claimOverdueHeartbeats(context, { limit: BATCH });
     applyChanges(deaths.changes, targets);
+    metrics?.observeSweep(deaths.lateBy);
     // Late notices, reminders and released deaths: after the deaths, which may hold children back.
     const notices = await claimLifecycleAlerts(context, { limit: BATCH });
     applyChanges(notices.changes, targets);

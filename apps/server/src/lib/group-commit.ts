@@ -1,4 +1,5 @@
 import { WriteTimeoutError } from '../db/errors.js';
+import type { GroupCommitObserver } from './metrics.js';
 
 /** Why a write was not accepted into a group commit. */
 export class GroupCommitFullError extends Error {
@@ -20,6 +21,8 @@ export interface GroupCommitOptions {
   maxWaitMs?: number;
   /** Time to add after the deadline for the database's answer to travel back. */
   answerSlackMs?: number;
+  /** Told of each batch, of the items written or refused, and kept up to date with the items waiting. */
+  observer?: GroupCommitObserver | undefined;
 }
 
 interface Waiter<In, Out> {
@@ -45,6 +48,7 @@ export function groupCommit<In, Out>(
   let writing = false;
   const maxWait = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
   const slack = options.answerSlackMs ?? 1_000;
+  const observer = options.observer;
 
   const timedOut = (waited: number) =>
     new WriteTimeoutError(`the database did not commit the write within ${Math.round(waited / 1000)} s`, waited);
@@ -69,6 +73,7 @@ export function groupCommit<In, Out>(
 
   async function writeBatch(batch: Array<Waiter<In, Out>>): Promise<void> {
     const deadline = Math.min(...batch.map((waiter) => waiter.deadline));
+    observer?.batch(batch.length);
     try {
       const results = await writeWithin(
         batch.map((waiter) => waiter.item),
@@ -78,6 +83,7 @@ export function groupCommit<In, Out>(
         throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
       }
       for (const [index, waiter] of batch.entries()) waiter.resolve(results[index]!);
+      observer?.settled(true, batch.length);
     } catch (error) {
       if (batch.length > 1 && options.retryAlone(error)) {
         // One bad item must not fail the others: each goes again on its own.
@@ -85,6 +91,7 @@ export function groupCommit<In, Out>(
         return;
       }
       for (const waiter of batch) waiter.reject(error);
+      observer?.settled(false, batch.length);
     }
   }
 
@@ -94,11 +101,14 @@ export function groupCommit<In, Out>(
       while (pending.length > 0) {
         const now = Date.now();
         // Items that waited out their time behind a slow batch fail without a try.
-        const batch = pending.splice(0, options.maxBatch).filter((waiter) => {
+        const taken = pending.splice(0, options.maxBatch);
+        if (observer) observer.waiting = pending.length;
+        const batch = taken.filter((waiter) => {
           if (waiter.deadline > now) return true;
           waiter.reject(timedOut(now - (waiter.deadline - maxWait)));
           return false;
         });
+        if (batch.length < taken.length) observer?.settled(false, taken.length - batch.length);
         if (batch.length > 0) await writeBatch(batch);
       }
     } finally {
@@ -108,10 +118,12 @@ export function groupCommit<In, Out>(
 
   return (item) => {
     if (pending.length >= options.maxPending) {
+      observer?.settled(false, 1);
       return Promise.reject(new GroupCommitFullError(`${pending.length} writes are already waiting`));
     }
     return new Promise<Out>((resolve, reject) => {
       pending.push({ item, deadline: Date.now() + maxWait, resolve, reject });
+      if (observer) observer.waiting = pending.length;
       if (!writing) void drain();
     });
   };

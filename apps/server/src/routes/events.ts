@@ -24,10 +24,10 @@ function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
-export function eventRoutes({ db, clock, config, signals, feed }: ResolvedDeps): Hono<AppEnv> {
+export function eventRoutes({ db, clock, config, signals, feed, metrics }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const context = { db, clock };
-  const addEvent = createEventRecorder(context);
+  const addEvent = createEventRecorder({ ...context, observer: metrics.groupCommit('event') });
   const { defaultType, defaultTarget } = config.alerts;
   const defaultRoute: AlertRoute | null = defaultType && defaultTarget ? { channel: defaultType, target: defaultTarget } : null;
 

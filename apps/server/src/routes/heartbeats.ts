@@ -27,7 +27,7 @@ export function heartbeatRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   const { db, clock, channels, signals, feed } = deps;
   const app = new Hono<AppEnv>();
   const context = { db, clock };
-  const recordPulse = createPulseRecorder(context);
+  const recordPulse = createPulseRecorder({ ...context, observer: deps.metrics.groupCommit('pulse') });
 
   for (const path of ROUTES.pulse.paths) {
     app.post(path, async (c) => {

@@ -62,7 +62,7 @@ async function messageOf(c: Context<AppEnv>, max: number): Promise<string | null
 export function pingRoutes(deps: ResolvedDeps): Hono<AppEnv> {
   const { db, clock, signals, feed } = deps;
   const context = { db, clock };
-  const recordPulse = createPulseRecorder(context);
+  const recordPulse = createPulseRecorder({ ...context, observer: deps.metrics.groupCommit('pulse') });
   const app = new Hono<AppEnv>();
 
   /** Sends one signal to the service of `token`; answers the changes to apply. */

@@ -1,3 +1,4 @@
+import type { GroupCommitObserver } from '../../lib/metrics.js';
 import type { AddEventRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
@@ -74,13 +75,23 @@ export async function addEvents(context: DomainContext, { batch, deadline }: { b
  * share one insert and one commit. An event with an alert route also queues its alert in
  * the same transaction, unless it was stored before under the same idempotency key.
  */
-export function createEventRecorder({ db, clock }: { db: Storage; clock: Clock }): AddEvent {
+export function createEventRecorder({
+  db,
+  clock,
+  observer,
+}: {
+  db: Storage;
+  clock: Clock;
+  /** Told of the batches and of what waits, for /metrics. */
+  observer?: GroupCommitObserver | undefined;
+}): AddEvent {
   const write = groupCommit(
     (batch: NewEvent[], deadlineMs: number) => addEvents({ db, clock }, { batch, deadline: db.databaseTime(deadlineMs) }),
     {
       maxBatch: 1000,
       maxPending: 20_000,
       retryAlone: (error) => !isDatabaseUnavailable(error),
+      observer,
       maxWaitMs: EVENT_MAX_WAIT_MS,
     },
   );

@@ -83,16 +83,16 @@ function heldByParentNotes(byParent: Map<string, string[]>): Array<{ service: st
  * Marks services past their deadline as dead and, in the same transaction, records an
  * error event for each and queues its "down" alert, unless a snooze or a dead parent holds
  * the alert back (it goes out when the snooze ends or the parent recovers, if still dead).
- * Answers the services it claimed.
+ * Answers the services it claimed, and how late each claim was.
  */
 export async function claimOverdueHeartbeats(
   context: DomainContext,
   { limit = 500 }: { limit?: number } = {},
-): Promise<{ services: string[]; changes: Changes }> {
+): Promise<{ services: string[]; lateBy: number[]; changes: Changes }> {
   const now = context.clock.now();
   return inTransaction(context, async (tx) => {
     const overdue = (await tx.db.query(CLAIM_OVERDUE, [now.toISOString(), limit])).map(heartbeatRows.read);
-    if (overdue.length === 0) return { services: [], changes: changes() };
+    if (overdue.length === 0) return { services: [], lateBy: [], changes: changes() };
     const { snoozed, byParent } = await heldDeaths(tx, overdue, now);
     const alerted = overdue.filter((row) => !snoozed.has(row.service) && !byParent.has(row.service));
     await enqueueAlerts(tx, {
@@ -123,6 +123,8 @@ export async function claimOverdueHeartbeats(
     );
     return {
       services: overdue.map((row) => row.service),
+      // Seconds past each deadline when the claim saw it.
+      lateBy: overdue.map((row) => (now.getTime() - row.expectedAt.getTime()) / 1000),
       changes: changes({
         feed: [
           ...overdue.map((row) => ({ type: 'heartbeat.dead' as const, service: row.service })),

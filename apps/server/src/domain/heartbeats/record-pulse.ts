@@ -1,4 +1,5 @@
 import { watchTimes } from './lifecycle-alerts.js';
+import type { GroupCommitObserver } from '../../lib/metrics.js';
 import { formatDuration, LEVELS, type Event, type PulseRequest } from '@watchtower/protocol';
 import type { Storage } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
@@ -355,7 +356,16 @@ export const PULSE_MAX_WAIT_MS = 4_000;
  * it). Concurrent pulses share one transaction and one commit; each caller is answered
  * after that commit.
  */
-export function createPulseRecorder({ db, clock }: { db: Storage; clock: Clock }): RecordPulse {
+export function createPulseRecorder({
+  db,
+  clock,
+  observer,
+}: {
+  db: Storage;
+  clock: Clock;
+  /** Told of the batches and of what waits, for /metrics. */
+  observer?: GroupCommitObserver | undefined;
+}): RecordPulse {
   const write = groupCommit(
     async (pulses: PulseRow[], deadlineMs: number): Promise<PulseOutcome[]> => {
       // PostgreSQL refuses an upsert that touches one row twice: the last pulse of a
@@ -379,6 +389,7 @@ export function createPulseRecorder({ db, clock }: { db: Storage; clock: Clock }
       maxBatch: 1000,
       maxPending: 20_000,
       retryAlone: (error) => !isDatabaseUnavailable(error),
+      observer,
       maxWaitMs: PULSE_MAX_WAIT_MS,
     },
   );
