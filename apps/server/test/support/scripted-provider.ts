@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   body: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;
+  /** `Date.now()` when the whole request had arrived. */
+  at: number;
 }
 
 export interface ScriptedAnswer {
@@ -47,7 +49,14 @@ export async function startRecordingProvider(): Promise<RecordingProvider> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: request.method ?? '', path: request.url ?? '/', headers: request.headers, body, json: parseJson(body) });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '/',
+        headers: request.headers,
+        body,
+        json: parseJson(body),
+        at: Date.now(),
+      });
       const answer = scripted.shift() ?? usual;
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
     });
