@@ -95,9 +95,9 @@ describe('matrix channel', () => {
 
   it('refuses a room alias, a missing token and a private homeserver', async () => {
     expect(await matrixKind.checkSettings({ ...settings(), room: '#ops:example.org' }, loopbackContext)).toMatch(
-      /^a matrix channel's room must be a room ID such as !abc123:example\.org/,
+      /^room must be a room ID such as !abc123:example\.org/,
     );
-    expect(await matrixKind.checkSettings({ ...settings(), token: '' }, loopbackContext)).toBe('a matrix channel needs token');
+    expect(await matrixKind.checkSettings({ ...settings(), token: '' }, loopbackContext)).toBe('token is required');
     expect(await matrixKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'homeserver: 127.0.0.1 is a private or reserved address (loopback)',
     );

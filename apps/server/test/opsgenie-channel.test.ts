@@ -119,10 +119,8 @@ describe('opsgenie channel', () => {
   });
 
   it('refuses a missing key and a private API URL, and defaults to Opsgenie’s', async () => {
-    expect(await opsgenieKind.checkSettings({ apiKey: '' }, loopbackContext)).toBe('an opsgenie channel needs apiKey');
-    expect(await opsgenieKind.checkSettings({ apiKey: 'a b' }, loopbackContext)).toBe(
-      "an opsgenie channel's apiKey must be an API key, without spaces",
-    );
+    expect(await opsgenieKind.checkSettings({ apiKey: '' }, loopbackContext)).toBe('apiKey is required');
+    expect(await opsgenieKind.checkSettings({ apiKey: 'a b' }, loopbackContext)).toBe('apiKey must be an API key, without spaces');
     expect(await opsgenieKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'apiUrl: 127.0.0.1 is a private or reserved address (loopback)',
     );

@@ -168,9 +168,9 @@ describe('pagerduty channel', () => {
 
   it('refuses a routing key that is not one, and a private events URL', async () => {
     expect(await pagerdutyKind.checkSettings({ routingKey: 'abc' }, loopbackContext)).toMatch(
-      /^a pagerduty channel's routingKey must be an integration key: 32 letters and digits/,
+      /^routingKey must be an integration key: 32 letters and digits/,
     );
-    expect(await pagerdutyKind.checkSettings({} as never, loopbackContext)).toBe('a pagerduty channel needs routingKey');
+    expect(await pagerdutyKind.checkSettings({} as never, loopbackContext)).toBe('routingKey is required');
     expect(await pagerdutyKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'eventsUrl: 127.0.0.1 is a private or reserved address (loopback)',
     );

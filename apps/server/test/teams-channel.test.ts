@@ -118,9 +118,9 @@ describe('teams channel', () => {
 
   it('refuses settings without an http(s) URL, or one the server may not reach', async () => {
     expect(await teamsKind.checkSettings({ url: 'ftp://x.example/hook' }, loopbackContext)).toBe(
-      "a teams channel's url must be an http(s) URL; received a ftp URL",
+      'url must be an http(s) URL; received a ftp URL',
     );
-    expect(await teamsKind.checkSettings({} as never, loopbackContext)).toBe('a teams channel needs url, an http(s) URL');
+    expect(await teamsKind.checkSettings({} as never, loopbackContext)).toBe('url is required: an http(s) URL');
     expect(await teamsKind.checkSettings(settings(), publicOnlyContext)).toBe('url: 127.0.0.1 is a private or reserved address (loopback)');
     expect(await teamsKind.checkSettings(settings(), loopbackContext)).toBeNull();
   });
