@@ -140,7 +140,7 @@ function receipts(server: ServerProcess, service: string, matches: (text: string
   const logLines = server
     .stdout()
     .split('\n')
-    .filter((line) => line.startsWith('{'))
+    .filter((line) => line.includes(`"channel":"${service}-log"`))
     .map((line) => JSON.parse(line) as { label?: string; channel?: string; service?: string; time: string; msg: string; text: string })
     .filter((entry) => entry.label === 'ops' && entry.channel === `${service}-log` && named(`${entry.msg}\n${entry.text}`))
     .map((entry) => new Date(entry.time).getTime());
@@ -157,7 +157,8 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): 
     const value = probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 20));
+    // Not too often: the fakes answer on this same event loop.
+    await new Promise((wait) => setTimeout(wait, 50));
   }
 }
 
