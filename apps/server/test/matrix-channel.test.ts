@@ -4,15 +4,19 @@ import { matrixKind, textOfHtml } from '../src/channels/matrix.js';
 import { renderAlert } from '../src/channels/render-alert.js';
 import { applyTemplate } from '../src/channels/templates.js';
 import type { AlertRow } from '../src/db/schema.js';
-import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert, startRecordingProvider } from './support/recording-provider.js';
+import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert } from './support/sample-alerts.js';
+import { type RecordingProvider, startRecordingProvider } from './support/scripted-provider.js';
 
-const provider = startRecordingProvider(200);
-beforeAll(() => provider.start());
-afterAll(() => provider.stop());
+let provider: RecordingProvider;
+beforeAll(async () => {
+  provider = await startRecordingProvider();
+  provider.answerAlways({ status: 200, body: '{"status":200}' });
+});
+afterAll(() => provider.close());
 beforeEach(() => provider.reset());
 
 const ROOM = '!ops4Room:example.org';
-const settings = (homeserver = `${provider.base}/`) => ({ homeserver, room: ROOM, token: 'syt_secret_token' });
+const settings = (homeserver = `${provider.url}/`) => ({ homeserver, room: ROOM, token: 'syt_secret_token' });
 
 interface Content {
   msgtype: string;
@@ -24,7 +28,7 @@ interface Content {
 
 async function send(alert: AlertRow, message = renderAlert(alert), homeserver?: string) {
   const answer = await matrixKind.deliver({ alert, message, settings: settings(homeserver) }, loopbackContext);
-  const request = provider.received.at(-1)!;
+  const request = provider.requests.at(-1)!;
   return { answer, request, content: request.json as Content };
 }
 
@@ -36,7 +40,7 @@ describe('matrix channel', () => {
     const { answer, request, content } = await send(alert);
     expect(answer.status).toBe(200);
     expect(request.method).toBe('PUT');
-    expect(request.url).toBe(sendPath(alert.id));
+    expect(request.path).toBe(sendPath(alert.id));
     expect(request.headers.authorization).toBe('Bearer syt_secret_token');
     expect(content.msgtype).toBe('m.text');
     expect(content.format).toBe('org.matrix.custom.html');
@@ -48,20 +52,20 @@ describe('matrix channel', () => {
   });
 
   it('sends a retry under the same transaction ID, and another alert under its own', async () => {
-    provider.answerWith(502);
+    provider.answerNext({ status: 502, body: '{"status":502}' });
     const alert = sampleAlert('failed');
     const first = await send(alert).catch((error: DeliveryError) => error);
     expect(first).toMatchObject({ name: 'DeliveryError', permanent: false });
     await send(alert);
     await send(sampleAlert('failed', { id: 'another-alert' }));
-    expect(provider.received.map((request) => request.url)).toEqual([sendPath(alert.id), sendPath(alert.id), sendPath('another-alert')]);
-    expect(provider.received[0]!.body).toBe(provider.received[1]!.body);
+    expect(provider.requests.map((request) => request.path)).toEqual([sendPath(alert.id), sendPath(alert.id), sendPath('another-alert')]);
+    expect(provider.requests[0]!.body).toBe(provider.requests[1]!.body);
   });
 
   it('keeps a homeserver’s path prefix, with or without a final slash', async () => {
     const alert = sampleAlert('recovered');
-    await send(alert, undefined, `${provider.base}/matrix`);
-    expect(provider.received[0]!.url).toBe(`/matrix${sendPath(alert.id)}`);
+    await send(alert, undefined, `${provider.url}/matrix`);
+    expect(provider.requests[0]!.path).toBe(`/matrix${sendPath(alert.id)}`);
   });
 
   it('escapes a hostile service name in the HTML and breaks no one’s mention', async () => {
@@ -85,7 +89,12 @@ describe('matrix channel', () => {
   });
 
   it('calls a refused token permanent and a rate limit worth a retry', async () => {
-    provider.answerWith(401, 403, 429, 500);
+    provider.answerNext(
+      { status: 401, body: '{"status":401}' },
+      { status: 403, body: '{"status":403}' },
+      { status: 429, body: '{"status":429}' },
+      { status: 500, body: '{"status":500}' },
+    );
     const alert = sampleAlert('down');
     const outcomes: boolean[] = [];
     for (let attempt = 0; attempt < 4; attempt++)
@@ -95,9 +104,9 @@ describe('matrix channel', () => {
 
   it('refuses a room alias, a missing token and a private homeserver', async () => {
     expect(await matrixKind.checkSettings({ ...settings(), room: '#ops:example.org' }, loopbackContext)).toMatch(
-      /^a matrix channel's room must be a room ID such as !abc123:example\.org/,
+      /^room must be a room ID such as !abc123:example\.org/,
     );
-    expect(await matrixKind.checkSettings({ ...settings(), token: '' }, loopbackContext)).toBe('a matrix channel needs token');
+    expect(await matrixKind.checkSettings({ ...settings(), token: '' }, loopbackContext)).toBe('token is required');
     expect(await matrixKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'homeserver: 127.0.0.1 is a private or reserved address (loopback)',
     );

@@ -4,15 +4,19 @@ import { DEFAULT_OPSGENIE_API_URL, opsgenieKind } from '../src/channels/opsgenie
 import { renderAlert } from '../src/channels/render-alert.js';
 import { applyTemplate } from '../src/channels/templates.js';
 import type { AlertRow } from '../src/db/schema.js';
-import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert, startRecordingProvider } from './support/recording-provider.js';
+import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert } from './support/sample-alerts.js';
+import { type RecordingProvider, startRecordingProvider } from './support/scripted-provider.js';
 
-const provider = startRecordingProvider(202);
-beforeAll(() => provider.start());
-afterAll(() => provider.stop());
+let provider: RecordingProvider;
+beforeAll(async () => {
+  provider = await startRecordingProvider();
+  provider.answerAlways({ status: 202, body: '{"status":202}' });
+});
+afterAll(() => provider.close());
 beforeEach(() => provider.reset());
 
 const API_KEY = 'eb243592-faa2-4ba2-a551-1afdf565c889';
-const settings = (apiUrl = provider.base) => ({ apiKey: API_KEY, apiUrl });
+const settings = (apiUrl = provider.url) => ({ apiKey: API_KEY, apiUrl });
 
 interface OpsgenieAlert {
   message: string;
@@ -26,9 +30,9 @@ interface OpsgenieAlert {
 }
 
 async function send(alert: AlertRow, message = renderAlert(alert), apiUrl?: string) {
-  const before = provider.received.length;
+  const before = provider.requests.length;
   const answer = await opsgenieKind.deliver({ alert, message, settings: settings(apiUrl) }, loopbackContext);
-  return { answer, requests: provider.received.slice(before) };
+  return { answer, requests: provider.requests.slice(before) };
 }
 
 describe('opsgenie channel', () => {
@@ -36,7 +40,7 @@ describe('opsgenie channel', () => {
     const down = await send(sampleAlert('down'));
     expect(down.answer.status).toBe(202);
     expect(down.requests).toHaveLength(1);
-    expect(down.requests[0]).toMatchObject({ method: 'POST', url: '/v2/alerts' });
+    expect(down.requests[0]).toMatchObject({ method: 'POST', path: '/v2/alerts' });
     expect(down.requests[0]!.headers).toMatchObject({ authorization: `GenieKey ${API_KEY}`, 'content-type': 'application/json' });
     const created = down.requests[0]!.json as OpsgenieAlert;
     expect(created).toMatchObject({
@@ -52,7 +56,7 @@ describe('opsgenie channel', () => {
 
     const recovered = await send(sampleAlert('recovered'));
     expect(recovered.answer.status).toBe(202);
-    expect(recovered.requests.map((request) => [request.method, request.url])).toEqual([
+    expect(recovered.requests.map((request) => [request.method, request.path])).toEqual([
       ['POST', `/v2/alerts/${encodeURIComponent(created.alias)}/close?identifierType=alias`],
       ['POST', '/v2/alerts/watchtower%3Abackup%3Alate/close?identifierType=alias'],
     ]);
@@ -67,13 +71,13 @@ describe('opsgenie channel', () => {
     ['event', 'watchtower:event:alert-event-1', 'P2'],
   ] as const)('creates a %s alert under %s at %s', async (kind, alias, priority) => {
     const { requests } = await send(sampleAlert(kind));
-    expect(requests[0]!.url).toBe('/v2/alerts');
+    expect(requests[0]!.path).toBe('/v2/alerts');
     expect(requests[0]!.json).toMatchObject({ alias, priority, tags: ['watchtower', kind] });
   });
 
   it('keeps the API URL’s path, as for a proxy', async () => {
-    await send(sampleAlert('down'), undefined, `${provider.base}/opsgenie/`);
-    expect(provider.received[0]!.url).toBe('/opsgenie/v2/alerts');
+    await send(sampleAlert('down'), undefined, `${provider.url}/opsgenie/`);
+    expect(provider.requests[0]!.path).toBe('/opsgenie/v2/alerts');
   });
 
   it('cuts the message to 130 characters on one line, and sends a template’s title and body', async () => {
@@ -97,7 +101,12 @@ describe('opsgenie channel', () => {
   });
 
   it('calls a refused key (401) or a bad alert (422) permanent, and a rate limit (429) or a 5xx worth a retry', async () => {
-    provider.answerWith(401, 422, 429, 503);
+    provider.answerNext(
+      { status: 401, body: '{"status":401}' },
+      { status: 422, body: '{"status":422}' },
+      { status: 429, body: '{"status":429}' },
+      { status: 503, body: '{"status":503}' },
+    );
     const outcomes: boolean[] = [];
     for (let attempt = 0; attempt < 4; attempt++) {
       outcomes.push(((await send(sampleAlert('down')).catch((e: DeliveryError) => e)) as DeliveryError).permanent);
@@ -106,11 +115,11 @@ describe('opsgenie channel', () => {
   });
 
   it('closes both aliases again when a recovery is retried after its second call failed', async () => {
-    provider.answerWith(202, 500);
+    provider.answerNext({ status: 202, body: '{"status":202}' }, { status: 500, body: '{"status":500}' });
     const alert = sampleAlert('recovered');
     expect(await send(alert).catch((error: DeliveryError) => error)).toMatchObject({ name: 'DeliveryError', permanent: false });
     await send(alert);
-    expect(provider.received.map((request) => request.url.split('/')[3])).toEqual([
+    expect(provider.requests.map((request) => request.path.split('/')[3])).toEqual([
       'watchtower%3Abackup',
       'watchtower%3Abackup%3Alate',
       'watchtower%3Abackup',
@@ -119,10 +128,8 @@ describe('opsgenie channel', () => {
   });
 
   it('refuses a missing key and a private API URL, and defaults to Opsgenie’s', async () => {
-    expect(await opsgenieKind.checkSettings({ apiKey: '' }, loopbackContext)).toBe('an opsgenie channel needs apiKey');
-    expect(await opsgenieKind.checkSettings({ apiKey: 'a b' }, loopbackContext)).toBe(
-      "an opsgenie channel's apiKey must be an API key, without spaces",
-    );
+    expect(await opsgenieKind.checkSettings({ apiKey: '' }, loopbackContext)).toBe('apiKey is required');
+    expect(await opsgenieKind.checkSettings({ apiKey: 'a b' }, loopbackContext)).toBe('apiKey must be an API key, without spaces');
     expect(await opsgenieKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'apiUrl: 127.0.0.1 is a private or reserved address (loopback)',
     );

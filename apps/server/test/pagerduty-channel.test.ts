@@ -4,15 +4,19 @@ import { DEFAULT_PAGERDUTY_EVENTS_URL, pagerdutyKind } from '../src/channels/pag
 import { renderAlert } from '../src/channels/render-alert.js';
 import { applyTemplate } from '../src/channels/templates.js';
 import type { AlertRow } from '../src/db/schema.js';
-import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert, startRecordingProvider } from './support/recording-provider.js';
+import { HOSTILE_SERVICE, loopbackContext, publicOnlyContext, sampleAlert } from './support/sample-alerts.js';
+import { type RecordingProvider, startRecordingProvider } from './support/scripted-provider.js';
 
-const provider = startRecordingProvider(202);
-beforeAll(() => provider.start());
-afterAll(() => provider.stop());
+let provider: RecordingProvider;
+beforeAll(async () => {
+  provider = await startRecordingProvider();
+  provider.answerAlways({ status: 202, body: '{"status":202}' });
+});
+afterAll(() => provider.close());
 beforeEach(() => provider.reset());
 
 const ROUTING_KEY = 'R0123456789abcdefABCDEF012345678';
-const settings = () => ({ routingKey: ROUTING_KEY, eventsUrl: `${provider.base}/v2/enqueue` });
+const settings = () => ({ routingKey: ROUTING_KEY, eventsUrl: `${provider.url}/v2/enqueue` });
 
 interface PagerDutyEvent {
   routing_key: string;
@@ -29,17 +33,17 @@ interface PagerDutyEvent {
 }
 
 async function send(alert: AlertRow, message = renderAlert(alert)) {
-  const before = provider.received.length;
+  const before = provider.requests.length;
   const answer = await pagerdutyKind.deliver({ alert, message, settings: settings() }, loopbackContext);
-  return { answer, events: provider.received.slice(before).map((request) => request.json as PagerDutyEvent) };
+  return { answer, events: provider.requests.slice(before).map((request) => request.json as PagerDutyEvent) };
 }
 
 describe('pagerduty channel', () => {
   it('triggers the service’s incident on a death and resolves the same one on its recovery', async () => {
     const down = await send(sampleAlert('down'));
     expect(down.answer.status).toBe(202);
-    expect(provider.received[0]).toMatchObject({ method: 'POST', url: '/v2/enqueue' });
-    expect(provider.received[0]!.headers['content-type']).toBe('application/json');
+    expect(provider.requests[0]).toMatchObject({ method: 'POST', path: '/v2/enqueue' });
+    expect(provider.requests[0]!.headers['content-type']).toBe('application/json');
     expect(down.events).toEqual([
       {
         routing_key: ROUTING_KEY,
@@ -144,12 +148,12 @@ describe('pagerduty channel', () => {
   });
 
   it('resolves both incidents again when a recovery is retried after its second call failed', async () => {
-    provider.answerWith(202, 503);
+    provider.answerNext({ status: 202, body: '{"status":202}' }, { status: 503, body: '{"status":503}' });
     const alert = sampleAlert('recovered');
     const failure = await send(alert).catch((error: DeliveryError) => error);
     expect(failure).toMatchObject({ name: 'DeliveryError', permanent: false });
     await send(alert);
-    expect(provider.received.map((request) => (request.json as PagerDutyEvent).dedup_key)).toEqual([
+    expect(provider.requests.map((request) => (request.json as PagerDutyEvent).dedup_key)).toEqual([
       'watchtower:backup',
       'watchtower:backup:late',
       'watchtower:backup',
@@ -158,7 +162,11 @@ describe('pagerduty channel', () => {
   });
 
   it('calls an invalid event (400) permanent and a rate limit (429) or a 5xx worth a retry', async () => {
-    provider.answerWith(400, 429, 500);
+    provider.answerNext(
+      { status: 400, body: '{"status":400}' },
+      { status: 429, body: '{"status":429}' },
+      { status: 500, body: '{"status":500}' },
+    );
     const alert = sampleAlert('down');
     const outcomes: boolean[] = [];
     for (let attempt = 0; attempt < 3; attempt++)
@@ -168,9 +176,9 @@ describe('pagerduty channel', () => {
 
   it('refuses a routing key that is not one, and a private events URL', async () => {
     expect(await pagerdutyKind.checkSettings({ routingKey: 'abc' }, loopbackContext)).toMatch(
-      /^a pagerduty channel's routingKey must be an integration key: 32 letters and digits/,
+      /^routingKey must be an integration key: 32 letters and digits/,
     );
-    expect(await pagerdutyKind.checkSettings({} as never, loopbackContext)).toBe('a pagerduty channel needs routingKey');
+    expect(await pagerdutyKind.checkSettings({} as never, loopbackContext)).toBe('routingKey is required');
     expect(await pagerdutyKind.checkSettings(settings(), publicOnlyContext)).toBe(
       'eventsUrl: 127.0.0.1 is a private or reserved address (loopback)',
     );

@@ -4,21 +4,18 @@ import { renderAlert } from '../src/channels/render-alert.js';
 import { teamsKind } from '../src/channels/teams.js';
 import { applyTemplate } from '../src/channels/templates.js';
 import type { AlertRow } from '../src/db/schema.js';
-import {
-  HOSTILE_SERVICE,
-  loopbackContext,
-  publicLoopbackContext,
-  publicOnlyContext,
-  sampleAlert,
-  startRecordingProvider,
-} from './support/recording-provider.js';
+import { HOSTILE_SERVICE, loopbackContext, publicLoopbackContext, publicOnlyContext, sampleAlert } from './support/sample-alerts.js';
+import { type RecordingProvider, startRecordingProvider } from './support/scripted-provider.js';
 
-const provider = startRecordingProvider(202);
-beforeAll(() => provider.start());
-afterAll(() => provider.stop());
+let provider: RecordingProvider;
+beforeAll(async () => {
+  provider = await startRecordingProvider();
+  provider.answerAlways({ status: 202, body: '{"status":202}' });
+});
+afterAll(() => provider.close());
 beforeEach(() => provider.reset());
 
-const settings = () => ({ url: `${provider.base}/workflows/abc/triggers/manual/run?sig=s3cret` });
+const settings = () => ({ url: `${provider.url}/workflows/abc/triggers/manual/run?sig=s3cret` });
 
 interface Card {
   type: string;
@@ -34,7 +31,7 @@ interface Card {
 
 async function send(alert: AlertRow, message = renderAlert(alert), context = loopbackContext) {
   const answer = await teamsKind.deliver({ alert, message, settings: settings() }, context);
-  const request = provider.received.at(-1)!;
+  const request = provider.requests.at(-1)!;
   const card = request.json as Card;
   return { answer, request, card, blocks: card.attachments[0]!.content.body };
 }
@@ -44,7 +41,7 @@ describe('teams channel', () => {
     const { answer, request, card, blocks } = await send(sampleAlert('down'));
     expect(answer.status).toBe(202);
     expect(request.method).toBe('POST');
-    expect(request.url).toBe('/workflows/abc/triggers/manual/run?sig=s3cret');
+    expect(request.path).toBe('/workflows/abc/triggers/manual/run?sig=s3cret');
     expect(request.headers['content-type']).toBe('application/json');
     expect(card.type).toBe('message');
     expect(card.attachments[0]).toMatchObject({
@@ -96,7 +93,11 @@ describe('teams channel', () => {
   });
 
   it('calls a 5xx worth a retry and a 4xx permanent', async () => {
-    provider.answerWith(503, 404, 429);
+    provider.answerNext(
+      { status: 503, body: '{"status":503}' },
+      { status: 404, body: '{"status":404}' },
+      { status: 429, body: '{"status":429}' },
+    );
     const alert = sampleAlert('down');
     const failures: DeliveryError[] = [];
     for (let attempt = 0; attempt < 3; attempt++)
@@ -110,7 +111,7 @@ describe('teams channel', () => {
   });
 
   it('takes an older connector’s refusal, told with a 200, as a failure worth a retry', async () => {
-    provider.answerWithBody(200, 'Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0');
+    provider.answerNext({ status: 200, body: 'Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0' });
     const error = (await send(sampleAlert('down'), undefined, publicLoopbackContext).catch((e: DeliveryError) => e)) as DeliveryError;
     expect(error).toMatchObject({ name: 'DeliveryError', permanent: false });
     expect(error.message).toBe('Teams did not post the card: Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0');
@@ -118,9 +119,9 @@ describe('teams channel', () => {
 
   it('refuses settings without an http(s) URL, or one the server may not reach', async () => {
     expect(await teamsKind.checkSettings({ url: 'ftp://x.example/hook' }, loopbackContext)).toBe(
-      "a teams channel's url must be an http(s) URL; received a ftp URL",
+      'url must be an http(s) URL; received a ftp URL',
     );
-    expect(await teamsKind.checkSettings({} as never, loopbackContext)).toBe('a teams channel needs url, an http(s) URL');
+    expect(await teamsKind.checkSettings({} as never, loopbackContext)).toBe('url is required: an http(s) URL');
     expect(await teamsKind.checkSettings(settings(), publicOnlyContext)).toBe('url: 127.0.0.1 is a private or reserved address (loopback)');
     expect(await teamsKind.checkSettings(settings(), loopbackContext)).toBeNull();
   });

@@ -4,7 +4,7 @@ import type { ChannelKind } from './channel.js';
 import { clip, escapeWithin } from './fit-text.js';
 import { postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
-import { checkSettingUrl } from './settings-check.js';
+import { checkSettingUrl } from './setting-url.js';
 
 export interface DiscordSettings {
   /** The channel's webhook URL: https://discord.com/api/webhooks/ID/TOKEN. */
@@ -32,9 +32,9 @@ export const DISCORD_COLOURS: Record<AlertTone, number> = {
 export const discordKind: ChannelKind<DiscordSettings> = {
   type: 'discord',
   checkSettings: async (settings, context) => {
-    const checked = await checkSettingUrl('url', settings.url, context, EXAMPLE);
-    if ('problem' in checked) return checked.problem;
-    if (!WEBHOOK_PATH.test(checked.url.pathname)) {
+    const problem = await checkSettingUrl('url', settings.url, context, EXAMPLE);
+    if (problem) return problem;
+    if (!WEBHOOK_PATH.test(new URL(settings.url).pathname)) {
       return `url must be a Discord webhook URL, ending in /webhooks/ID/TOKEN, such as ${EXAMPLE}`;
     }
     return null;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { alertOf } from '../../test/support/channel-alerts.js';
 import { toneOf } from './alert-tone.js';
 import { clip, escapeWithin } from './fit-text.js';
-import { urlBelow } from './settings-check.js';
 
 describe('clip', () => {
   it('keeps a text that fits as it is', () => {
@@ -52,13 +51,5 @@ describe('toneOf', () => {
     [50, 'bad'],
   ])('calls an event of level %i %s', (level, tone) => {
     expect(toneOf(alertOf('event', 'backup', { level }))).toBe(tone);
-  });
-});
-
-describe('urlBelow', () => {
-  it('appends a path below the base, with or without its trailing slash', () => {
-    expect(urlBelow('https://example.com/gotify/', 'message').href).toBe('https://example.com/gotify/message');
-    expect(urlBelow('https://example.com/gotify', 'message').href).toBe('https://example.com/gotify/message');
-    expect(urlBelow('https://example.com', 'message').href).toBe('https://example.com/message');
   });
 });

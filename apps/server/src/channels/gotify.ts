@@ -2,7 +2,7 @@ import { type AlertTone, toneOf } from './alert-tone.js';
 import type { ChannelKind } from './channel.js';
 import { postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
-import { checkSettingUrl, problemWithSecret, urlBelow } from './settings-check.js';
+import { checkSecret, checkSettingUrl, urlBelow } from './setting-url.js';
 
 export interface GotifySettings {
   /** The Gotify server: https://gotify.example.com (a path below it is kept). */
@@ -25,11 +25,10 @@ export const GOTIFY_PRIORITIES: Record<AlertTone, number> = { bad: 8, warning: 5
 export const gotifyKind: ChannelKind<GotifySettings> = {
   type: 'gotify',
   checkSettings: async (settings, context) => {
-    const checked = await checkSettingUrl('url', settings.url, context, EXAMPLE);
-    if ('problem' in checked) return checked.problem;
-    if (checked.url.search || checked.url.hash) return `url must be the server's address, without a query, such as ${EXAMPLE}`;
-    const problem = problemWithSecret('token', settings.token);
+    const problem = (await checkSettingUrl('url', settings.url, context, EXAMPLE)) ?? checkSecret('token', settings.token);
     if (problem) return problem;
+    const url = new URL(settings.url);
+    if (url.search || url.hash) return `url must be the server's address, without a query, such as ${EXAMPLE}`;
     if (CLIENT_TOKEN.test(settings.token)) {
       return "token looks like a client's token (it starts with C): messages need an application's token, which starts with A";
     }
@@ -37,7 +36,7 @@ export const gotifyKind: ChannelKind<GotifySettings> = {
   },
   deliver: ({ alert, message, settings }, context) =>
     postOrThrow(
-      urlBelow(settings.url, 'message'),
+      urlBelow('gotify', 'url', settings.url, 'message'),
       {
         body: JSON.stringify({
           title: message.templated?.title ?? message.title,

@@ -67,12 +67,12 @@ export const matrixTransactionId = (alert: AlertRow) => `watchtower-${alert.id}`
 export const matrixKind: ChannelKind<MatrixSettings> = {
   type: 'matrix',
   checkSettings: async (settings, context) =>
-    checkSettingText('matrix', 'room', settings.room, {
+    checkSettingText('room', settings.room, {
       test: ROOM_ID,
       says: "must be a room ID such as !abc123:example.org (an alias #room:example.org does not do: the ID is in the room's settings, under Advanced)",
     }) ??
-    checkSettingText('matrix', 'token', settings.token) ??
-    (await checkSettingUrl('matrix', 'homeserver', settings.homeserver, context)),
+    checkSettingText('token', settings.token) ??
+    (await checkSettingUrl('homeserver', settings.homeserver, context)),
   deliver: async ({ alert, message, settings }, context) => {
     const base = urlOfSetting('matrix', 'homeserver', settings.homeserver, { asBase: true });
     const path = `_matrix/client/v3/rooms/${encodeURIComponent(settings.room)}/send/m.room.message/${encodeURIComponent(matrixTransactionId(alert))}`;

@@ -3,7 +3,7 @@ import type { ChannelKind } from './channel.js';
 import { clip } from './fit-text.js';
 import { createDeliveryError, postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
-import { checkSettingUrl, problemWithSecret } from './settings-check.js';
+import { checkSecret, checkSettingUrl } from './setting-url.js';
 
 export type NtfyPriority = 1 | 2 | 3 | 4 | 5 | 'min' | 'low' | 'default' | 'high' | 'max' | 'urgent';
 
@@ -53,13 +53,13 @@ function splitTopicUrl(url: URL): { root: URL; topic: string } | null {
 }
 
 async function problemWithSettings(settings: NtfySettings, context: Parameters<ChannelKind['checkSettings']>[1]) {
-  const checked = await checkSettingUrl('url', settings.url, context, EXAMPLE);
-  if ('problem' in checked) return checked.problem;
-  if (!splitTopicUrl(checked.url)) {
+  const urlProblem = await checkSettingUrl('url', settings.url, context, EXAMPLE);
+  if (urlProblem) return urlProblem;
+  if (!splitTopicUrl(new URL(settings.url))) {
     return `url must be a topic URL, ending in the topic's name (up to 64 letters, digits, - or _), such as ${EXAMPLE}`;
   }
   if (settings.token !== undefined) {
-    const problem = problemWithSecret('token', settings.token);
+    const problem = checkSecret('token', settings.token);
     if (problem) return problem;
     if (!ACCESS_TOKEN.test(settings.token))
       return 'token must be an ntfy access token, which starts with tk_ (such as tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2)';

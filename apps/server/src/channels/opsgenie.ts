@@ -86,10 +86,8 @@ function call(url: URL, apiKey: string, body: Record<string, unknown>, context: 
 export const opsgenieKind: ChannelKind<OpsgenieSettings> = {
   type: 'opsgenie',
   checkSettings: async (settings, context) =>
-    checkSettingText('opsgenie', 'apiKey', settings.apiKey, { test: /^\S+$/, says: 'must be an API key, without spaces' }) ??
-    (settings.apiUrl === undefined || settings.apiUrl === ''
-      ? null
-      : await checkSettingUrl('opsgenie', 'apiUrl', settings.apiUrl, context)),
+    checkSettingText('apiKey', settings.apiKey, { test: /^\S+$/, says: 'must be an API key, without spaces' }) ??
+    (settings.apiUrl === undefined || settings.apiUrl === '' ? null : await checkSettingUrl('apiUrl', settings.apiUrl, context)),
   deliver: async ({ alert, message, settings }, context) => {
     const base = urlOfSetting('opsgenie', 'apiUrl', settings.apiUrl || DEFAULT_OPSGENIE_API_URL, { asBase: true });
     if (alert.kind !== 'recovered') return call(new URL('v2/alerts', base), settings.apiKey, opsgenieAlert(alert, message), context);

@@ -89,13 +89,13 @@ function enqueue(url: URL, event: Record<string, unknown>, context: DeliveryCont
 export const pagerdutyKind: ChannelKind<PagerDutySettings> = {
   type: 'pagerduty',
   checkSettings: async (settings, context) =>
-    checkSettingText('pagerduty', 'routingKey', settings.routingKey, {
+    checkSettingText('routingKey', settings.routingKey, {
       test: ROUTING_KEY,
       says: "must be an integration key: 32 letters and digits, from the service's Events API v2 integration",
     }) ??
     (settings.eventsUrl === undefined || settings.eventsUrl === ''
       ? null
-      : await checkSettingUrl('pagerduty', 'eventsUrl', settings.eventsUrl, context)),
+      : await checkSettingUrl('eventsUrl', settings.eventsUrl, context)),
   deliver: async ({ alert, message, settings }, context) => {
     const url = urlOfSetting('pagerduty', 'eventsUrl', settings.eventsUrl || DEFAULT_PAGERDUTY_EVENTS_URL);
     if (alert.kind !== 'recovered') return enqueue(url, pagerdutyTrigger(alert, message, settings.routingKey), context);

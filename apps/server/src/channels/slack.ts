@@ -1,7 +1,8 @@
 import type { Channel, ChannelKind } from './channel.js';
 import { postOrThrow } from './http-post.js';
 import { escapeFor } from './markup.js';
-import { problemWithUrlSetting, checkWebUrl } from './web-url.js';
+import { checkSettingUrl } from './setting-url.js';
+import { checkWebUrl } from './web-url.js';
 
 /** Slack: POST {text} to the incoming-webhook URL in the target. */
 export const slackChannel: Channel = {
@@ -20,7 +21,7 @@ export const slackChannel: Channel = {
 /** A named Slack channel: the template's words as they are, or the alert's, made literal in mrkdwn. */
 export const slackKind: ChannelKind<{ url: string }> = {
   type: 'slack',
-  checkSettings: (settings, context) => problemWithUrlSetting('url', settings.url, context),
+  checkSettings: (settings, context) => checkSettingUrl('url', settings.url, context),
   deliver: async ({ message, settings }, context) => {
     const text = message.templated
       ? `*${message.templated.title}*\n${message.templated.body}`

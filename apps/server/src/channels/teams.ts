@@ -86,7 +86,7 @@ const CONNECTOR_REFUSAL = /^(Webhook message delivery failed|Microsoft Teams end
  */
 export const teamsKind: ChannelKind<TeamsSettings> = {
   type: 'teams',
-  checkSettings: (settings, context) => checkSettingUrl('teams', 'url', settings.url, context),
+  checkSettings: (settings, context) => checkSettingUrl('url', settings.url, context),
   deliver: async ({ alert, message, settings }, context) => {
     const answer = await postOrThrow(
       urlOfSetting('teams', 'url', settings.url),

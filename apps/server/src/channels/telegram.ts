@@ -3,7 +3,7 @@ import { clip, escapeWithin } from './fit-text.js';
 import { postOrThrow } from './http-post.js';
 import type { Markup } from './markup.js';
 import type { RenderedAlert } from './render-alert.js';
-import { checkSettingUrl, urlBelow } from './settings-check.js';
+import { checkSettingUrl, urlBelow } from './setting-url.js';
 
 export interface TelegramSettings {
   /** The bot's token from @BotFather: `123456789:AA…`. */
@@ -50,12 +50,11 @@ export const telegramKind: ChannelKind<TelegramSettings> = {
     const chatProblem = problemWithChatId(settings.chatId);
     if (chatProblem) return chatProblem;
     if (settings.apiUrl === undefined) return null;
-    const checked = await checkSettingUrl('apiUrl', settings.apiUrl, context, TELEGRAM_API_URL);
-    return 'problem' in checked ? checked.problem : null;
+    return checkSettingUrl('apiUrl', settings.apiUrl, context, TELEGRAM_API_URL);
   },
   deliver: ({ message, settings }, context) =>
     postOrThrow(
-      urlBelow(settings.apiUrl ?? TELEGRAM_API_URL, `bot${settings.token}/sendMessage`),
+      urlBelow('telegram', 'apiUrl', settings.apiUrl ?? TELEGRAM_API_URL, `bot${settings.token}/sendMessage`),
       {
         body: JSON.stringify({
           chat_id: settings.chatId,

@@ -1,6 +1,6 @@
 import { ALERT_KINDS } from '@watchtower/protocol';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_SERVICE, sampleAlert } from '../../test/support/recording-provider.js';
+import { HOSTILE_SERVICE, sampleAlert } from '../../test/support/sample-alerts.js';
 import type { Markup } from './markup.js';
 import { renderAlert } from './render-alert.js';
 import { applyTemplate, checkTemplates, templateValues, templateVariables } from './templates.js';

@@ -22,25 +22,3 @@ export async function checkWebUrl(
   }
   return null;
 }
-
-/** Why a channel's URL setting is unusable (not http(s), or a private address refused), or null. */
-export async function problemWithUrlSetting(
-  field: string,
-  value: string,
-  { checkAddress }: Pick<DeliveryContext, 'checkAddress'>,
-): Promise<string | null> {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${field} must be an http(s) URL`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `${field} must be an http(s) URL; received a ${url.protocol.replace(':', '')} URL`;
-  try {
-    await checkAddress(url);
-  } catch (error) {
-    return `${field}: ${(error as Error).message}`;
-  }
-  return null;
-}

@@ -4,7 +4,8 @@ import type { Channel, ChannelKind } from './channel.js';
 import { postOrThrow } from './http-post.js';
 import type { RenderedAlert } from './render-alert.js';
 import type { AlertRow } from '../db/schema.js';
-import { problemWithUrlSetting, checkWebUrl } from './web-url.js';
+import { checkSettingUrl } from './setting-url.js';
+import { checkWebUrl } from './web-url.js';
 
 /** The signing key of a Standard Webhooks secret (`whsec_` + base64). */
 export function webhookKey(secret: string): Buffer {
@@ -70,7 +71,7 @@ export function webhookEnvelope(alert: AlertRow, message: RenderedAlert): Record
  */
 export const webhookKind: ChannelKind<WebhookKindSettings> = {
   type: 'webhook',
-  checkSettings: (settings, context) => problemWithUrlSetting('url', settings.url, context),
+  checkSettings: (settings, context) => checkSettingUrl('url', settings.url, context),
   deliver: async ({ alert, message, settings }, context) => {
     const body = JSON.stringify(webhookEnvelope(alert, message));
     const timestamp = Math.floor(Date.now() / 1000);

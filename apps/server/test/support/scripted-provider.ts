@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   body: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;
+  /** `Date.now()` when the whole request had arrived. */
+  at: number;
 }
 
 export interface ScriptedAnswer {
@@ -22,10 +24,12 @@ export interface RecordingProvider {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   readonly url: string;
   readonly requests: ReceivedRequest[];
-  /** Answers the next request with this (then 200 again). */
-  answerNext(answer: ScriptedAnswer): void;
+  /** Answers the next requests with these, in order (then the usual answer again). */
+  answerNext(...answers: ScriptedAnswer[]): void;
   /** The answer to every request that nothing is scripted for. */
   answerAlways(answer: ScriptedAnswer): void;
+  /** Forgets the requests so far and the answers scripted for next. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -47,7 +51,14 @@ export async function startRecordingProvider(): Promise<RecordingProvider> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: request.method ?? '', path: request.url ?? '/', headers: request.headers, body, json: parseJson(body) });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '/',
+        headers: request.headers,
+        body,
+        json: parseJson(body),
+        at: Date.now(),
+      });
       const answer = scripted.shift() ?? usual;
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
     });
@@ -61,11 +72,15 @@ export async function startRecordingProvider(): Promise<RecordingProvider> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    answerNext: (answer) => {
-      scripted.push(answer);
+    answerNext: (...answers) => {
+      scripted.push(...answers);
     },
     answerAlways: (answer) => {
       usual = answer;
+    },
+    reset: () => {
+      requests.length = 0;
+      scripted.length = 0;
     },
     close: () =>
       new Promise<void>((closed) => {

@@ -1,61 +1,7 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DeliveryContext } from '../../src/channels/channel.js';
 import { classifyAddress, resolveWithSystem } from '../../src/channels/private-address.js';
 import type { AlertRow } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/lib/logger.js';
-
-/** One request as a provider received it. */
-export interface RecordedRequest {
-  method: string;
-  /** The path and query, as sent (still percent-encoded). */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
-
-/**
- * A provider on 127.0.0.1 that records every request and answers with the next scripted
- * status (then `defaultStatus`), with a small JSON body.
- */
-export function startRecordingProvider(defaultStatus = 200) {
-  const received: RecordedRequest[] = [];
-  const script: Array<{ status: number; body?: string }> = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        json = undefined;
-      }
-      received.push({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body, json });
-      const { status, body: answer = JSON.stringify({ status }) } = script.shift() ?? { status: defaultStatus };
-      response.writeHead(status, { 'content-type': 'application/json' }).end(answer);
-    });
-  });
-  return {
-    received,
-    /** The statuses of the next answers, in order. */
-    answerWith: (...statuses: number[]) => script.push(...statuses.map((status) => ({ status }))),
-    /** The next answer's status and body. */
-    answerWithBody: (status: number, body: string) => script.push({ status, body }),
-    reset: () => {
-      received.length = 0;
-      script.length = 0;
-    },
-    start: () => new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done())),
-    stop: () => new Promise<void>((done) => server.close(() => done())),
-    get base() {
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-  };
-}
 
 /** A delivery context that may reach loopback, as a server with WATCHTOWER_ALLOW_PRIVATE_TARGETS=1. */
 export const loopbackContext: DeliveryContext = {
