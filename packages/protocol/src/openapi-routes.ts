@@ -354,7 +354,7 @@ const readDocs = {
   exportEvents: {
     summary: 'Export events',
     description:
-      'Every event the filters match, oldest first, streamed as it is read: `format=ndjson` (the default) writes one EV as JSON a line (`application/x-ndjson`), `format=csv` a header row `id,date,service,level,message` then one event a row (`text/csv`, RFC 4180 quoting; `date` is ISO-8601, and a cell that starts with `=`, `+`, `-` or `@` is prefixed with `\'` so spreadsheets read it as text). Answered as an attachment.',
+      "Every event the filters match, oldest first, streamed as it is read: `format=ndjson` (the default) writes one EV as JSON a line (`application/x-ndjson`), `format=csv` a header row `id,date,service,level,message` then one event a row (`text/csv`, RFC 4180 quoting; `date` is ISO-8601, and a cell that starts with `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets read it as text). Answered as an attachment.",
     tag: 'events',
     query: ExportEventsQuery,
     response: { media: 'application/x-ndjson', description: 'The events, one a line (or CSV rows with `format=csv`).' },

@@ -438,7 +438,8 @@ export type ListEventsResponse = z.output<typeof ListEventsResponse>;
 export const HistogramBucket = z.object({
   at: z.number(),
   counts: z.record(z.string(), z.number().int()).meta({
-    description: 'events by level: the level name (debug, info, warning, error, critical) or the number as text for a level without one; levels with no events are left out',
+    description:
+      'events by level: the level name (debug, info, warning, error, critical) or the number as text for a level without one; levels with no events are left out',
   }),
 });
 export type HistogramBucket = z.output<typeof HistogramBucket>;

@@ -3,15 +3,21 @@ import { eventRows } from '../../db/rows.js';
 import type { EventRow } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
 import { fromUnixSeconds } from '../views.js';
-import { decodeCursor, encodeCursor } from './event-cursor.js';
+import { decodeCursor, encodeCursor, type EventCursor } from './event-cursor.js';
 
 /** Makes `%`, `_` and `\` plain characters in a LIKE pattern (backslash is LIKE's escape). */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** The where clause of the given filters, with its parameters; `since` bounds the dates searched. */
-function eventFilters(query: ListEventsQuery, since?: Date): { where: string; params: unknown[] } {
+/** The filters an event search may hold: the list's, with or without its cursor. */
+export type EventFilters = Pick<ListEventsQuery, 'service' | 'from' | 'to' | 'level' | 'message'> & { before?: string | undefined };
+
+/**
+ * The where clause of the given filters, with its parameters; `since` bounds the dates
+ * searched, and `after` starts after this (date, id), for pages read oldest first.
+ */
+export function eventFilters(query: EventFilters, since?: Date, after?: EventCursor): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const filters: string[] = [];
   const param = (value: unknown) => {
@@ -31,6 +37,11 @@ function eventFilters(query: ListEventsQuery, since?: Date): { where: string; pa
     filters.push(`date <= ${param(new Date(cursor.dateMs).toISOString())}::timestamptz`);
   }
   if (since !== undefined) filters.push(`date >= ${param(since.toISOString())}::timestamptz`);
+  if (after !== undefined) {
+    const date = new Date(after.dateMs).toISOString();
+    filters.push(`(date, id) > (${param(date)}::timestamptz, ${param(after.id)}::bigint)`);
+    filters.push(`date >= ${param(date)}::timestamptz`);
+  }
   return { where: filters.length > 0 ? `where ${filters.join(' and ')}` : '', params };
 }
 
