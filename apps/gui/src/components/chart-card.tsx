@@ -8,11 +8,7 @@ export function ChartCard({ chart, live, now }: { chart: ChartSource | undefined
   const end = chart && (live ? Math.max(now, chart.to) : chart.to);
   return (
     <div className="card chart-card">
-      {data && end !== undefined ? (
-        <EventChart data={data} to={end} />
-      ) : (
-        <div className="chart-placeholder muted">Loading the chart…</div>
-      )}
+      {data && end !== undefined ? <EventChart data={data} to={end} /> : <div className="chart-placeholder muted">Loading the chart…</div>}
     </div>
   );
 }

@@ -15,7 +15,16 @@ describe('mergeNewest', () => {
 describe('the events view', () => {
   const view: EventsView = {
     listing: { events: [event(2, 200)], next: 'cursor-1' },
-    chart: { buckets: [{ at: 0, counts: {} }, { at: 300, counts: { info: 1 } }], step: 300, from: 0, to: 600, loadedAt: 250 },
+    chart: {
+      buckets: [
+        { at: 0, counts: {} },
+        { at: 300, counts: { info: 1 } },
+      ],
+      step: 300,
+      from: 0,
+      to: 600,
+      loadedAt: 250,
+    },
   };
 
   it('shows a live event in the listing and counts it in its bucket of the chart, once', () => {
