@@ -17,7 +17,7 @@ async function loadChart(api: Api, filters: EventFilters, at: number, signal: Ab
   const from = Math.min(range.from ?? to - DEFAULT_CHART_SPAN, to);
   const step = histogramStep(from, to);
   const answer = await api.eventHistogram(filterQuery(filters, { from, to }, { bucket: String(step) }), signal);
-  return { buckets: answer.buckets, step, from, to, loadedAt: at };
+  return { buckets: answer.buckets, step, from, to, lastDay: range.from === undefined, loadedAt: at };
 }
 
 async function loadEvents(api: Api, filters: EventFilters, signal: AbortSignal): Promise<EventsView> {

@@ -23,6 +23,7 @@ describe('the events view', () => {
       step: 300,
       from: 0,
       to: 600,
+      lastDay: false,
       loadedAt: 250,
     },
   };

@@ -13,6 +13,8 @@ export interface ChartSource {
   step: number;
   from: number;
   to: number;
+  /** The search has no start: the chart shows the last day of it. */
+  lastDay: boolean;
   /** The server's time when loaded: the end of an open range. */
   loadedAt: number;
 }
