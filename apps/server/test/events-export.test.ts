@@ -111,6 +111,22 @@ describe.each(DATABASE_KINDS)('events export and histogram on %s', (kind) => {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });
 
+    it('reads on exactly after a page that ends among dates finer than milliseconds', async () => {
+      // 4,500 events within 5 ms: each page ends in a millisecond that the next one continues.
+      await t.storage.query(
+        `insert into events (service, level, message, date)
+         select 'fine', 20, 'fine ' || g, to_timestamp(1767000000) + g * interval '1 microsecond' from generate_series(0, 4499) as g`,
+        [],
+      );
+      const { text } = await exportText('service=fine');
+      const messages = text
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as Ev).message);
+      expect(messages).toHaveLength(4_500);
+      expect(messages).toEqual(Array.from({ length: 4_500 }, (_, g) => `fine ${g}`));
+    });
+
     it('writes CSV with a header row, RFC 4180 quoting and text kept from formulas', async () => {
       const plain = await add('web', 'plain words', 'warning');
       await add('web', 'comma, "quoted"\nand a second line', 'error');

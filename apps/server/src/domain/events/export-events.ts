@@ -5,8 +5,7 @@ import type { EventRow } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { fromUnixSeconds, toEvent } from '../views.js';
-import type { EventCursor } from './event-cursor.js';
-import { type EventFilters, eventFilters } from './list-events.js';
+import { type EventFilters, type ExactCursor, eventFilters } from './list-events.js';
 
 /** Rows read from the database at a time by an export. */
 export const EXPORT_PAGE_SIZE = 2_000;
@@ -22,22 +21,23 @@ export async function* exportEventPages(
   filters: EventFilters,
   pageSize = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<EventRow[]> {
-  let after: EventCursor | undefined;
+  let after: ExactCursor | undefined;
   for (;;) {
     const { where, params } = eventFilters(filters, undefined, after);
     // Ascending "nulls first": the newest-first indexes walked backwards. Not prepared, as for
     // the list: the plan depends on the filters' values and the partitions they rule out.
     const records = await db.query(
-      `select ${eventRows.columns()} from events ${where}
+      `select ${eventRows.columns()}, events.date::text as cursor_date from events ${where}
        order by events.date asc nulls first, events.id asc nulls first limit $${params.length + 1}`,
       [...params, pageSize],
       { prepare: false },
     );
     const rows = records.map(eventRows.read);
     if (rows.length > 0) yield rows;
-    const last = rows[rows.length - 1];
+    const last = records[records.length - 1];
     if (rows.length < pageSize || !last) return;
-    after = { dateMs: last.date.getTime(), id: last.id };
+    // The date as the database holds it: a date finer than milliseconds reads on exactly.
+    after = { date: String(last.cursor_date), id: Number(last.id) };
   }
 }
 

@@ -3,11 +3,17 @@ import { eventRows } from '../../db/rows.js';
 import type { EventRow } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
 import { fromUnixSeconds } from '../views.js';
-import { decodeCursor, encodeCursor, type EventCursor } from './event-cursor.js';
+import { decodeCursor, encodeCursor } from './event-cursor.js';
 
 /** Makes `%`, `_` and `\` plain characters in a LIKE pattern (backslash is LIKE's escape). */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** A row's (date, id) with the date as the database wrote it (to the microsecond), to read on after it. */
+export interface ExactCursor {
+  date: string;
+  id: number;
 }
 
 /** The filters an event search may hold: the list's, with or without its cursor. */
@@ -17,7 +23,7 @@ export type EventFilters = Pick<ListEventsQuery, 'service' | 'from' | 'to' | 'le
  * The where clause of the given filters, with its parameters; `since` bounds the dates
  * searched, and `after` starts after this (date, id), for pages read oldest first.
  */
-export function eventFilters(query: EventFilters, since?: Date, after?: EventCursor): { where: string; params: unknown[] } {
+export function eventFilters(query: EventFilters, since?: Date, after?: ExactCursor): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const filters: string[] = [];
   const param = (value: unknown) => {
@@ -38,9 +44,10 @@ export function eventFilters(query: EventFilters, since?: Date, after?: EventCur
   }
   if (since !== undefined) filters.push(`date >= ${param(since.toISOString())}::timestamptz`);
   if (after !== undefined) {
-    const date = new Date(after.dateMs).toISOString();
-    filters.push(`(date, id) > (${param(date)}::timestamptz, ${param(after.id)}::bigint)`);
-    filters.push(`date >= ${param(date)}::timestamptz`);
+    // Sent as text: the driver would read a timestamptz parameter into a Date, to the millisecond.
+    const date = `${param(after.date)}::text::timestamptz`;
+    filters.push(`(date, id) > (${date}, ${param(after.id)}::bigint)`);
+    filters.push(`date >= ${date}`);
   }
   return { where: filters.length > 0 ? `where ${filters.join(' and ')}` : '', params };
 }
