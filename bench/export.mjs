@@ -159,7 +159,9 @@ async function measure() {
     const partial = await readExport(server.url, { slow: true, untilMs: SLOW_MS });
     const slowRss = stats(slow.stop());
     console.log(`  RSS each second (MB): ${slowRss.series.join(' ')}`);
-    console.log(`  ${partial.lines.toLocaleString('en-US')} lines read; RSS ${mb(slowRss.min).toFixed(0)}–${mb(slowRss.max).toFixed(0)} MB`);
+    console.log(
+      `  ${partial.lines.toLocaleString('en-US')} lines read; RSS ${mb(slowRss.min).toFixed(0)}–${mb(slowRss.max).toFixed(0)} MB`,
+    );
     return { load: [loadAtStart, os.loadavg()[0]], seedSeconds, idle, whole, fastRss, partial, slowRss };
   } finally {
     await sql.end({ timeout: 5 });
@@ -218,7 +220,9 @@ async function main() {
     await cleanUp();
   }
   const summary = report(result);
-  console.log(`\n${summary.table}\nRSS flat (second half within ${FLAT_MARGIN_MB} MB of the first half's peak): ${summary.flat ? 'yes' : 'NO'}`);
+  console.log(
+    `\n${summary.table}\nRSS flat (second half within ${FLAT_MARGIN_MB} MB of the first half's peak): ${summary.flat ? 'yes' : 'NO'}`,
+  );
   if (!options['no-write']) writeSection(result, started, code, summary);
   if (!summary.flat || result.whole.lines !== EVENTS) process.exitCode = 1;
 }
