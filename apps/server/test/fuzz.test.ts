@@ -112,6 +112,23 @@ function checkReferenceAnswer(
   return true;
 }
 
+// An export answers as a file: NDJSON (an event a line) or CSV with its header row.
+const EXPORT_PATH = /^\/events\/export$/i;
+
+/** Checks the answer of an export; true when it was one. */
+function checkExportAnswer(path: string, status: number, contentType: string | null | undefined, body: string, context: string): boolean {
+  if (!EXPORT_PATH.test(path) || status !== 200) return false;
+  if (contentType?.startsWith('text/csv')) {
+    expect(body, context).toMatch(/^id,date,service,level,message\r\n/);
+    return true;
+  }
+  expect(contentType, context).toMatch(/^application\/x-ndjson/);
+  for (const line of body.split('\n').filter((text) => text !== '')) {
+    expect(Object.keys(JSON.parse(line) as object).sort(), context).toEqual(['date', 'id', 'level', 'message', 'service']);
+  }
+  return true;
+}
+
 /** Where a redirect may send: a browser asking for / without credentials, to the dashboard; /docs/ to /docs. */
 const redirectOf = (path: string) => (path === '/docs/' ? '/docs' : '/gui/');
 
@@ -139,6 +156,7 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
   if (checkPingAnswer(path, response.status, contentType, answer, context)) return;
   if (checkBadgeAnswer(path, response.status, contentType, answer, context)) return;
   if (checkReferenceAnswer(path, response.status, contentType, answer, context)) return;
+  if (checkExportAnswer(path, response.status, contentType, answer, context)) return;
   const json = JSON.parse(answer) as Record<string, unknown>;
   expect(json.result, context).toBe(response.status);
   if (response.status < 300) return;
@@ -294,6 +312,7 @@ function checkRawAnswer(answer: RawAnswer, context: string, isHead: boolean, pat
   if (checkPingAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   if (checkBadgeAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   if (checkReferenceAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
+  if (checkExportAnswer(path, answer.status, answer.headers.get('content-type'), body, context)) return;
   const json = JSON.parse(body) as Record<string, unknown>;
   expect(json, context).toEqual({
     result: answer.status,

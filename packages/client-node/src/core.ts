@@ -7,6 +7,9 @@ export type {
   EventFilters,
   EventInput,
   EventPage,
+  EventRangeFilters,
+  ExportOptions,
+  FollowOptions,
   FailRunInput,
   HistoryPage,
   KeyInput,
@@ -19,12 +22,15 @@ export type {
   SnoozeManyInput,
   StartRunInput,
 } from './core/client.js';
+export type { FollowFilters } from './core/server-events.js';
 export { WatchtowerError, type WatchtowerErrorCode, type WatchtowerErrorDetails } from './core/errors.js';
 export type { HeartbeatLoop, HeartbeatOptions } from './core/heartbeat.js';
 export { LEVELS, levelName, parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 export type {
   AlertType,
   Event,
+  ExportFormat,
+  HistogramBucket,
   Flip,
   FlipCause,
   FlipStatus,

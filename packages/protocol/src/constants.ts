@@ -32,6 +32,9 @@ export const LIMITS = {
   /** Events per page by default and at most. */
   eventsDefaultLimit: 100,
   eventsMaxLimit: 1_000,
+  /** Buckets one histogram may answer, and the widest bucket (a year), in seconds. */
+  histogramMaxBuckets: 1_000,
+  histogramMaxBucketSeconds: 31_536_000,
   /** Alert deliveries per page by default and at most. */
   alertsDefaultLimit: 50,
   alertsMaxLimit: 500,
@@ -119,6 +122,8 @@ export const ROUTES = {
   history: { method: 'GET', paths: ['/heartbeat/:service/history'], scope: 'read' },
   addEvent: { method: 'POST', paths: ['/event', '/add-event'], scope: 'pulse' },
   listEvents: { method: 'GET', paths: ['/events', '/list-events'], scope: 'read' },
+  exportEvents: { method: 'GET', paths: ['/events/export'], scope: 'read' },
+  eventHistogram: { method: 'GET', paths: ['/events/histogram'], scope: 'read' },
   listAlerts: { method: 'GET', paths: ['/alerts'], scope: 'read' },
   createKey: { method: 'POST', paths: ['/keys'], scope: 'admin' },
   listKeys: { method: 'GET', paths: ['/keys'], scope: 'read' },

@@ -16,6 +16,9 @@ import {
   HealthResponse,
   ListAlertsQuery,
   ListAlertsResponse,
+  EventHistogramQuery,
+  EventHistogramResponse,
+  ExportEventsQuery,
   ListEventsQuery,
   ListEventsResponse,
   ListHeartbeatsResponse,
@@ -42,8 +45,16 @@ export const DOC_TAGS = {
 } as const;
 export type DocTag = keyof typeof DOC_TAGS;
 
-/** An answer described by its media type: plain text, an SVG image, a web page, server-sent events, or JSON of no protocol schema. */
-export type RawMedia = 'text/plain' | 'image/svg+xml' | 'text/html' | 'text/event-stream' | 'application/json' | 'text/javascript';
+/** An answer described by its media type: plain text, an SVG image, a web page, server-sent events, JSON of no protocol schema, a script, or an export (NDJSON, CSV). */
+export type RawMedia =
+  | 'text/javascript'
+  | 'text/plain'
+  | 'image/svg+xml'
+  | 'text/html'
+  | 'text/event-stream'
+  | 'application/json'
+  | 'application/x-ndjson'
+  | 'text/csv';
 
 /** Error answers a call may give besides those of its credentials (401, 403), of its body (413, 415) and of an outage (503). */
 export type DocError = 400 | 403 | 404 | 409 | 502;
@@ -357,6 +368,24 @@ const readDocs = {
     tag: 'events',
     query: ListEventsQuery,
     response: { schema: ListEventsResponse, description: 'A page of events; `next` reads the page after it.' },
+    errors: { 400: BAD_FIELD },
+  },
+  exportEvents: {
+    summary: 'Export events',
+    description:
+      "Every event the filters match, oldest first, streamed as it is read: `format=ndjson` (the default) writes one EV as JSON a line (`application/x-ndjson`), `format=csv` a header row `id,date,service,level,message` then one event a row (`text/csv`, RFC 4180 quoting; `date` is ISO-8601, and a cell that starts with `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets read it as text). Answered as an attachment.",
+    tag: 'events',
+    query: ExportEventsQuery,
+    response: { media: 'application/x-ndjson', description: 'The events, one a line (or CSV rows with `format=csv`).' },
+    errors: { 400: BAD_FIELD },
+  },
+  eventHistogram: {
+    summary: 'Count events by time and level',
+    description:
+      'How many events the filters match, by level, in buckets of `bucket` seconds, counted by the database. The range is `from` to `to` (each defaults: `to` to now, `from` to a day before `to`); every bucket of it is answered, oldest first, empty ones with `counts: {}`. More than 1,000 buckets are refused.',
+    tag: 'events',
+    query: EventHistogramQuery,
+    response: { schema: EventHistogramResponse, description: 'The buckets of the range.' },
     errors: { 400: BAD_FIELD },
   },
   listAlerts: {

@@ -22,6 +22,8 @@ import {
   HealthResponse,
   Heartbeat,
   ListAlertsResponse,
+  EventHistogramResponse,
+  HistogramBucket,
   ListEventsResponse,
   ListHeartbeatsResponse,
   LogResponse,
@@ -88,6 +90,8 @@ const RESPONSE_SCHEMAS = {
   AddEventResponse,
   LogResponse,
   ListEventsResponse,
+  HistogramBucket,
+  EventHistogramResponse,
   ListAlertsResponse,
   ListRunsResponse,
   HistoryResponse,
@@ -246,6 +250,8 @@ function successContent(doc: RouteDoc): Record<string, unknown> {
     'text/javascript': { type: 'string', description: 'JavaScript.' },
     'text/event-stream': { type: 'string', description: 'Server-sent events; the data of each is a StreamChange as JSON.' },
     'application/json': { type: 'object' },
+    'application/x-ndjson': { type: 'string', description: 'One Event as JSON a line.' },
+    'text/csv': { type: 'string', description: 'A header row, then one event a row.' },
   };
   return { [response.media]: { schema: response.schema ? schemaRef(response.schema) : schemas[response.media] } };
 }

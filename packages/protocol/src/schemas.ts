@@ -294,6 +294,42 @@ export type ListEventsQueryInput = {
   before?: string | undefined;
 };
 
+/** The filters of the event list without its paging: `service`, `from`, `to`, `level`, `message`. */
+export type EventFiltersInput = Omit<ListEventsQueryInput, 'limit' | 'before'>;
+
+/** The forms `GET /events/export` writes: one EV as JSON a line, or CSV with a header row. */
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Query of `GET /events/export`: the list filters and the format; every matching event, oldest first. */
+export const ExportEventsQuery = ListEventsQuery.omit({ limit: true, before: true }).extend({
+  format: optional(z.enum(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` }))
+    .transform((format) => format ?? 'ndjson')
+    .meta({
+      type: 'string',
+      enum: [...EXPORT_FORMATS],
+      description: 'ndjson: one event as JSON a line; csv: a header row then one event a row (RFC 4180); ndjson when absent',
+    }),
+});
+export type ExportEventsQuery = z.output<typeof ExportEventsQuery>;
+
+/** Query of `GET /events/histogram`: the list filters and the width of a bucket in seconds. */
+export const EventHistogramQuery = ListEventsQuery.omit({ limit: true, before: true }).extend({
+  bucket: numeric('bucket', `a whole number of seconds from 1 to ${LIMITS.histogramMaxBucketSeconds}`, {
+    type: ['integer', 'string'],
+    minimum: 1,
+    maximum: LIMITS.histogramMaxBucketSeconds,
+    description: `the width of a bucket in seconds; buckets start at multiples of it since 1970-01-01T00:00:00Z. The range (from and to, or the last 24 hours) may hold at most ${LIMITS.histogramMaxBuckets} buckets`,
+  }).pipe(
+    z
+      .number()
+      .int({ message: 'bucket must be a whole number of seconds' })
+      .min(1, { message: 'bucket must be at least 1 second' })
+      .max(LIMITS.histogramMaxBucketSeconds, { message: `bucket must be at most ${LIMITS.histogramMaxBucketSeconds} seconds` }),
+  ),
+});
+export type EventHistogramQuery = z.output<typeof EventHistogramQuery>;
+
 /**
  * How a service's deadline is set, named by `kind` with its value under the same name:
  * `{kind:'nextIn', nextIn}` (each pulse may change it), `{kind:'period', period}` (seconds)
@@ -397,6 +433,20 @@ export const ListEventsResponse = answer({
   next: z.string().nullable(),
 });
 export type ListEventsResponse = z.output<typeof ListEventsResponse>;
+
+/** One bucket of the histogram: its start (Unix seconds) and how many events of each level it holds. */
+export const HistogramBucket = z.object({
+  at: z.number(),
+  counts: z.record(z.string(), z.number().int()).meta({
+    description:
+      'events by level: the level name (debug, info, warning, error, critical) or the number as text for a level without one; levels with no events are left out',
+  }),
+});
+export type HistogramBucket = z.output<typeof HistogramBucket>;
+
+/** Answer of `GET /events/histogram`: every bucket of the range, oldest first, empty ones too. */
+export const EventHistogramResponse = answer({ buckets: z.array(HistogramBucket) });
+export type EventHistogramResponse = z.output<typeof EventHistogramResponse>;
 
 /** Query of `GET /alerts`: the most recent deliveries, optionally of one service. */
 export const ListAlertsQuery = z.strictObject({

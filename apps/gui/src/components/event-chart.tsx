@@ -1,7 +1,5 @@
-import type { Event } from '@watchtower/protocol';
-import { useMemo } from 'react';
 import { formatDateTime, formatDuration, formatTime } from '../lib/durations.js';
-import { bucketEvents, type ChartBucket, type ChartData } from '../lib/event-chart.js';
+import type { ChartBucket, ChartData } from '../lib/event-chart.js';
 import { LEVEL_BANDS } from '../lib/levels.js';
 
 const WIDTH = 800;
@@ -22,9 +20,8 @@ function axisLabel(unixSeconds: number, step: number, span: number): string {
 }
 
 /** Event counts over time, stacked by level: plain SVG, coloured by the theme's CSS. */
-export function EventChart({ events, from, to }: { events: readonly Event[]; from: number; to: number }) {
-  const utcOffset = -new Date(from * 1000).getTimezoneOffset() * 60;
-  const data = useMemo(() => bucketEvents(events, from, to, utcOffset), [events, from, to, utcOffset]);
+export function EventChart({ data, to }: { data: ChartData; to: number }) {
+  const from = data.buckets[0]?.start ?? to;
   const plotWidth = WIDTH - LEFT - 4;
   const barWidth = plotWidth / data.buckets.length;
   const scale = data.max > 0 ? PLOT_HEIGHT / data.max : 0;

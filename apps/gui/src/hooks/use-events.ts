@@ -1,26 +1,23 @@
-import type { Event } from '@watchtower/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { serverNow, type Api } from '../lib/api.js';
-import { eventsQuery, filtersFromSearch, matchesFilters, type EventFilters } from '../lib/event-filters.js';
+import { histogramStep } from '../lib/event-chart.js';
+import { eventsQuery, filterQuery, filtersFromSearch, matchesFilters, resolveRange, type EventFilters } from '../lib/event-filters.js';
 import { addLiveEvent, appendPage, type ChartSource, type EventsView } from '../lib/event-listing.js';
 import { useChanges, useReloads, useSession } from '../live.js';
 import { useResource } from './use-resource.js';
 
 const PAGE = 100;
-/** The chart counts the newest matching events, up to this many (two pages of the API's maximum). */
-const CHART_PAGE = 1_000;
-const CHART_PAGES = 2;
+/** The chart's range when the search has none: the last day. */
+const DEFAULT_CHART_SPAN = 86_400;
 
+/** The chart of a search: every matching event of its range, counted by the server. */
 async function loadChart(api: Api, filters: EventFilters, at: number, signal: AbortSignal): Promise<ChartSource> {
-  const collected: Event[] = [];
-  let before: string | null = null;
-  for (let page = 0; page < CHART_PAGES; page += 1) {
-    const answer = await api.events(eventsQuery(filters, at, { limit: CHART_PAGE, before }), signal);
-    collected.push(...answer.events);
-    before = answer.next;
-    if (!before) break;
-  }
-  return { events: collected, truncated: before !== null, loadedAt: at };
+  const range = resolveRange(filters, at);
+  const to = range.to ?? at;
+  const from = Math.min(range.from ?? to - DEFAULT_CHART_SPAN, to);
+  const step = histogramStep(from, to);
+  const answer = await api.eventHistogram(filterQuery(filters, { from, to }, { bucket: String(step) }), signal);
+  return { buckets: answer.buckets, step, from, to, lastDay: range.from === undefined, loadedAt: at };
 }
 
 async function loadEvents(api: Api, filters: EventFilters, signal: AbortSignal): Promise<EventsView> {

@@ -7,6 +7,7 @@ import type {
   DashboardSettingsResponse,
   DeleteKeyResponse,
   ErrorResponse,
+  EventHistogramResponse,
   GetHeartbeatResponse,
   HistoryResponse,
   ListAlertsResponse,
@@ -156,6 +157,37 @@ export class Api {
   /** A service's changes of state, newest first, and its uptime. */
   history(service: string, query: string, signal?: AbortSignal) {
     return this.request<HistoryResponse>('GET', `${servicePath(service)}/history?${query}`, undefined, signal);
+  }
+
+  eventHistogram(query: string, signal?: AbortSignal) {
+    return this.request<EventHistogramResponse>('GET', `/events/histogram?${query}`, undefined, signal);
+  }
+
+  /**
+   * The export of a search as a file saved by the browser: fetched with the secret (a plain
+   * link cannot send it), then handed to the browser's download as a blob.
+   */
+  async downloadEvents(query: string): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(`/events/export?${query}`, { headers: this.headers, cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'the server cannot be reached');
+    }
+    if (!response.ok) {
+      const answer = (await response.json().catch(() => null)) as Partial<ErrorResponse> | null;
+      if (response.status === 401) this.listeners.onUnauthorized?.();
+      throw new ApiError(response.status, answer?.hint ?? `the server answered ${response.status}`, answer?.code);
+    }
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'watchtower-events';
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   events(query: string, signal?: AbortSignal) {

@@ -1,5 +1,6 @@
-import type { Event } from '@watchtower/protocol';
-import { LEVEL_BANDS, levelBand, type LevelBand } from './levels.js';
+import type { Event, HistogramBucket } from '@watchtower/protocol';
+import { LEVEL_BANDS, LEVELS, levelBand, type LevelBand } from './levels.js';
+import { levelName } from '@watchtower/protocol/vocabulary';
 
 /** Bucket widths the chart may use, in seconds: the smallest that gives at most MAX_BUCKETS. */
 const STEPS = [60, 300, 900, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400, 604_800, 2_592_000];
@@ -26,31 +27,53 @@ export function chooseStep(span: number): number {
 
 const emptyCounts = (): Record<LevelBand, number> => Object.fromEntries(LEVEL_BANDS.map((band) => [band, 0])) as Record<LevelBand, number>;
 
-/**
- * Counts events per time bucket and level band over [from, to] (Unix seconds). Buckets
- * start on whole steps of local time (whole hours, local midnights).
- * `utcOffset` is the local offset in seconds (east of UTC positive).
- */
-export function bucketEvents(events: readonly Event[], from: number, to: number, utcOffset = 0): ChartData {
+/** The most buckets the server answers for one histogram. */
+const SERVER_MAX_BUCKETS = 1_000;
+
+/** The bucket width for a histogram of [from, to]: a round step, wider only for a range of decades. */
+export function histogramStep(from: number, to: number): number {
   const span = Math.max(to - from, 60);
-  const step = chooseStep(span);
-  const first = Math.floor((from + utcOffset) / step) * step - utcOffset;
-  const count = Math.max(1, Math.ceil((to - first) / step));
-  const buckets: ChartBucket[] = Array.from({ length: count }, (_, index) => ({
-    start: first + index * step,
-    end: first + (index + 1) * step,
-    counts: emptyCounts(),
-    total: 0,
-  }));
+  return Math.max(chooseStep(span), Math.ceil(span / (SERVER_MAX_BUCKETS - 2)));
+}
+
+/** The band of a level as the histogram names it: a level name, or a number as text. */
+function bandOfKey(key: string): LevelBand {
+  return Object.hasOwn(LEVELS, key) ? (key as LevelBand) : levelBand(Number(key));
+}
+
+/** The server's histogram (buckets of `step` seconds, counts by level) as the chart's data. */
+export function histogramChart(histogram: readonly HistogramBucket[], step: number): ChartData {
   const totals = emptyCounts();
-  for (const event of events) {
-    if (event.date < from || event.date > to) continue;
-    const bucket = buckets[Math.min(count - 1, Math.floor((event.date - first) / step))];
-    if (!bucket) continue;
-    const band = levelBand(event.level);
-    bucket.counts[band] += 1;
-    bucket.total += 1;
-    totals[band] += 1;
-  }
+  const buckets = histogram.map((bucket) => {
+    const counts = emptyCounts();
+    let total = 0;
+    for (const [key, n] of Object.entries(bucket.counts)) {
+      const band = bandOfKey(key);
+      counts[band] += n;
+      totals[band] += n;
+      total += n;
+    }
+    return { start: bucket.at, end: bucket.at + step, counts, total };
+  });
   return { step, buckets, max: Math.max(0, ...buckets.map((bucket) => bucket.total)), totals };
+}
+
+/**
+ * The histogram with one more event counted: in its bucket, or in a bucket added after the
+ * last when the range is open (a live tail). An event before the range is not counted.
+ */
+export function countLiveEvent(histogram: readonly HistogramBucket[], step: number, event: Event): HistogramBucket[] {
+  const at = Math.floor(event.date / step) * step;
+  const key = levelName(event.level);
+  const next = histogram.map((bucket) => bucket);
+  let index = next.findIndex((bucket) => bucket.at === at);
+  const last = next[next.length - 1];
+  if (index === -1 && last && at > last.at && (at - last.at) / step <= MAX_BUCKETS) {
+    for (let start = last.at + step; start <= at; start += step) next.push({ at: start, counts: {} });
+    index = next.length - 1;
+  }
+  const bucket = next[index];
+  if (!bucket) return next;
+  next[index] = { at: bucket.at, counts: { ...bucket.counts, [key]: (bucket.counts[key] ?? 0) + 1 } };
+  return next;
 }

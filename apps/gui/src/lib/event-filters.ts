@@ -98,6 +98,18 @@ export function eventsQuery(filters: EventFilters, now: number, page: { limit: n
   return params.toString();
 }
 
+/** The search's filters without paging, for its export and its histogram, with `extra` parameters. */
+export function filterQuery(filters: EventFilters, range: { from?: number; to?: number }, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (filters.service) params.set('service', filters.service);
+  if (filters.level !== undefined) params.set('level', String(filters.level));
+  if (filters.message) params.set('message', filters.message);
+  if (range.from !== undefined) params.set('from', String(range.from));
+  if (range.to !== undefined) params.set('to', String(range.to));
+  for (const [name, value] of Object.entries(extra)) params.set(name, value);
+  return params.toString();
+}
+
 /** Whether an event that just arrived belongs to the search, with the server's rules. */
 export function matchesFilters(event: Event, filters: EventFilters, now: number): boolean {
   if (filters.service && event.service !== filters.service) return false;

@@ -15,14 +15,34 @@ describe('mergeNewest', () => {
 describe('the events view', () => {
   const view: EventsView = {
     listing: { events: [event(2, 200)], next: 'cursor-1' },
-    chart: { events: [event(2, 200)], truncated: false, loadedAt: 250 },
+    chart: {
+      buckets: [
+        { at: 0, counts: {} },
+        { at: 300, counts: { info: 1 } },
+      ],
+      step: 300,
+      from: 0,
+      to: 600,
+      lastDay: false,
+      loadedAt: 250,
+    },
   };
 
-  it('shows a live event in the listing and in the chart', () => {
-    const after = addLiveEvent(view, event(5, 500));
+  it('shows a live event in the listing and counts it in its bucket of the chart, once', () => {
+    const after = addLiveEvent(view, { ...event(5, 500), level: 40 });
     expect(after.listing.events.map((e) => e.id)).toEqual([5, 2]);
-    expect(after.chart.events.map((e) => e.id)).toEqual([5, 2]);
+    expect(after.chart.buckets).toEqual([
+      { at: 0, counts: {} },
+      { at: 300, counts: { info: 1, error: 1 } },
+    ]);
     expect(after.listing.next).toBe('cursor-1');
+    expect(addLiveEvent(after, { ...event(5, 500), level: 40 })).toBe(after);
+  });
+
+  it('adds buckets after the last for a live event past the range', () => {
+    const after = addLiveEvent(view, event(6, 1_250));
+    expect(after.chart.buckets.map((bucket) => bucket.at)).toEqual([0, 300, 600, 900, 1_200]);
+    expect(after.chart.buckets.at(-1)).toEqual({ at: 1_200, counts: { info: 1 } });
   });
 
   it('appends the next page after the events listed and keeps its cursor', () => {

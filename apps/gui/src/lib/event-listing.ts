@@ -1,4 +1,5 @@
-import type { Event } from '@watchtower/protocol';
+import type { Event, HistogramBucket } from '@watchtower/protocol';
+import { countLiveEvent } from './event-chart.js';
 
 /** The events listed, newest first, and the cursor of the next page. */
 export interface Listing {
@@ -6,11 +7,14 @@ export interface Listing {
   next: string | null;
 }
 
-/** The events the chart counts. */
+/** What the chart shows: the server's counts of the search, by level, per bucket of `step` seconds over [from, to]. */
 export interface ChartSource {
-  events: Event[];
-  /** More events match than were counted. */
-  truncated: boolean;
+  buckets: HistogramBucket[];
+  step: number;
+  from: number;
+  to: number;
+  /** The search has no start: the chart shows the last day of it. */
+  lastDay: boolean;
   /** The server's time when loaded: the end of an open range. */
   loadedAt: number;
 }
@@ -29,11 +33,12 @@ export function mergeNewest(current: readonly Event[], arriving: readonly Event[
   return [...fresh, ...current].sort((a, b) => b.date - a.date || b.id - a.id);
 }
 
-/** An event that arrived live, in the listing and in the chart. */
+/** An event that arrived live, in the listing and counted in the chart (once: an event listed already is not counted again). */
 export function addLiveEvent(view: EventsView, event: Event): EventsView {
+  if (view.listing.events.some((listed) => listed.id === event.id)) return view;
   return {
     listing: { ...view.listing, events: mergeNewest(view.listing.events, [event]) },
-    chart: { ...view.chart, events: mergeNewest(view.chart.events, [event]) },
+    chart: { ...view.chart, buckets: countLiveEvent(view.chart.buckets, view.chart.step, event) },
   };
 }
 

@@ -7,6 +7,7 @@ import { useEvents, useKnownServices } from '../hooks/use-events.js';
 import { filtersFromSearch, searchFromFilters, type EventFilters } from '../lib/event-filters.js';
 import { href, navigate } from '../lib/router.js';
 import { useNow, useSession } from '../live.js';
+import { DownloadMenu } from '../components/download-menu.js';
 
 export function EventsPage({ search }: { search: string }) {
   const { settings } = useSession();
@@ -20,6 +21,7 @@ export function EventsPage({ search }: { search: string }) {
     <section aria-labelledby="events-title">
       <div className="page-head">
         <h1 id="events-title">Events</h1>
+        <DownloadMenu filters={filters} />
         <label className="switch">
           <input type="checkbox" checked={Boolean(filters.live)} onChange={(event) => go({ ...filters, live: event.target.checked })} />
           <span>Live tail</span>
@@ -29,7 +31,7 @@ export function EventsPage({ search }: { search: string }) {
       <FilterForm key={key} filters={filters} services={services} onSearch={go} />
       <QuickRanges filters={filters} presets={settings.eventsPresets} onApply={go} />
       <LoadError what="events" error={error} onRetry={reload} />
-      <ChartCard chart={chart} filters={filters} now={now} />
+      <ChartCard chart={chart} live={Boolean(filters.live)} now={now} />
 
       {unseen > 0 && (
         <button type="button" className="new-events" onClick={reload}>

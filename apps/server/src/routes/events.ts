@@ -1,9 +1,21 @@
-import { AddEventRequest, ListEventsQuery, ROUTES, type AddEventResponse, type ListEventsResponse } from '@watchtower/protocol';
-import { Hono } from 'hono';
+import {
+  AddEventRequest,
+  EventHistogramQuery,
+  ExportEventsQuery,
+  ListEventsQuery,
+  ROUTES,
+  type AddEventResponse,
+  type EventHistogramResponse,
+  type ExportFormat,
+  type ListEventsResponse,
+} from '@watchtower/protocol';
+import { Hono, type Context } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
 import { DomainError } from '../domain/errors.js';
 import { listEvents } from '../domain/events/list-events.js';
+import { CSV_HEADER, eventHistogram, exportEventPages, formatEvents } from '../domain/events/export-events.js';
+import type { DomainContext } from '../domain/context.js';
 import { toEvent } from '../domain/views.js';
 import { applyChanges } from '../domain/changes.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -61,5 +73,59 @@ export function eventRoutes({ db, clock, config, signals, feed, metrics }: Resol
     });
   }
 
+  for (const path of ROUTES.exportEvents.paths) app.get(path, (c) => exportEvents(c, context));
+
+  for (const path of ROUTES.eventHistogram.paths) {
+    app.get(path, async (c) => {
+      const query = parseInput(EventHistogramQuery, c.req.query());
+      const buckets = await eventHistogram(context, query);
+      return c.json({ result: 200, buckets } satisfies EventHistogramResponse);
+    });
+  }
+
   return app;
+}
+
+const EXPORT_TYPES: Record<ExportFormat, string> = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+};
+
+/**
+ * `GET /events/export`: every matching event, oldest first, read a page at a time only when
+ * the reader has taken the one before (the socket drained), so an export of any size holds
+ * one page. A reader that goes away stops the reading; a failure cuts the connection, so an
+ * export that ends cleanly is whole.
+ */
+function exportEvents(c: Context<AppEnv>, context: DomainContext): Response {
+  const query = parseInput(ExportEventsQuery, c.req.query());
+  const stamp = context.clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  c.header('Content-Type', EXPORT_TYPES[query.format]);
+  c.header('Content-Disposition', `attachment; filename="watchtower-events-${stamp}.${query.format}"`);
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  // Hono answers HEAD through this handler and drops the body unread.
+  if (c.req.method === 'HEAD') return c.body(null, 200);
+  const log = c.get('log');
+  const encoder = new TextEncoder();
+  const pages = exportEventPages(context, query);
+  let header = query.format === 'csv' ? CSV_HEADER : '';
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const page = await pages.next();
+        const text = page.done ? '' : formatEvents(page.value, query.format);
+        if (header !== '' || text !== '') controller.enqueue(encoder.encode(header + text));
+        header = '';
+        if (page.done) controller.close();
+      } catch (error) {
+        log.error({ err: error }, 'an export of events stopped on an error');
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await pages.return(undefined);
+    },
+  });
+  return c.body(body, 200);
 }

@@ -242,6 +242,8 @@ function readLevel(value: string | undefined): Level | undefined {
   return /^\d+$/.test(level) ? Number(level) : (level.toLowerCase() as LevelName);
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, values: RawValues, context: CliContext): CommandIo {
   let password: Password | undefined;
   const show = (value: unknown, text: string) =>
@@ -267,6 +269,17 @@ function createIo(settings: OptionValues<typeof GLOBAL_OPTIONS>, values: RawValu
       else show(value, text);
     },
     stderr: context.stderr,
+    printLive: (value, text) => context.stdout(`${settings.json ? JSON.stringify(value) : escapeControls(text)}\n`),
+    quiet: settings.quiet,
+    untilStopped: () => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      for (const signal of STOP_SIGNALS) process.once(signal, stop);
+      controller.signal.addEventListener('abort', () => {
+        for (const signal of STOP_SIGNALS) process.off(signal, stop);
+      });
+      return controller.signal;
+    },
     now: () => Date.now() / 1000,
     describeError: (error) => describeError(error, password?.from),
   };

@@ -74,6 +74,15 @@ export interface CommandIo {
    */
   printCreated(value: unknown, text: string, essential: string): void;
   stderr(text: string): void;
+  /**
+   * Prints what a command that follows a stream found, as it comes: `value` as one line of
+   * JSON under --json, else `text`.
+   */
+  printLive(value: unknown, text: string): void;
+  /** Whether --quiet was given. */
+  quiet: boolean;
+  /** Aborts on Ctrl-C (SIGINT) or SIGTERM: a command that runs until stopped ends then. */
+  untilStopped(): AbortSignal;
   /** Unix seconds. */
   now(): number;
   /** One line that says what went wrong and what to do, safe to print. */

@@ -5,6 +5,9 @@ import type {
   CreateKeyResponse,
   DeleteKeyResponse,
   Event,
+  EventHistogramResponse,
+  ExportFormat,
+  HistogramBucket,
   FailRequestInput,
   Flip,
   GetHeartbeatResponse,
@@ -21,6 +24,7 @@ import type {
   PulseResponse,
   ROUTES,
   Run,
+  StreamChange,
   ServicePatchInput,
   ServiceResponse,
   ServiceSettingsInput,
@@ -31,6 +35,7 @@ import type {
 import { parseDuration, type Duration } from '@watchtower/protocol/vocabulary';
 import { WatchtowerError, type WatchtowerErrorDetails } from './errors.js';
 import { startHeartbeat, type HeartbeatLoop, type HeartbeatOptions } from './heartbeat.js';
+import { eventMatcher, readServerEvents, type FollowFilters } from './server-events.js';
 
 type PathOf<Call extends keyof typeof ROUTES> = (typeof ROUTES)[Call]['paths'][number];
 
@@ -39,6 +44,9 @@ const HEARTBEAT_PATH = '/heartbeat' satisfies PathOf<'pulse'> & PathOf<'cancel'>
 const HEARTBEATS_PATH = '/heartbeats' satisfies PathOf<'listHeartbeats'>;
 const EVENT_PATH = '/event' satisfies PathOf<'addEvent'>;
 const EVENTS_PATH = '/events' satisfies PathOf<'listEvents'>;
+const EXPORT_PATH = '/events/export' satisfies PathOf<'exportEvents'>;
+const HISTOGRAM_PATH = '/events/histogram' satisfies PathOf<'eventHistogram'>;
+const STREAM_PATH = '/stream' satisfies PathOf<'stream'>;
 const SERVICE_PATH = '/heartbeat/:service' satisfies PathOf<'putService'> & PathOf<'patchService'> & PathOf<'deleteService'>;
 const PAUSE_PATH = '/heartbeat/:service/pause' satisfies PathOf<'pauseService'>;
 const RESUME_PATH = '/heartbeat/:service/resume' satisfies PathOf<'resumeService'>;
@@ -151,6 +159,22 @@ export interface EventFilters {
   before?: string | undefined;
 }
 
+/** The filters of an export or a histogram: those of the list, without paging. */
+export type EventRangeFilters = Omit<EventFilters, 'limit' | 'before'>;
+
+export interface ExportOptions extends CallOptions {
+  /** `ndjson` (one event as JSON a line, the default) or `csv` (a header row, then one event a row). */
+  format?: ExportFormat | undefined;
+}
+
+export interface FollowOptions extends CallOptions {
+  /**
+   * Told when the stream broke (`error`) or missed changes (`error` undefined: the server
+   * said the reader fell behind) and how long the client waits before it reads again.
+   */
+  onInterruption?: ((error: unknown, retryInMs: number) => void) | undefined;
+}
+
 export interface KeyInput {
   /** Who holds the key, such as `backup host` (1–100 characters; need not be unique). */
   name: string;
@@ -191,6 +215,16 @@ export interface SnoozedServices {
 
 type Query = Record<string, string | number | undefined>;
 
+function rangeQuery(filters: EventRangeFilters): Query {
+  return {
+    service: filters.service,
+    level: filters.level,
+    message: filters.message,
+    from: toQueryDate(filters.from),
+    to: toQueryDate(filters.to),
+  };
+}
+
 interface CallRequest {
   body?: unknown;
   query?: Query;
@@ -200,9 +234,13 @@ interface CallRequest {
   signal?: AbortSignal | undefined;
   /** False for a call that must not be sent twice (a key's secret is shown once). */
   retry?: boolean;
+  /** The answer's media type, for a call answered with a stream: a success is answered as the Response itself, unread. */
+  stream?: string;
 }
 
 const MAX_RETRY_DELAY_MS = 8_000;
+/** The longest wait before the live stream is read again. */
+const FOLLOW_MAX_DELAY_MS = 30_000;
 
 function toQueryDate(value: DateInput | undefined): string | number | undefined {
   return value instanceof Date ? value.getTime() / 1000 : value;
@@ -378,6 +416,67 @@ export class WatchtowerClient {
   }
 
   /**
+   * Every event matching the filters, oldest first, as the body of the answer, streamed: a
+   * line of JSON an event (`format: 'ndjson'`, the default) or CSV with a header row. Read
+   * it as it comes, or pipe it to a file (`Readable.fromWeb(body).pipe(createWriteStream(…))`);
+   * `options.signal` stops it.
+   */
+  async exportEvents(filters: EventRangeFilters = {}, options: ExportOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const query = { ...rangeQuery(filters), format: options.format };
+    const accept = options.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
+    const response = await this.#call<Response>('GET', EXPORT_PATH, { query, expect: '', stream: accept, signal: options.signal });
+    if (!response.body)
+      throw new WatchtowerError({ method: 'GET', path: EXPORT_PATH, code: 'BAD_RESPONSE', hint: 'the export came without a body' });
+    return response.body;
+  }
+
+  /**
+   * How many events match the filters, by level, in buckets of `bucket` seconds, counted by
+   * the server: every bucket of the range (`from` to `to`, by default the last 24 hours),
+   * oldest first. At most 1,000 buckets.
+   */
+  async eventHistogram(filters: EventRangeFilters, bucket: number, options: CallOptions = {}): Promise<HistogramBucket[]> {
+    const query = { ...rangeQuery(filters), bucket };
+    const answer = await this.#call<EventHistogramResponse>('GET', HISTOGRAM_PATH, { query, expect: 'buckets', signal: options.signal });
+    return answer.buckets;
+  }
+
+  /**
+   * Events as they are recorded, read from the live stream and filtered here as the list
+   * filters them; the stream is read again after it breaks, waiting longer each time (at
+   * most 30 s). Ends when `options.signal` aborts; throws on a refusal (a 4xx), such as a
+   * wrong password.
+   */
+  async *followEvents(filters: FollowFilters = {}, options: FollowOptions = {}): AsyncGenerator<Event, void, undefined> {
+    const matches = eventMatcher(filters);
+    const { signal } = options;
+    let failures = 0;
+    while (!signal?.aborted) {
+      let interruption: unknown;
+      try {
+        const response = await this.#call<Response>('GET', STREAM_PATH, { expect: '', stream: 'text/event-stream', signal, retry: false });
+        if (!response.body) throw new Error('the stream came without a body');
+        for await (const { event, data } of readServerEvents(response.body)) {
+          if (event === 'ready') failures = 0;
+          if (event === 'resync') options.onInterruption?.(undefined, 0);
+          if (event !== 'event') continue;
+          const change = JSON.parse(data) as StreamChange;
+          if (change.type === 'event' && matches(change.event)) yield change.event;
+        }
+        interruption = new Error('the server ended the stream');
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (error instanceof WatchtowerError && !error.retryable) throw error;
+        interruption = error;
+      }
+      failures += 1;
+      const delay = Math.min(FOLLOW_MAX_DELAY_MS, this.#retryDelayMs * 2 ** Math.min(failures - 1, 10));
+      options.onInterruption?.(interruption, delay);
+      await pause(delay, signal).catch(() => undefined);
+    }
+  }
+
+  /**
    * Creates a service, or replaces its whole configuration: one schedule (`nextIn`, `period`
    * or `cron` with `tz`), and `grace`, `maxRuntime`, `alertType` + `alertTarget`, `description`,
    * `tags`, `warnBefore` (a "running late" notice), `remindEvery` (reminders while dead) and
@@ -539,7 +638,7 @@ export class WatchtowerClient {
     }
   }
 
-  async #attempt<T>(method: string, path: string, { body, query, expect, headers: extra, signal }: CallRequest): Promise<T> {
+  async #attempt<T>(method: string, path: string, { body, query, expect, headers: extra, signal, stream }: CallRequest): Promise<T> {
     let target = this.url + path;
     if (query) {
       const search = new URLSearchParams();
@@ -547,7 +646,7 @@ export class WatchtowerClient {
       const text = search.toString();
       if (text) target += `?${text}`;
     }
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    const headers: Record<string, string> = { accept: stream ?? 'application/json', ...extra };
     if (this.#password !== undefined) headers.password = this.#password;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const fail = (details: Omit<WatchtowerErrorDetails, 'method' | 'path'>) => new WatchtowerError({ method, path, ...details });
@@ -558,6 +657,7 @@ export class WatchtowerClient {
     signal?.addEventListener('abort', abort, { once: true });
     let response: Response;
     let text: string;
+    let streaming = false;
     try {
       response = await this.#fetch(target, {
         method,
@@ -565,6 +665,9 @@ export class WatchtowerClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
       });
+      // A stream is answered as it arrives: the timeout covers its headers, the caller's signal all of it.
+      streaming = stream !== undefined && response.ok;
+      if (streaming) return response as T;
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
@@ -573,7 +676,7 @@ export class WatchtowerClient {
         : fail({ code: 'NETWORK_ERROR', hint: `could not reach ${this.url} (${describeFailure(error)})`, cause: error });
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
+      if (!streaming) signal?.removeEventListener('abort', abort);
     }
 
     let answer: Record<string, unknown> | undefined;

@@ -10,8 +10,20 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** The where clause of the given filters, with its parameters; `since` bounds the dates searched. */
-function eventFilters(query: ListEventsQuery, since?: Date): { where: string; params: unknown[] } {
+/** A row's (date, id) with the date as the database wrote it (to the microsecond), to read on after it. */
+export interface ExactCursor {
+  date: string;
+  id: number;
+}
+
+/** The filters an event search may hold: the list's, with or without its cursor. */
+export type EventFilters = Pick<ListEventsQuery, 'service' | 'from' | 'to' | 'level' | 'message'> & { before?: string | undefined };
+
+/**
+ * The where clause of the given filters, with its parameters; `since` bounds the dates
+ * searched, and `after` starts after this (date, id), for pages read oldest first.
+ */
+export function eventFilters(query: EventFilters, since?: Date, after?: ExactCursor): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const filters: string[] = [];
   const param = (value: unknown) => {
@@ -31,6 +43,12 @@ function eventFilters(query: ListEventsQuery, since?: Date): { where: string; pa
     filters.push(`date <= ${param(new Date(cursor.dateMs).toISOString())}::timestamptz`);
   }
   if (since !== undefined) filters.push(`date >= ${param(since.toISOString())}::timestamptz`);
+  if (after !== undefined) {
+    // Sent as text: the driver would read a timestamptz parameter into a Date, to the millisecond.
+    const date = `${param(after.date)}::text::timestamptz`;
+    filters.push(`(date, id) > (${date}, ${param(after.id)}::bigint)`);
+    filters.push(`date >= ${date}`);
+  }
   return { where: filters.length > 0 ? `where ${filters.join(' and ')}` : '', params };
 }
 
