@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 5 * 1024;
+// 6 KB: the client has grown the calls for runs, history, snoozes and the event export.
+const BUDGET = 6 * 1024;
 const dist = new URL('../dist/', import.meta.url);
 const script = readFileSync(new URL('watchtower.min.js', dist));
 const gzipped = gzipSync(script, { level: 9 }).length;
