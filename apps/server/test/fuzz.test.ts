@@ -129,6 +129,21 @@ function checkExportAnswer(path: string, status: number, contentType: string | n
   return true;
 }
 
+/** Checks the answers that are not JSON by design: Prometheus' text at /metrics, a script under /sdk; true when it was one. */
+function checkTextAnswer(path: string, status: number, contentType: string | null | undefined, body: string, context: string): boolean {
+  if (status !== 200) return false;
+  if (/^\/metrics$/i.test(path)) {
+    expect(contentType, context).toMatch(/^text\/plain/);
+    expect(body, context).toMatch(/^# HELP /m);
+    return true;
+  }
+  if (/^\/sdk\//i.test(path)) {
+    expect(contentType, context).toMatch(/^text\/javascript/);
+    return true;
+  }
+  return false;
+}
+
 /** Where a redirect may send: a browser asking for / without credentials, to the dashboard; /docs/ to /docs. */
 const redirectOf = (path: string) => (path === '/docs/' ? '/docs' : '/gui/');
 
@@ -157,6 +172,7 @@ async function checkAnswer(request: Request, response: Response, before: Counts,
   if (checkBadgeAnswer(path, response.status, contentType, answer, context)) return;
   if (checkReferenceAnswer(path, response.status, contentType, answer, context)) return;
   if (checkExportAnswer(path, response.status, contentType, answer, context)) return;
+  if (checkTextAnswer(path, response.status, contentType, answer, context)) return;
   const json = JSON.parse(answer) as Record<string, unknown>;
   expect(json.result, context).toBe(response.status);
   if (response.status < 300) return;
