@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 const read = (file: string) => readFileSync(new URL(`../dist/${file}`, import.meta.url));
 
 describe('the built files', () => {
-  it('keep the <script> bundle under 5 KB minified and gzipped', () => {
-    expect(gzipSync(read('watchtower.min.js'), { level: 9 }).length).toBeLessThan(5 * 1024);
+  it('keep the <script> bundle under 6 KB minified and gzipped', () => {
+    expect(gzipSync(read('watchtower.min.js'), { level: 9 }).length).toBeLessThan(6 * 1024);
   });
 
   it.each(['watchtower.min.js', 'index.js'])('carry no schema code in %s', (file) => {

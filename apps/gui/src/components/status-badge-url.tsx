@@ -1,4 +1,5 @@
 import type { Heartbeat } from '@watchtower/protocol';
+import { apiUrl } from '../lib/api-url.js';
 import { CopyButton } from './copy-button.js';
 
 /** The Markdown that shows a service's badge in a README, linking to the dashboard. */
@@ -23,7 +24,8 @@ export function StatusBadgeUrl({ heartbeat: hb }: { heartbeat: Heartbeat }) {
         A picture of the status, public and read-only (the badge key opens badges only): for a README or a wiki page.
       </p>
       <p>
-        <img src={hb.badgeUrl} alt={`${hb.service} status badge`} data-testid="badge-preview" />
+        {/* Loaded as the dashboard reaches the server (through a proxy's prefix, say), not from the public URL. */}
+        <img src={apiUrl(new URL(hb.badgeUrl).pathname)} alt={`${hb.service} status badge`} data-testid="badge-preview" />
       </p>
       <div className="snippet">
         <pre>
