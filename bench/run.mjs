@@ -3,15 +3,17 @@
 // first), or directly with `node bench/run.mjs [options]` once it is built.
 //
 // Machines are shared and noisy, so no figure stands alone: every measured run of a
-// scenario follows a run of the same length against a baseline (a bare node:http server
-// answering a small JSON body), and the table gives the ratio of the two. The server runs
-// as a child process, once on PGlite (a fresh data folder) and once on PostgreSQL (a fresh
-// database, dropped at the end). Load goes to 127.0.0.1 only; every run and every wait is
-// bounded in time, and every child is stopped however the run ends.
+// scenario follows a run of the same length against each of two baselines, a bare node:http
+// server and the same Hono + zod pulse route as the server's that stores nothing (the
+// ceiling of a durable pulse), and the table gives the ratios to both. The server runs as a
+// child process, once on PGlite (a fresh data folder) and once on PostgreSQL (a fresh
+// database, dropped at the end), its RSS sampled throughout. Load goes to 127.0.0.1 only;
+// every run and every wait is bounded in time, and every child is stopped however the run ends.
 //
-// This file reads the options and runs the steps; lib/ holds them: servers.mjs (the baseline
-// and the server under test), postgres.mjs, load.mjs (autocannon), cpu.mjs, scenarios.mjs,
-// measure.mjs (runs and rows), report.mjs (the console output and RESULTS.md).
+// This file reads the options and runs the steps; lib/ holds them: servers.mjs (the
+// baselines and the server under test), ceiling-server.mjs (the no-storage route),
+// postgres.mjs, load.mjs (autocannon), cpu.mjs, memory.mjs, scenarios.mjs, measure.mjs
+// (runs and rows), report.mjs (the console output and RESULTS.md).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +22,8 @@ import { load, stopLoad } from './lib/load.mjs';
 import { benchDatabaseKind, createResults } from './lib/measure.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
 import { dropDatabase } from './lib/postgres.mjs';
-import { codeVersion, machine, markdown, printSummary } from './lib/report.mjs';
-import { SCENARIOS } from './lib/scenarios.mjs';
+import { codeVersion, formatDuration, machine, markdown, markedBlocks, printSummary } from './lib/report.mjs';
+import { baselineRequests, DEFAULT_SCENARIOS, SCENARIOS } from './lib/scenarios.mjs';
 import { startBaseline } from './lib/servers.mjs';
 
 // ---------------------------------------------------------------------------------------
@@ -30,17 +32,24 @@ import { startBaseline } from './lib/servers.mjs';
 const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [options])
 
   --duration S        seconds per measured run (default 10)
-  --quick             3-second runs, 1 repeat, 1-second warm-ups
-  --repeat N          measured runs per scenario, median reported (default 3; quick: 1)
-  --connections LIST  concurrent connections, e.g. 50,200 (default 50)
+  --quick             3-second runs, 1-second warm-ups
+  --repeat N          measured runs per row, median reported (default 1; 3 for steadier figures)
+  --connections LIST  concurrent connections for every scenario, e.g. 50,200 (default: each
+                      scenario's own: pulse and pulse-new at 50 and 200, events-batch at 10,
+                      the others at 50)
   --db LIST           pglite,postgres (default both)
-  --scenario LIST     healthz,pulse,events-list,events-search,event (default all)
+  --scenario LIST     of ${SCENARIOS.map((s) => s.id).join(', ')}
+                      (default all but services-100k, which seeds 100,000 services by pulses
+                      first and so adds minutes: about 2 on PGlite)
   --pg-url URL        PostgreSQL server to create the bench database on
                       (default postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_PG_URL)
   --server FILE       the built server to measure (default apps/server/dist/main.js),
                       e.g. another commit's build to compare
-  --no-write          print the table only; leave bench/RESULTS.md as it is
-  --help`;
+  --no-write          print the tables only; leave bench/RESULTS.md as it is
+  --help
+
+The default run (both databases, 9 rows each, 3 × 10 s per row) takes about 15 minutes
+on 2 cores.`;
 
 function parseCommandLine() {
   try {
@@ -49,7 +58,7 @@ function parseCommandLine() {
         duration: { type: 'string' },
         quick: { type: 'boolean', default: false },
         repeat: { type: 'string' },
-        connections: { type: 'string', default: '50' },
+        connections: { type: 'string' },
         db: { type: 'string', default: 'pglite,postgres' },
         scenario: { type: 'string' },
         'pg-url': { type: 'string' },
@@ -102,13 +111,14 @@ function readSettings() {
         args.scenario,
         SCENARIOS.map((s) => s.id),
       ).map((id) => SCENARIOS.find((s) => s.id === id))
-    : SCENARIOS;
+    : [...DEFAULT_SCENARIOS];
   scenarios.sort((a, b) => SCENARIOS.indexOf(a) - SCENARIOS.indexOf(b));
   return {
     duration: args.duration ? positiveNumber('duration', args.duration, { integer: true, max: 600 }) : quick ? 3 : 10,
-    repeat: args.repeat ? positiveNumber('repeat', args.repeat, { integer: true, max: 20 }) : quick ? 1 : 3,
+    repeat: args.repeat ? positiveNumber('repeat', args.repeat, { integer: true, max: 20 }) : 1,
     warmup: quick ? 1 : 2,
-    connectionsList: args.connections.split(',').map((text) => positiveNumber('connections', text.trim(), { integer: true, max: 1000 })),
+    // Given: for every scenario, in place of each one's own.
+    connections: args.connections?.split(',').map((text) => positiveNumber('connections', text.trim(), { integer: true, max: 1000 })),
     databases: list('db', args.db, ['pglite', 'postgres']),
     scenarios,
     serverEntry: args.server ? resolve(args.server) : DEFAULT_SERVER_ENTRY,
@@ -119,18 +129,21 @@ function readSettings() {
 
 // ---------------------------------------------------------------------------------------
 
-/** Starts the baseline and measures each database; answers the first line of a failure, if one stopped. */
+/** Starts the baselines and measures each database; answers the first line of a failure, if one stopped. */
 async function measureAll(settings, results) {
-  const { connectionsList, warmup } = settings;
+  const { warmup } = settings;
   let failure;
-  const baseline = await startBaseline();
-  console.log(`  baseline node:http ready (${baseline.url}); warming it up`);
-  for (const connections of connectionsList) {
-    await load(baseline.url, { connections, seconds: warmup, requests: [{ method: 'GET', path: '/healthz' }] });
+  const baselines = { raw: await startBaseline('raw'), noStorage: await startBaseline('no-storage') };
+  console.log(`  baselines ready: raw node:http ${baselines.raw.url}, no-storage pulse route ${baselines.noStorage.url}; warming them up`);
+  const counts = new Set(settings.scenarios.flatMap((scenario) => settings.connections ?? scenario.connections));
+  for (const connections of counts) {
+    for (const baseline of Object.values(baselines)) {
+      await load(baseline.url, { connections, seconds: warmup, requests: baselineRequests() });
+    }
   }
   for (const database of settings.databases) {
     try {
-      await benchDatabaseKind(database, baseline, settings, results);
+      await benchDatabaseKind(database, baselines, settings, results);
     } catch (error) {
       if (isInterrupted()) throw error;
       // One database failing (a crash, a refused start) still lets the other be measured.
@@ -148,11 +161,9 @@ function writeResults(run, settings, results) {
   } else if (results.rows.length === 0) {
     console.log('No rows were measured; bench/RESULTS.md left as it is.');
   } else {
-    // The alert latency section is written by bench/alerts.mjs: it stays.
-    const alerts = /<!-- alerts:start -->[\s\S]*<!-- alerts:end -->/.exec(
-      existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '',
-    );
-    writeFileSync(RESULTS_FILE, `${markdown(run, settings, results).trimEnd()}\n${alerts ? `\n${alerts[0]}\n` : ''}`);
+    // The sections of the other benches (retention, export, alerts, …) stay as they are.
+    const blocks = markedBlocks(existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '');
+    writeFileSync(RESULTS_FILE, [markdown(run, settings, results).trimEnd(), ...blocks].join('\n\n') + '\n');
     console.log(`Written to ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}.`);
   }
 }
@@ -168,8 +179,10 @@ async function main() {
   const code = codeVersion();
   console.log(`watchtower bench: ${machine()}`);
   console.log(
-    `  ${settings.databases.join(' + ')}; connections ${settings.connectionsList.join(', ')}; ${settings.repeat} run(s) of ${settings.duration} s per scenario, ` +
-      `each after a baseline run; scenarios: ${settings.scenarios.map((s) => s.id).join(', ')}`,
+    `  ${settings.databases.join(' + ')}; ${settings.repeat} run(s) of ${settings.duration} s per row, each after a run of ` +
+      `each baseline; scenarios (connections): ${settings.scenarios
+        .map((s) => `${s.id} (${(settings.connections ?? s.connections).join(', ')})`)
+        .join(', ')}`,
   );
   let failure;
   try {
@@ -179,8 +192,10 @@ async function main() {
   }
   if (isInterrupted()) return;
 
+  const elapsed = Date.now() - started.getTime();
   printSummary(results);
-  writeResults({ started, failure, code }, settings, results);
+  writeResults({ started, failure, code, elapsed }, settings, results);
+  console.log(`Total: ${formatDuration(elapsed)}.`);
   if (failure || results.rows.some((row) => row.non2xx || row.errors)) process.exitCode = 1;
 }
 

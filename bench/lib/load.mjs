@@ -81,7 +81,9 @@ export async function check(url, request) {
     body = undefined;
   }
   if (response.status !== 200 || body?.result !== 200) {
-    throw new Error(`${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 500)}`);
+    const error = new Error(`${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 500)}`);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }

@@ -1,11 +1,13 @@
 // Measuring: per database, the server is started, seeded, and each scenario loaded in runs,
-// each run right after a run of the same length against the baseline.
+// each run right after a run of the same length against each baseline (raw node:http, then
+// the no-storage pulse route), so that the three share the same moment of a shared machine.
 import { alive, isInterrupted, stopChild, tail } from './children.mjs';
 import { cpuProbe } from './cpu.mjs';
 import { check, describeFailures, load, summarize } from './load.mjs';
+import { rssMegabytes, sampleRss } from './memory.mjs';
 import { benchDatabaseName, committedTransactions, dropDatabase, vacuumDatabase } from './postgres.mjs';
 import { BUSY_OTHER, fmt, formatRunLine, indent } from './report.mjs';
-import { SEARCH_WORD, seedLoads } from './scenarios.mjs';
+import { baselineRequests, MANY_SERVICES, SEARCH_WORD, SERVICES_STEP, seedLoads, servicesLoad } from './scenarios.mjs';
 import { settledBuild, startServer } from './servers.mjs';
 
 /** What a run gathers for the report. */
@@ -18,8 +20,16 @@ export function createResults() {
     /** Rows measured while other processes used more than BUSY_OTHER % of a core. */
     busyRows: [],
     firstBuild: undefined,
+    /** Per database: the server's RSS in MB idle after start, after the seeding, and with MANY_SERVICES services. */
+    memory: [],
+    /** The largest RSS in MB of each baseline during its runs. */
+    baselineRss: {},
+    /** Scenarios whose route the server does not have (404): rows without figures. */
+    missing: [],
   };
 }
+
+const pause = (ms) => new Promise((done) => setTimeout(done, ms));
 
 async function settledCommits() {
   await new Promise((done) => setTimeout(done, 1_500));
@@ -58,16 +68,30 @@ async function checkScenario(scenario, server, results) {
   if (scenario.id === 'events-list' && body.events.length < 100) {
     results.problems.push(`${server.database}: GET /events?limit=100 returned ${body.events.length} events, not 100`);
   }
+  const wrong = scenario.checkAnswer?.(body);
+  if (wrong) throw new Error(`${scenario.sample().method} ${scenario.sample().path} ${wrong}`);
 }
 
-/** One measured run of the scenario, after its run against the baseline; and where the server's output stood before it. */
-async function measureRun({ scenario, server, baseline, connections }, { duration }) {
-  const baseRun = summarize(await load(baseline.url, { connections, seconds: duration, requests: [{ method: 'GET', path: '/healthz' }] }));
+/** One run against a baseline, its RSS sampled; the largest RSS seen is kept for the report. */
+async function loadBaseline(baseline, connections, duration, results) {
+  const rss = sampleRss(baseline.handle.child.pid);
+  const run = summarize(await load(baseline.url, { connections, seconds: duration, requests: baselineRequests() }));
+  const { max } = rss();
+  if (max !== undefined) results.baselineRss[baseline.kind] = Math.max(results.baselineRss[baseline.kind] ?? 0, max);
+  return run;
+}
+
+/** One measured run of the scenario, after its runs against the baselines; and where the server's output stood before it. */
+async function measureRun({ scenario, server, baselines, connections }, { duration }, results) {
+  const raw = await loadBaseline(baselines.raw, connections, duration, results);
+  const noStorage = await loadBaseline(baselines.noStorage, connections, duration, results);
   const outputBefore = server.handle.output().length;
   const countCommits = server.database === 'postgres' && scenario.write;
   const commitsBefore = countCommits ? await settledCommits() : undefined;
   const cpu = cpuProbe(server.handle.child.pid, server.database === 'postgres' ? benchDatabaseName() : undefined);
+  const rss = sampleRss(server.handle.child.pid);
   const run = summarize(await load(server.url, { connections, seconds: duration, requests: scenario.requests() }));
+  run.rss = rss();
   run.cpu = cpu();
   if (countCommits) {
     const commitsAfter = await settledCommits();
@@ -75,8 +99,11 @@ async function measureRun({ scenario, server, baseline, connections }, { duratio
     // Every 2xx write was committed; how many shared a commit is what group commit is for.
     if (commits > 0) run.perCommit = (run.statusCodes['200'] ?? 0) / commits;
   }
-  run.baseline = baseRun;
-  run.ratio = baseRun.rps ? run.rps / baseRun.rps : undefined;
+  if (scenario.eventsPerRequest) run.eventsPerSecond = run.rps * scenario.eventsPerRequest;
+  run.raw = raw;
+  run.noStorage = noStorage;
+  run.ratioRaw = raw.rps ? run.rps / raw.rps : undefined;
+  run.ratioNoStorage = noStorage.rps ? run.rps / noStorage.rps : undefined;
   return { run, outputBefore };
 }
 
@@ -84,7 +111,7 @@ async function measureRun({ scenario, server, baseline, connections }, { duratio
 function reportRun(measuring, run, { index, repeat, outputBefore }, results) {
   const { scenario, server, connections } = measuring;
   const { database } = server;
-  console.log(formatRunLine({ scenario, database, connections, index, repeat }, run, run.baseline));
+  console.log(formatRunLine({ scenario, database, connections, index, repeat }, run));
   if (run.cpu.other > BUSY_OTHER) {
     console.log(`  ^ other processes used ${fmt.pct(run.cpu.other)}% of a core during this run: the machine was busy`);
   }
@@ -96,8 +123,13 @@ function reportRun(measuring, run, { index, repeat, outputBefore }, results) {
     );
     if (newOutput.trim()) console.log(`  server output during this run:\n${indent(tail(newOutput, 20), '    | ')}\n`);
   }
-  if (describeFailures(run.baseline)) {
-    results.problems.push(`baseline before ${scenario.id} on ${database}, c=${connections}: ${describeFailures(run.baseline)}`);
+  for (const [name, baseRun] of [
+    ['raw node:http', run.raw],
+    ['no-storage route', run.noStorage],
+  ]) {
+    if (describeFailures(baseRun)) {
+      results.problems.push(`${name} baseline before ${scenario.id} on ${database}, c=${connections}: ${describeFailures(baseRun)}`);
+    }
   }
   if (!alive(server.handle)) {
     throw new Error(
@@ -124,9 +156,14 @@ function summarizeRuns({ scenario, server, connections }, runs) {
     errors: sum('errors'),
     timeouts: sum('timeouts'),
     statusCodes,
-    baselineRps: median(runs.map((r) => r.baseline.rps)),
-    // The median of the paired ratios: each run against the baseline measured just before it.
-    ratio: median(runs.map((r) => r.ratio)),
+    eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+    rawRps: median(runs.map((r) => r.raw.rps)),
+    noStorageRps: median(runs.map((r) => r.noStorage.rps)),
+    // The medians of the paired ratios: each run against the baselines measured just before it.
+    ratioRaw: median(runs.map((r) => r.ratioRaw)),
+    ratioNoStorage: median(runs.map((r) => r.ratioNoStorage)),
+    rssMedian: median(runs.map((r) => r.rss.median)),
+    rssMax: Math.max(...runs.map((r) => r.rss.max ?? 0)) || undefined,
     cpuServer: median(runs.map((r) => r.cpu.server)),
     cpuGenerator: median(runs.map((r) => r.cpu.generator)),
     cpuPostgres: median(runs.map((r) => r.cpu.postgres)),
@@ -140,14 +177,23 @@ async function measureScenario(measuring, settings, results) {
   const { scenario, server, connections } = measuring;
   const { database } = server;
   const { repeat, duration, warmup } = settings;
-  await checkScenario(scenario, server, results);
+  try {
+    await checkScenario(scenario, server, results);
+  } catch (error) {
+    if (!(scenario.optionalRoute && error.status === 404)) throw error;
+    // A route of the protocol this build does not have yet: a row that says so, no failure.
+    console.log(`  ${scenario.id} ${database} c=${connections}: route missing (404)`);
+    results.rows.push({ scenario: scenario.label, database, connections, missing: true });
+    results.missing.push(`${scenario.label} on ${database}`);
+    return;
+  }
   // Warm-up, not measured: the JIT, the prepared statements and the connection pools settle.
   await load(server.url, { connections, seconds: warmup, requests: scenario.requests() });
 
   const runs = [];
   for (let index = 1; index <= repeat; index++) {
     if (isInterrupted()) throw new Error('interrupted');
-    const { run, outputBefore } = await measureRun(measuring, settings);
+    const { run, outputBefore } = await measureRun(measuring, settings, results);
     runs.push(run);
     reportRun(measuring, run, { index, repeat, outputBefore }, results);
   }
@@ -193,21 +239,57 @@ async function stopServer(server, results) {
   }
 }
 
-/** Every scenario at every connection count on one database, with a server of its own. */
-export async function benchDatabaseKind(database, baseline, settings, results) {
+/** The server's RSS now, in MB, after a moment without load. */
+async function settledRss(server) {
+  await pause(2_000);
+  return rssMegabytes(server.handle.child.pid);
+}
+
+/** Pulses MANY_SERVICES services into existence, SERVICES_STEP at a time, printing the RSS after each step. */
+async function seedManyServices(server, memory, results) {
+  const started = Date.now();
+  const steps = [];
+  for (let from = 0; from < MANY_SERVICES; from += SERVICES_STEP) {
+    if (isInterrupted()) throw new Error('interrupted');
+    const { what, amount, requests } = servicesLoad(from, Math.min(from + SERVICES_STEP, MANY_SERVICES));
+    const result = summarize(await load(server.url, { connections: 50, amount, requests }));
+    if (result.non2xx || result.errors || result.overran) {
+      results.problems.push(
+        `${server.database}: seeding ${what}: ${describeFailures(result)}${result.overran ? ' (stopped by the watchdog)' : ''}`,
+      );
+    }
+    steps.push(fmt.int(rssMegabytes(server.handle.child.pid)));
+  }
+  console.log(
+    `  seeded ${MANY_SERVICES.toLocaleString('en-US')} services in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `RSS after each ${SERVICES_STEP.toLocaleString('en-US')} (MB): ${steps.join(' ')}`,
+  );
+  if (server.database === 'postgres') await vacuumDatabase();
+  memory.manyServices = await settledRss(server);
+  console.log(`  RSS with ${MANY_SERVICES.toLocaleString('en-US')} services, idle: ${fmt.int(memory.manyServices)} MB`);
+}
+
+/** Every scenario at its connection counts on one database, with a server of its own. */
+export async function benchDatabaseKind(database, baselines, settings, results) {
   console.log(`\n== ${database} ==`);
   const startedAt = Date.now();
   recordBuild(results, database, await settledBuild(settings.serverEntry));
   const server = await startServer(database, settings);
   console.log(`  server ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (pid ${server.handle.child.pid}, ${server.url})`);
+  const memory = { database };
+  results.memory.push(memory);
   try {
+    memory.idle = await settledRss(server);
+    console.log(`  RSS idle after start: ${fmt.int(memory.idle)} MB`);
     await seed(server, settings.scenarios, results);
     if (database === 'postgres') await vacuumDatabase();
-    // Scenario by scenario (each at every connection count), so the reads see the events
-    // table at its seeded size before the event scenario grows it.
+    memory.seeded = await settledRss(server);
+    console.log(`  RSS after seeding: ${fmt.int(memory.seeded)} MB`);
+    // Scenario by scenario (each at its connection counts), in the order of SCENARIOS.
     for (const scenario of settings.scenarios) {
-      for (const connections of settings.connectionsList) {
-        await measureScenario({ scenario, server, baseline, connections }, settings, results);
+      if (scenario.needs === 'many-services') await seedManyServices(server, memory, results);
+      for (const connections of settings.connections ?? scenario.connections) {
+        await measureScenario({ scenario, server, baselines, connections }, settings, results);
       }
     }
   } finally {

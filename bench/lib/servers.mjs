@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { alive, freePort, isInterrupted, startChild, tail, temporaryFolder } from './children.mjs';
 import { HEADERS, PASSWORD, TOKEN } from './credentials.mjs';
 import { ROOT } from './paths.mjs';
@@ -39,9 +39,10 @@ async function waitUntilReady(handle, url, ours, ms = 60_000) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The baseline: a bare node:http server, the "raw node:http" row of shared/VERSIONS.md.
+// The two baselines: a bare node:http server (the "raw node:http" row of shared/VERSIONS.md)
+// and the no-storage pulse route (ceiling-server.mjs, the ceiling of a durable pulse).
 
-const BASELINE_SOURCE = `
+const RAW_SOURCE = `
 const http = require('node:http');
 const body = JSON.stringify({ result: 200, status: 'ok' });
 const server = http.createServer((request, response) => {
@@ -56,16 +57,29 @@ server.listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)).closeAllConnections());
 `;
 
-export async function startBaseline() {
+const BASELINES = {
+  raw: { name: 'baseline (raw node:http)', args: ['-e', RAW_SOURCE] },
+  'no-storage': { name: 'baseline (no-storage pulse route)', args: [join(ROOT, 'bench/lib/ceiling-server.mjs')] },
+};
+
+/** Starts a baseline, `raw` or `no-storage`, and waits until it answers as ours. */
+export async function startBaseline(kind = 'raw') {
+  const { name, args } = BASELINES[kind];
   const port = await freePort();
-  const handle = startChild('baseline (node:http)', ['-e', BASELINE_SOURCE], {
+  const handle = startChild(name, args, {
     cwd: temporaryFolder('watchtower-bench-cwd-'),
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), BENCH_TOKEN: TOKEN },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      BENCH_TOKEN: TOKEN,
+      WATCHTOWER_PASSWORD: PASSWORD,
+      SERVER_PACKAGE: join(ROOT, 'apps/server/package.json'),
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   const ours = async (base) => (await (await fetch(`${base}/whoami`, { signal: AbortSignal.timeout(2_000) })).text()) === TOKEN;
   await waitUntilReady(handle, url, ours, 15_000);
-  return { handle, url };
+  return { handle, url, kind };
 }
 
 // ---------------------------------------------------------------------------------------
