@@ -163,7 +163,7 @@ function writeResults(run, settings, results) {
   } else {
     // The sections of the other benches (retention, export, alerts, …) stay as they are.
     const blocks = markedBlocks(existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '');
-    writeFileSync(RESULTS_FILE, [markdown(run, settings, results).trimEnd(), ...blocks].join('\n\n') + '\n');
+    writeFileSync(RESULTS_FILE, `${[markdown(run, settings, results).trimEnd(), ...blocks].join('\n\n')}\n`);
     console.log(`Written to ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}.`);
   }
 }

@@ -236,8 +236,7 @@ export function markdown(run, settings, results) {
   out.push('');
   if (run.failure) out.push(`**THE RUN FAILED before it finished: ${run.failure}** The rows below are the ones measured before.`, '');
   out.push(table(results.rows), '');
-  out.push('### Memory (RSS, MB)', '');
-  out.push(memoryTable(results), '');
+  if (results.memory.length) out.push('### Memory (RSS, MB)', '', memoryTable(results), '');
   out.push(...describeTrouble(results));
   out.push('## How to read this', '');
   out.push(HOW_TO_READ, '');
@@ -248,7 +247,7 @@ export function markdown(run, settings, results) {
 export function printSummary(results) {
   const { rows, busyRows, problems } = results;
   console.log(`\n${table(rows)}\n`);
-  console.log(`Memory (RSS, MB):\n\n${memoryTable(results)}\n`);
+  if (results.memory.length) console.log(`Memory (RSS, MB):\n\n${memoryTable(results)}\n`);
   if (busyRows.length) {
     console.log(`Measured while other processes used more than ${BUSY_OTHER}% of a core:`);
     for (const row of busyRows) console.log(`- ${row}`);
