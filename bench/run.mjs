@@ -48,8 +48,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
   --no-write          print the tables only; leave bench/RESULTS.md as it is
   --help
 
-The default run (both databases, 9 rows each, 3 × 10 s per row) takes about 15 minutes
-on 2 cores.`;
+The default run (both databases, 9 rows each, 3 runs of 10 s per row: raw node:http, the
+no-storage route, the server) takes 12 to 15 minutes on 2 cores; the total is printed at the end.`;
 
 function parseCommandLine() {
   try {

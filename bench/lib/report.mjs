@@ -174,8 +174,9 @@ function describeRun({ started, code, elapsed }, { serverEntry, repeat, duration
 }
 
 /** The sections after the table: the busy rows and the problems, or that there were none. */
-function describeTrouble({ busyRows, problems }) {
+function describeTrouble({ busyRows, problems, missing }) {
   const out = [];
+  if (missing.length) out.push(`Routes this build does not have (404, no figures): ${missing.join('; ')}.`, '');
   if (busyRows.length) {
     out.push('## Measured on a busy machine', '');
     out.push(
@@ -231,7 +232,11 @@ const HOW_TO_READ = [
 export function markdown(run, settings, results) {
   const out = [];
   out.push('# Benchmark results', '');
-  out.push('Written by `bench/run.mjs`; the latest run replaces this file.', '');
+  out.push(
+    'Written by `bench/run.mjs`; the latest run replaces this part. The sections between `<!-- NAME:start -->` and ' +
+      '`<!-- NAME:end -->` below are written by the other benches and kept as they are.',
+    '',
+  );
   out.push(...describeRun(run, settings, results));
   out.push('');
   if (run.failure) out.push(`**THE RUN FAILED before it finished: ${run.failure}** The rows below are the ones measured before.`, '');
