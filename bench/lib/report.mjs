@@ -176,7 +176,7 @@ function describeRun({ started, code, elapsed }, { serverEntry, repeat, duration
 /** The sections after the table: the busy rows and the problems, or that there were none. */
 function describeTrouble({ busyRows, problems, missing }) {
   const out = [];
-  if (missing.length) out.push(`Routes this build does not have (404, no figures): ${missing.join('; ')}.`, '');
+  if (missing.length) out.push(`Routes this build does not have (404 or 405, no figures): ${missing.join('; ')}.`, '');
   if (busyRows.length) {
     out.push('## Measured on a busy machine', '');
     out.push(
