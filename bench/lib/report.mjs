@@ -214,7 +214,7 @@ const HOW_TO_READ = [
     "left of the machine's plain HTTP capacity, Hono and zod included. The median of the paired ratios over the runs.",
   '- Only 2xx answers count as throughput: non-2xx answers and socket errors are listed apart, and any above 0 is a ' +
     'failure of the run, not a figure. **events/s** (batch rows): 2xx answers × events per request. p50/p99 are latencies ' +
-    'in ms, the median over the runs. "route missing": the build answered 404 to the route (a part of the protocol it does ' +
+    'in ms, the median over the runs. "route missing": the build answered 404 (or 405) to the route (a part of the protocol it does ' +
     'not have yet); the row has no figures and does not fail the run.',
   "- **RSS** is the server process's resident memory (VmRSS of /proc/PID/status, the PostgreSQL backends not included), " +
     'sampled every 250 ms during the measured runs of the row: the median and the largest sample. The memory table gives ' +
