@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { alive, freePort, isInterrupted, startChild, tail, temporaryFolder } from './children.mjs';
 import { HEADERS, PASSWORD, TOKEN } from './credentials.mjs';
-import { ROOT } from './paths.mjs';
+import { CEILING_SERVER, ROOT, SERVER_PACKAGE } from './paths.mjs';
 import { createDatabase } from './postgres.mjs';
 
 /**
@@ -59,7 +59,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)).closeAllConnecti
 
 const BASELINES = {
   raw: { name: 'baseline (raw node:http)', args: ['-e', RAW_SOURCE] },
-  'no-storage': { name: 'baseline (no-storage pulse route)', args: [join(ROOT, 'bench/lib/ceiling-server.mjs')] },
+  'no-storage': { name: 'baseline (no-storage pulse route)', args: [CEILING_SERVER] },
 };
 
 /** Starts a baseline, `raw` or `no-storage`, and waits until it answers as ours. */
@@ -73,7 +73,7 @@ export async function startBaseline(kind = 'raw') {
       PORT: String(port),
       BENCH_TOKEN: TOKEN,
       WATCHTOWER_PASSWORD: PASSWORD,
-      SERVER_PACKAGE: join(ROOT, 'apps/server/package.json'),
+      SERVER_PACKAGE,
     },
   });
   const url = `http://127.0.0.1:${port}`;
