@@ -45,7 +45,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
                       (default postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_PG_URL)
   --server FILE       the built server to measure (default apps/server/dist/main.js),
                       e.g. another commit's build to compare
-  --no-write          print the tables only; leave bench/RESULTS.md as it is
+  --no-write          print the table only; leave bench/RESULTS.md as it is
   --help
 
 The default run (both databases, 9 rows each, 3 runs of 10 s per row: raw node:http, the
