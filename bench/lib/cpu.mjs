@@ -1,5 +1,6 @@
 // CPU accounting (Linux /proc; left blank elsewhere), to see who had the 2 cores.
 import { readdirSync, readFileSync } from 'node:fs';
+import { processTree } from './processes.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
 
@@ -11,6 +12,23 @@ function processTicks(pid) {
   } catch {
     return undefined;
   }
+}
+
+/** The ticks used between two readings of treeTicks (a process born in between counts from 0). */
+function ticksSince(before, now) {
+  let ticks = 0;
+  for (const [pid, used] of now) ticks += used - (before.get(pid) ?? 0);
+  return ticks;
+}
+
+/** CPU ticks of `pid` and of each process below it (a server's workers), by pid. */
+function treeTicks(pid) {
+  const ticks = new Map();
+  for (const each of processTree(pid)) {
+    const used = processTicks(each);
+    if (used !== undefined) ticks.set(each, used);
+  }
+  return ticks;
 }
 
 /** CPU ticks of the PostgreSQL backends serving `database` (they come and go), by pid. */
@@ -61,14 +79,14 @@ function machineTicks() {
 export function cpuProbe(serverPid, database) {
   const wall = process.hrtime.bigint();
   const own = process.cpuUsage();
-  const server = processTicks(serverPid);
+  const server = treeTicks(serverPid);
   const pg = database ? postgresTicks(database) : undefined;
   const total = machineTicks();
   return () => {
     const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
     const ownUsed = process.cpuUsage(own);
     const percent = (cpuSeconds) => (cpuSeconds === undefined ? undefined : (100 * cpuSeconds) / seconds);
-    const serverNow = processTicks(serverPid);
+    const serverNow = treeTicks(serverPid);
     const totalNow = machineTicks();
     let pgSeconds;
     if (pg) {
@@ -77,7 +95,7 @@ export function cpuProbe(serverPid, database) {
       pgSeconds = ticks / TICKS_PER_SECOND;
     }
     const usage = {
-      server: percent(server === undefined || serverNow === undefined ? undefined : (serverNow - server) / TICKS_PER_SECOND),
+      server: percent(serverNow.has(serverPid) && server.has(serverPid) ? ticksSince(server, serverNow) / TICKS_PER_SECOND : undefined),
       generator: percent((ownUsed.user + ownUsed.system) / 1e6),
       postgres: percent(pgSeconds),
     };

@@ -1,15 +1,23 @@
 // Resident memory (VmRSS in /proc/PID/status; undefined where there is no /proc).
 import { readFileSync } from 'node:fs';
+import { processTree } from './processes.mjs';
 
-/** The resident set of `pid` in MB, or undefined when it cannot be read. */
-export function rssMegabytes(pid) {
+function ownRss(pid) {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kilobytes = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    const kilobytes = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return kilobytes ? Number(kilobytes[1]) / 1024 : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The resident set of `pid` and its descendants in MB, or undefined when it cannot be read. */
+export function rssMegabytes(pid) {
+  const own = ownRss(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const child of processTree(pid).slice(1)) total += ownRss(child) ?? 0;
+  return total;
 }
 
 /**

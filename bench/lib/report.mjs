@@ -216,7 +216,7 @@ const HOW_TO_READ = [
     'failure of the run, not a figure. **events/s** (batch rows): 2xx answers × events per request. p50/p99 are latencies ' +
     'in ms, the median over the runs. "route missing": the build answered 404 (or 405) to the route (a part of the protocol it does ' +
     'not have yet); the row has no figures and does not fail the run.',
-  "- **RSS** is the server process's resident memory (VmRSS of /proc/PID/status, the PostgreSQL backends not included), " +
+  "- **RSS** is the server's resident memory (VmRSS of /proc/PID/status, its worker processes added, the PostgreSQL backends not), " +
     'sampled every 250 ms during the measured runs of the row: the median and the largest sample. The memory table gives ' +
     `it idle after start (before any load), after the seeding, the largest of all rows, and idle with ` +
     `${MANY_SERVICES.toLocaleString('en-US')} services (\`--scenario services-100k\`, whose row is the RSS under load at that size).`,
