@@ -221,7 +221,7 @@ const HOW_TO_READ = [
     `it idle after start (before any load), after the seeding, the largest of all rows, and idle with ` +
     `${MANY_SERVICES.toLocaleString('en-US')} services (\`--scenario services-100k\`, whose row is the RSS under load at that size).`,
   "- The load generator runs on the same cores as the server (and PostgreSQL): the CPU column gives each one's share in % " +
-    'of one core (200 = both cores; the server's with its worker processes), to tell a slow route from a starved one; "other" is everything else on the machine, and a ' +
+    'of one core (200 = both cores; the server with its worker processes), to tell a slow route from a starved one; "other" is everything else on the machine, and a ' +
     'high figure there means the row was measured on a busy machine.',
   '- "writes per commit" (PostgreSQL write rows) is 2xx answers ÷ every transaction committed in the bench database during ' +
     'the run (pg_stat_database.xact_commit): with group commit and nothing else it is the average batch; any other ' +
