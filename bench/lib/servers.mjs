@@ -12,8 +12,9 @@ import { createDatabase } from './postgres.mjs';
 /**
  * Waits for /healthz, then makes sure the answer came from our child: a port found free
  * can be taken by another process before the child listens, and load must never go to it.
+ * The wait is long: PGlite starts in 5 to 15 s on a quiet machine, and took over 60 s on a busy one.
  */
-async function waitUntilReady(handle, url, ours, ms = 60_000) {
+async function waitUntilReady(handle, url, ours, ms = 180_000) {
   const deadline = Date.now() + ms;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
