@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { alive, freePort, isInterrupted, startChild, tail, temporaryFolder } from './children.mjs';
 import { HEADERS, PASSWORD, TOKEN } from './credentials.mjs';
 import { CEILING_SERVER, ROOT, SERVER_PACKAGE } from './paths.mjs';
@@ -131,8 +131,10 @@ export async function startServer(database, { serverEntry, pgUrl, env: extraEnv 
   };
   Object.assign(env, extraEnv);
   if (database === 'postgres') env.DATABASE_URL = await createDatabase(pgUrl);
+  // BENCH_CPU_PROF=DIR: the server writes a CPU profile there when it exits (SIGTERM at the end).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
   // As `npm start` runs it; the working folder is empty, so no stray config/config.json is read.
-  const handle = startChild(`server (${database})`, ['--enable-source-maps', ...nodeArgs, serverEntry], {
+  const handle = startChild(`server (${database})`, ['--enable-source-maps', ...profile, ...nodeArgs, serverEntry], {
     cwd: temporaryFolder('watchtower-bench-cwd-'),
     env,
   });

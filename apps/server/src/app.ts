@@ -80,14 +80,24 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
       }),
     );
   }
-  app.use(
-    bodyLimit({
-      maxSize: LIMITS.bodyMaxBytes,
-      onError: () => {
-        throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: LIMITS.bodyMaxBytes,
+    onError: () => {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
+    },
+  });
+  // A batch of events carries up to 1,000 messages: its own, larger limit.
+  const batchPaths = new Set<string>(ROUTES.addEvents.paths);
+  const limitBatchBody = bodyLimit({
+    maxSize: LIMITS.eventBatchBodyMaxBytes,
+    onError: () => {
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        `the batch is larger than ${LIMITS.eventBatchBodyMaxBytes / 1024 / 1024} MiB; send fewer events per request (nothing was stored)`,
+      );
+    },
+  });
+  app.use((c, next) => (batchPaths.has(c.req.path) ? limitBatchBody(c, next) : limitBody(c, next)));
 
   // Public: the health probe, the ping URLs (their token is the secret), the badges (the badge
   // key is theirs), the API reference, the SDK files and the dashboard's static files.

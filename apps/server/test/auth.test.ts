@@ -12,6 +12,7 @@ const bodies: Partial<Record<keyof typeof ROUTES, unknown>> = {
   pulse,
   cancel: { service: 'backup' },
   addEvent: { service: 'backup', message: 'x' },
+  addEvents: { events: [{ service: 'backup', message: 'x' }] },
   createKey: { name: 'made in a test', scope: 'read' },
 };
 

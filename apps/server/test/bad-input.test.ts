@@ -330,6 +330,43 @@ const cases: Case[] = [
     code: 'VALIDATION_FAILED',
     hint: /control characters/,
   },
+  // add a batch of events
+  {
+    name: 'a batch of 1,001 events',
+    method: 'POST',
+    path: '/events/batch',
+    body: { events: Array.from({ length: 1_001 }, () => event) },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    hint: /^events holds 1001 events; at most 1,000 are taken in one request: split the batch/,
+  },
+  {
+    name: 'a batch whose fourth event has a bad level',
+    method: 'POST',
+    path: '/events/batch',
+    body: { events: [event, event, event, { ...event, level: -1 }, event] },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    hint: /^events\[3\]\.level: must be an integer from 0 to/,
+  },
+  {
+    name: 'an empty batch',
+    method: 'POST',
+    path: '/events/batch',
+    body: { events: [] },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    hint: /^events is empty: send 1 to 1,000 events/,
+  },
+  {
+    name: 'a batch of events as a form',
+    method: 'POST',
+    path: '/events/batch',
+    body: 'events=x',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    hint: /^events must be a list of 1 to 1,000 events/,
+  },
   // add event
   {
     name: 'an event without message',

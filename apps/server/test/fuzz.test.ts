@@ -13,6 +13,7 @@ import {
   buildRequest,
   bytesOf,
   credentials,
+  eventBatch,
   exchange,
   fuzzRequest,
   LIST_PATHS,
@@ -275,6 +276,33 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
         hint: expect.stringMatching(/^before must be the cursor .*outside the years 1 to 9999/),
       });
     }
+  });
+
+  it('stores a batch of events whole, in the order sent, or not at all', { timeout: 120_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(eventBatch, async (body) => {
+        const before = await countRows(t);
+        const response = await t.call('POST', '/events/batch', body);
+        const after = await countRows(t);
+        const context = `${JSON.stringify(body)} → ${response.status}`;
+        await checkAnswer(new Request('http://host/events/batch', { method: 'POST' }), response.clone(), before, after);
+        if (response.status !== 200) return;
+        const { ids } = (await response.json()) as { ids: number[] };
+        expect(after.events - before.events, context).toBe(body.events.length);
+        expect(ids, context).toEqual([...ids].sort((a, b) => a - b));
+        // Read back as hex: PGlite drops a leading U+FEFF from the text it answers.
+        const stored = await t.storage.query<{ service: string; message: string }>(
+          "select encode(convert_to(service, 'UTF8'), 'hex') as service, encode(convert_to(message, 'UTF8'), 'hex') as message from events where id = any($1::bigint[]) order by id",
+          [ids],
+        );
+        const hex = (text: unknown) => Buffer.from(String(text)).toString('hex');
+        expect(
+          stored.map((row) => [row.service, row.message]),
+          context,
+        ).toEqual(body.events.map((event) => [hex(event.service), hex(event.message)]));
+      }),
+      runs(300),
+    );
   });
 
   it('no event or alert query answers 5xx', { timeout: 120_000 }, async () => {

@@ -112,6 +112,24 @@ describe('the <script> bundle in Chromium', () => {
     await page.close();
   });
 
+  it('lets a page of another origin record a batch of events with one request', async () => {
+    const page = await pageWithClient();
+    const ids = await page.evaluate(async () => {
+      const client = (window as unknown as { client: Bundle.WatchtowerClient }).client;
+      return client.addEvents([
+        { service: 'shop-batch', level: 'info', message: 'cart opened' },
+        { service: 'shop-batch', level: 'warning', message: 'slow payment' },
+      ]);
+    });
+    const stored = (await eventsOf('shop-batch')).reverse();
+    expect(stored.map((event) => event.id)).toEqual(ids);
+    expect(stored.map((event) => [event.level, event.message])).toEqual([
+      [20, 'cart opened'],
+      [30, 'slow payment'],
+    ]);
+    await page.close();
+  });
+
   it('defines window.Watchtower with the client, its error and its helpers', async () => {
     const page = await openPage('/blank.html');
     const names = await page.evaluate(() => Object.keys(window.Watchtower).sort());

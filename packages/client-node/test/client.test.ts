@@ -88,6 +88,44 @@ describe('events', () => {
   });
 });
 
+describe('batches of events', () => {
+  it('adds a batch whose ids, in the order given, a listing then finds', async () => {
+    const events = [
+      { service: 'batch-1', level: 'error' as const, message: 'disk full' },
+      { service: 'batch-1', message: 'cleaned up' },
+      { service: 'batch-1', level: 30, message: 'still slow' },
+    ];
+    const ids = await client.addEvents(events);
+    expect(ids).toHaveLength(3);
+    const listed = (await client.events({ service: 'batch-1' })).events.reverse();
+    expect(listed.map((event) => event.id)).toEqual(ids);
+    expect(listed.map(({ message, level }) => ({ message, level }))).toEqual([
+      { message: 'disk full', level: 40 },
+      { message: 'cleaned up', level: 0 },
+      { message: 'still slow', level: 30 },
+    ]);
+  });
+
+  it('throws a 400 naming the bad event, and stores none of the batch', async () => {
+    const events = [
+      { service: 'batch-2', message: 'fine' },
+      { service: 'batch-2', message: 'bad', level: -1 },
+    ];
+    const error = await client.addEvents(events).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(WatchtowerError);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', hint: expect.stringMatching(/^events\[1\]\.level: /) });
+    expect((await client.events({ service: 'batch-2' })).events).toEqual([]);
+  });
+
+  it('stops at once when its signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.addEvents([{ service: 'batch-3', message: 'x' }], { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+});
+
 describe('keys', () => {
   it('creates a key whose secret then works as the password, and lists it without the secret', async () => {
     const { key, secret } = await client.createKey({ name: 'sdk reader', scope: 'read' });

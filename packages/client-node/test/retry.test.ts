@@ -102,4 +102,27 @@ describe('an answer lost on the way back', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0].id).toBe(event.id);
   });
+
+  it('stores a batch once when its first answer is lost and the client sends it again', async () => {
+    let attempts = 0;
+    const client = new WatchtowerClient({
+      url,
+      password: PASSWORD,
+      retries: 3,
+      retryDelayMs: 50,
+      fetch: async (input, init) => {
+        attempts += 1;
+        const response = await fetch(input, init);
+        if (attempts === 1) throw new TypeError('fetch failed: socket hang up');
+        return response;
+      },
+    });
+    const ids = await client.addEvents([
+      { service: 'lost-batch', message: 'one' },
+      { service: 'lost-batch', message: 'two' },
+    ]);
+    expect(attempts).toBe(2);
+    const stored = (await api(url, '/events?service=lost-batch')).body.events;
+    expect(stored.map((event: { id: number }) => event.id).reverse()).toEqual(ids);
+  });
 });

@@ -15,7 +15,7 @@ describe('ROUTES', () => {
 
   it('needs pulse for signals and events, and admin for configuration', () => {
     const byScope = (scope: string) => entries.filter(([, route]) => route.scope === scope).map(([name]) => name);
-    expect(byScope('pulse')).toEqual(['pulse', 'cancel', 'startRun', 'failRun', 'logMessage', 'addEvent']);
+    expect(byScope('pulse')).toEqual(['pulse', 'cancel', 'startRun', 'failRun', 'logMessage', 'addEvent', 'addEvents']);
     expect(byScope('admin')).toEqual([
       'putService',
       'patchService',

@@ -40,6 +40,9 @@ export const LIMITS = {
   alertsMaxLimit: 500,
   /** Bytes in a request body. */
   bodyMaxBytes: 64 * 1024,
+  /** Events in one `POST /events/batch`, and the bytes of its body (1,000 messages of 10,000 ASCII characters fit). */
+  eventBatchMax: 1_000,
+  eventBatchBodyMaxBytes: 16 * 1024 * 1024,
   /** Bytes in a ping's body (its message), as Healthchecks allows. */
   pingBodyMaxBytes: 10 * 1024,
   /** Characters in the message of a run signal (start, fail, log). */
@@ -121,6 +124,7 @@ export const ROUTES = {
   listRuns: { method: 'GET', paths: ['/heartbeat/:service/runs'], scope: 'read' },
   history: { method: 'GET', paths: ['/heartbeat/:service/history'], scope: 'read' },
   addEvent: { method: 'POST', paths: ['/event', '/add-event'], scope: 'pulse' },
+  addEvents: { method: 'POST', paths: ['/events/batch'], scope: 'pulse' },
   listEvents: { method: 'GET', paths: ['/events', '/list-events'], scope: 'read' },
   exportEvents: { method: 'GET', paths: ['/events/export'], scope: 'read' },
   eventHistogram: { method: 'GET', paths: ['/events/histogram'], scope: 'read' },

@@ -8,6 +8,8 @@ import { FailRequest, ListRunsResponse, LogRequest, PingQuery, PushQuery, PushRe
 import {
   AddEventRequest,
   AddEventResponse,
+  AddEventsRequest,
+  AddEventsResponse,
   BadgeEndpoint,
   CancelRequest,
   CancelResponse,
@@ -360,6 +362,21 @@ const readDocs = {
       },
     },
     response: { schema: AddEventResponse, description: 'The event recorded.' },
+    errors: { 400: BAD_FIELD },
+  },
+  addEvents: {
+    summary: 'Add a batch of events',
+    description:
+      'Up to 1,000 events in one request, each as the body of `POST /event`, stored by one insert: all of them, or none. The answer gives their ids in the order sent. A bad event is a 400 naming its index (`events[3].level: …`), and nothing is stored; more than 1,000 events, or an empty list, is refused the same way. The body may be up to 16 MiB (a larger one is a 413). An `Idempotency-Key` header makes a retry of the same batch store it once and answer the same ids.',
+    tag: 'events',
+    body: AddEventsRequest,
+    headers: {
+      'Idempotency-Key': {
+        description: 'Any 1 to 255 visible ASCII characters (a UUID is a good choice): a retry of the batch with the same key is stored once.',
+        pattern: '^[\\x21-\\x7e]{1,255}$',
+      },
+    },
+    response: { schema: AddEventsResponse, description: 'The ids of the events, in the order sent.' },
     errors: { 400: BAD_FIELD },
   },
   listEvents: {

@@ -10,6 +10,8 @@ import { FailRequest, ListRunsResponse, LogRequest, PushResponse, Run, StartRequ
 import {
   AddEventRequest,
   AddEventResponse,
+  AddEventsRequest,
+  AddEventsResponse,
   AlertDelivery,
   BadgeEndpoint,
   CancelRequest,
@@ -62,6 +64,7 @@ const REQUEST_SCHEMAS = {
   FailRequest,
   LogRequest,
   AddEventRequest,
+  AddEventsRequest,
   CreateKeyRequest,
   ChannelBody: ChannelBodyShape,
 };
@@ -88,6 +91,7 @@ const RESPONSE_SCHEMAS = {
   GetHeartbeatResponse,
   ServiceResponse,
   AddEventResponse,
+  AddEventsResponse,
   LogResponse,
   ListEventsResponse,
   HistogramBucket,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AddEventRequest,
+  AddEventsRequest,
   CancelRequest,
   describeIssues,
   Heartbeat,
@@ -67,6 +68,34 @@ describe('AddEventRequest', () => {
   it('counts the 10,000-character limit of a message in characters', () => {
     expect(AddEventRequest.safeParse({ service: 's', message: '東'.repeat(10_000) }).success).toBe(true);
     expect(AddEventRequest.safeParse({ service: 's', message: '東'.repeat(10_001) }).success).toBe(false);
+  });
+});
+
+describe('AddEventsRequest', () => {
+  it('reads each event as AddEventRequest does', () => {
+    expect(AddEventsRequest.parse({ events: [{ service: 's', message: 'm', level: 'error' }] }).events).toEqual([
+      { service: 's', message: 'm', level: 40, alert: false },
+    ]);
+  });
+
+  it('counts a message of emoji in characters, as one event does', () => {
+    expect(AddEventsRequest.safeParse({ events: [{ service: 's', message: '😀'.repeat(10_000) }] }).success).toBe(true);
+    expect(AddEventsRequest.safeParse({ events: [{ service: 's', message: '😀'.repeat(10_001) }] }).success).toBe(false);
+  });
+
+  it('names a bad event by its index and field', () => {
+    const events = [{ service: 's', message: 'm' }, { service: 's', message: 'm', level: 'loud' }, { service: 's' }];
+    expect(hint(AddEventsRequest.safeParse({ events }))).toBe(
+      'events[1].level: must be an integer from 0 to 2147483647 or one of debug, info, warning, error, critical; received the string "loud"; events[2].message is required',
+    );
+  });
+
+  it('refuses a missing, empty or too long list', () => {
+    expect(hint(AddEventsRequest.safeParse({}))).toMatch(/^events is required: a list of 1 to 1,000 events/);
+    expect(hint(AddEventsRequest.safeParse({ events: 'x' }))).toBe('events must be a list of 1 to 1,000 events; received the string "x"');
+    expect(hint(AddEventsRequest.safeParse({ events: [] }))).toBe('events is empty: send 1 to 1,000 events');
+    const many = Array.from({ length: 1_001 }, () => ({ service: 's', message: 'm' }));
+    expect(hint(AddEventsRequest.safeParse({ events: many }))).toBe('events must hold at most 1,000 events: split the batch');
   });
 });
 

@@ -206,24 +206,31 @@ Level.register(z.globalRegistry, {
 });
 
 /** Body of a new event (`POST /event`, `POST /add-event`). */
-export const AddEventRequest = z.object({
-  service: ServiceName,
-  level: Level.optional().transform((level) => level ?? 0),
-  message: z
-    .string({
-      error: (issue) =>
-        issue.input === undefined ? 'message is required' : `message must be a string; received ${describeValue(issue.input)}`,
-    })
-    .refine((text) => [...text].length <= LIMITS.eventMessageMaxLength, {
-      message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
-    })
-    .refine(...storable('message'))
-    .meta({ maxLength: LIMITS.eventMessageMaxLength }),
-  alert: flag('alert')
-    .optional()
-    .transform((flag) => flag ?? false)
-    .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
-});
+export const AddEventRequest = z.object(
+  {
+    service: ServiceName,
+    level: Level.optional().transform((level) => level ?? 0),
+    message: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? 'message is required' : `message must be a string; received ${describeValue(issue.input)}`,
+      })
+      // Code points: never more than UTF-16 units, counted only when those are too many.
+      .refine((text) => text.length <= LIMITS.eventMessageMaxLength || [...text].length <= LIMITS.eventMessageMaxLength, {
+        message: `message must be at most ${LIMITS.eventMessageMaxLength} characters`,
+      })
+      .refine(...storable('message'))
+      .meta({ maxLength: LIMITS.eventMessageMaxLength }),
+    alert: flag('alert')
+      .optional()
+      .transform((flag) => flag ?? false)
+      .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
+},
+  {
+    error: (issue) =>
+      `must be an event, an object such as {"service":"backup","message":"done"}; received ${describeValue(issue.input)}`,
+  },
+);
 export type AddEventRequest = z.output<typeof AddEventRequest>;
 export type AddEventRequestInput = {
   service: string;
@@ -231,6 +238,23 @@ export type AddEventRequestInput = {
   level?: number | string | undefined;
   alert?: boolean | undefined;
 };
+
+const BATCH_SIZE = `1 to ${LIMITS.eventBatchMax.toLocaleString('en-US')} events`;
+
+/** Body of a batch of events (`POST /events/batch`): each as the body of `POST /event`, stored all or none. */
+export const AddEventsRequest = z.object({
+  events: z
+    .array(AddEventRequest, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `events is required: a list of ${BATCH_SIZE} such as [{"service":"backup","message":"done"}]`
+          : `events must be a list of ${BATCH_SIZE}; received ${describeValue(issue.input)}`,
+    })
+    .min(1, `events is empty: send ${BATCH_SIZE}`)
+    .max(LIMITS.eventBatchMax, `events must hold at most ${LIMITS.eventBatchMax.toLocaleString('en-US')} events: split the batch`),
+});
+export type AddEventsRequest = z.output<typeof AddEventsRequest>;
+export type AddEventsRequestInput = { events: AddEventRequestInput[] };
 
 /** A point in time as Unix seconds or ISO-8601; parsed to Unix seconds. */
 export const DateInput = (field: string) => {
@@ -422,6 +446,12 @@ export const AddEventResponse = answer({
 });
 export type AddEventResponse = z.output<typeof AddEventResponse>;
 
+/** Answer of `POST /events/batch`: the id of each event, in the order they were sent. */
+export const AddEventsResponse = answer({
+  ids: z.array(z.number()),
+});
+export type AddEventsResponse = z.output<typeof AddEventsResponse>;
+
 /** Answer of `POST /heartbeat/:service/log`: the event it recorded. */
 export const LogResponse = answer({
   event: Event,
@@ -554,13 +584,27 @@ export type ErrorResponse = z.output<typeof ErrorResponse>;
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const field = issue.path.map(String).join('.');
+      const field = fieldPath(issue.path);
       if (issue.code === 'unrecognized_keys') {
         return `unknown ${issue.keys.length > 1 ? 'fields' : 'field'} ${issue.keys.join(', ')}`;
       }
       if (!field || issue.message.startsWith(field)) return issue.message;
+      // An item of a list (`events[3]`) or its field (`events[3].level`): the message names
+      // the field alone, so the path is said once, before it.
+      const last = issue.path[issue.path.length - 1];
+      if (issue.path.length > 1 && typeof last === 'string' && issue.message.startsWith(`${last} `)) {
+        return `${field}: ${issue.message.slice(last.length + 1)}`;
+      }
+      if (typeof last === 'number') return `${field}: ${issue.message}`;
       if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;
       return `${field}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** A field's path as a person writes it: `events[3].level`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text === '' ? String(part) : `.${String(part)}`;
+  return text;
 }

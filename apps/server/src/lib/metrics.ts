@@ -124,7 +124,7 @@ export class Metrics {
     });
     this.batches = new Histogram({
       name: `${METRIC_PREFIX}group_commit_batch_size`,
-      help: 'Writes that shared one statement and one commit, by queue (pulse, event).',
+      help: 'Writes that shared one statement and one commit, by queue (pulse, event; event-batch counts whole batches).',
       labelNames: ['queue'],
       buckets: BATCH_BUCKETS,
       registers,
@@ -159,8 +159,8 @@ export class Metrics {
     child.observe(seconds);
   }
 
-  /** A group commit's counters, read when scraped; `queue` names it (pulse, event). */
-  groupCommit(queue: 'pulse' | 'event'): GroupCommitObserver {
+  /** A group commit's counters, read when scraped; `queue` names it (pulse, event, event-batch: whole requests). */
+  groupCommit(queue: 'pulse' | 'event' | 'event-batch'): GroupCommitObserver {
     const batches = this.batches.labels({ queue });
     const pulses = queue === 'pulse' ? { recorded: this.pulses.labels('recorded'), refused: this.pulses.labels('refused') } : undefined;
     const observer: GroupCommitObserver = {

@@ -1,23 +1,27 @@
 import {
   AddEventRequest,
+  AddEventsRequest,
+  LIMITS,
   EventHistogramQuery,
   ExportEventsQuery,
   ListEventsQuery,
   ROUTES,
+  describeIssues,
   type AddEventResponse,
+  type AddEventsResponse,
   type EventHistogramResponse,
   type ExportFormat,
   type ListEventsResponse,
 } from '@watchtower/protocol';
 import { Hono, type Context } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
-import { createEventRecorder, type AlertRoute } from '../domain/events/add-event.js';
+import { createEventBatchRecorder, createEventRecorder, sameEvent, type AlertRoute } from '../domain/events/add-event.js';
 import { DomainError } from '../domain/errors.js';
 import { listEvents } from '../domain/events/list-events.js';
 import { CSV_HEADER, eventHistogram, exportEventPages, formatEvents } from '../domain/events/export-events.js';
 import type { DomainContext } from '../domain/context.js';
 import { toEvent } from '../domain/views.js';
-import { applyChanges } from '../domain/changes.js';
+import { applyChanges, mergeChanges } from '../domain/changes.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
@@ -34,6 +38,27 @@ function idempotencyKey(header: string | undefined): string | undefined {
     );
   }
   return header;
+}
+
+/**
+ * The body of a batch, checked: a list too long is refused before any event is read, and a
+ * bad event is named by its index (the first one only: a batch of 1,000 bad events would
+ * otherwise answer 1,000 reasons).
+ */
+function parseEventBatch(body: Record<string, unknown>): AddEventsRequest {
+  const { events } = body;
+  if (Array.isArray(events) && events.length > LIMITS.eventBatchMax) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `events holds ${events.length} events; at most ${LIMITS.eventBatchMax.toLocaleString('en-US')} are taken in one request: split the batch (nothing was stored)`,
+    );
+  }
+  const parsed = AddEventsRequest.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const index = (issue: { path: PropertyKey[] }) => (typeof issue.path[1] === 'number' ? issue.path[1] : -1);
+  const first = Math.min(...parsed.error.issues.map(index));
+  const issues = parsed.error.issues.filter((issue) => index(issue) === first);
+  throw new DomainError('VALIDATION_FAILED', `${describeIssues({ issues } as typeof parsed.error)} (nothing was stored)`);
 }
 
 export function eventRoutes({ db, clock, config, signals, feed, metrics }: ResolvedDeps): Hono<AppEnv> {
@@ -54,7 +79,7 @@ export function eventRoutes({ db, clock, config, signals, feed, metrics }: Resol
       }
       const key = idempotencyKey(c.req.header('idempotency-key'));
       const { row, created, changes } = await addEvent(event, event.alert ? defaultRoute : null, key);
-      if (!created && (row.service !== event.service || row.level !== event.level || row.message !== event.message)) {
+      if (!created && !sameEvent(row, event)) {
         throw new DomainError(
           'VALIDATION_FAILED',
           'this Idempotency-Key was used for another event (a different service, level or message); send a new key for a new event',
@@ -62,6 +87,24 @@ export function eventRoutes({ db, clock, config, signals, feed, metrics }: Resol
       }
       applyChanges(changes, { feed, signals, log: c.get('log') });
       return c.json({ result: 200, event: toEvent(row) } satisfies AddEventResponse);
+    });
+  }
+
+  const addEvents = createEventBatchRecorder({ ...context, observer: metrics.groupCommit('event-batch') });
+  for (const path of ROUTES.addEvents.paths) {
+    app.post(path, async (c) => {
+      const { events } = parseEventBatch(await readBody(c));
+      const alerted = events.findIndex((event) => event.alert);
+      if (alerted >= 0 && !defaultRoute) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `events[${alerted}].alert: true needs a default alert channel on this server: set WATCHTOWER_ALERT_TYPE and WATCHTOWER_ALERT_TARGET`,
+        );
+      }
+      const key = idempotencyKey(c.req.header('idempotency-key'));
+      const added = await addEvents(events, defaultRoute, key);
+      applyChanges(mergeChanges(added.map((event) => event.changes)), { feed, signals, log: c.get('log') });
+      return c.json({ result: 200, ids: added.map((event) => event.row.id) } satisfies AddEventsResponse);
     });
   }
 

@@ -97,10 +97,26 @@ const validEvent = fc.record(
   { requiredKeys: ['service', 'message'] },
 );
 const validCancel = fc.record({ service });
+/** A batch of events: mostly valid ones, some with a field replaced, added or broken. */
+export const eventBatch = fc.record({
+  events: fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: validEvent },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(validEvent, fc.dictionary(fieldName, value, { minKeys: 1, maxKeys: 2 }))
+          .map(([event, changes]): Record<string, unknown> => ({ ...event, ...changes })),
+      },
+    ),
+    { maxLength: 6 },
+  ),
+});
 const VALID_BODIES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   pulse: validPulse,
   cancel: validCancel,
   addEvent: validEvent,
+  addEvents: eventBatch,
 };
 /** Valid bodies (of the route's call, when it takes one), and such bodies with a few fields replaced, added or broken. */
 const nearValidBodyFor = (call: string) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { ConfigSchema, type Config } from '../../src/config.js';
 import type { Storage } from '../../src/db/client.js';
+import type { ChangeFeed } from '../../src/feed/change-feed.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { SdkFiles } from '../../src/routes/sdk.js';
 import { silentLogger, type Logger } from '../../src/lib/logger.js';
@@ -27,7 +28,7 @@ export interface TestApp {
  */
 export function useTestApp(
   kind: DatabaseKind,
-  options: { guiDir?: string; sdk?: SdkFiles; configure?: (config: Config) => void; log?: Logger } = {},
+  options: { guiDir?: string; sdk?: SdkFiles; configure?: (config: Config) => void; log?: Logger; feed?: ChangeFeed } = {},
 ): TestApp {
   const context = {} as TestApp;
   beforeAll(async () => {
@@ -51,6 +52,7 @@ export function useTestApp(
       log: options.log ?? silentLogger,
       guiDir: options.guiDir,
       sdk: options.sdk,
+      feed: options.feed,
     });
   });
   context.call = async (method, path, body, headers = {}) => {

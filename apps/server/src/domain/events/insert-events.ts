@@ -20,15 +20,26 @@ export interface InsertedEvent {
   created: boolean;
 }
 
-// Ids are drawn in insertion order, and rows go in in input order, so the returned rows
-// sorted by id line up with the inputs that were inserted. Keys are claimed first in
-// event_keys (unique across every partition of events, in key order so that two batches
-// never wait on each other in a circle): an input whose key was taken already is skipped,
-// as is a repeat of a key within the batch. Past its deadline (when given) the statement
-// fails whole.
+// One prepared statement for any number of events: the columns travel as arrays, one
+// parameter each, and unnest turns them back into rows. Ids are drawn in input order (the
+// rows of unnest come in array order), so the ids answered, sorted, line up with the
+// inputs. Only ids come back: the rest of each row is what was sent. Past its deadline
+// (when given) the statement fails whole.
 const INSERT_EVENTS = `
+with inserted as (
+  insert into events (service, level, message, date)
+  select * from unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[])
+  returning id
+)
+select id from inserted where $5::timestamptz is null or watchtower_write_deadline($5::timestamptz)`;
+
+// Events with idempotency keys: keys are claimed first in event_keys (unique across every
+// partition of events, in key order so that two batches never wait on each other in a
+// circle); an input whose key was taken already is skipped, as is a repeat of a key within
+// the batch.
+const INSERT_KEYED_EVENTS = `
 with input as (
-  select * from json_to_recordset($1::text::json) as x(i int, service text, level int, message text, date timestamptz, key text)
+  select * from unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $6::text[]) with ordinality as x(service, level, message, date, key, i)
 ),
 claimed as (
   insert into event_keys (key, date)
@@ -43,26 +54,45 @@ inserted as (
   where x.key is null
     or (x.key in (select key from claimed) and x.i = (select min(y.i) from input y where y.key = x.key))
   order by x.i
-  returning *
+  returning id, idempotency_key
 )
-select ${eventRows.columns()} from inserted where $2::timestamptz is null or watchtower_write_deadline($2::timestamptz)`;
+select id, idempotency_key from inserted where $5::timestamptz is null or watchtower_write_deadline($5::timestamptz)`;
 
 const FIND_BY_KEYS = `select ${eventRows.columns()} from events where idempotency_key = any($1::text[])`;
 
+interface InsertedId {
+  id: number;
+  key: string | null;
+}
+
+/** The row an input became, from what was sent and the id it was given. */
+function storedRow(event: EventToInsert, id: number): EventRow {
+  return {
+    id,
+    service: event.service,
+    level: event.level,
+    message: event.message,
+    date: new Date(event.date),
+    idempotencyKey: event.key ?? null,
+  };
+}
+
 /** Pairs each input with its stored row: the one just inserted, or the one stored before under its key. */
-function pairWithInputs(events: EventToInsert[], inserted: EventRow[], earlier: Map<string, EventRow>): InsertedEvent[] {
-  const byKey = new Map(inserted.flatMap((row) => (row.idempotencyKey === null ? [] : [[row.idempotencyKey, row] as const])));
-  const unkeyed = inserted.filter((row) => row.idempotencyKey === null);
-  const claimed = new Set<string>();
+function pairWithInputs(events: EventToInsert[], inserted: InsertedId[], earlier: Map<string, EventRow>): InsertedEvent[] {
+  const byKey = new Map(inserted.flatMap(({ id, key }) => (key === null ? [] : [[key, id] as const])));
+  const unkeyed = inserted.filter(({ key }) => key === null);
+  const created = new Map<string, EventRow>();
   let next = 0;
   return events.map((event) => {
-    if (!event.key) return { row: unkeyed[next++]!, created: true };
+    if (!event.key) return { row: storedRow(event, unkeyed[next++]!.id), created: true };
     const fresh = byKey.get(event.key);
-    if (fresh) {
+    if (fresh !== undefined) {
       // A key given twice in one batch: the first input created the row.
-      const created = !claimed.has(event.key);
-      claimed.add(event.key);
-      return { row: fresh, created };
+      const first = created.get(event.key);
+      if (first) return { row: first, created: false };
+      const row = storedRow(event, fresh);
+      created.set(event.key, row);
+      return { row, created: true };
     }
     const row = earlier.get(event.key);
     if (!row) throw new Error(`the event stored under idempotency key ${JSON.stringify(event.key)} could not be read back`);
@@ -79,11 +109,28 @@ export async function insertEvents(
   { events, deadline }: { events: EventToInsert[]; deadline?: Date },
 ): Promise<InsertedEvent[]> {
   if (events.length === 0) return [];
-  const numbered = events.map(({ service, level, message, date, key }, i) => ({ i, service, level, message, date, key: key ?? null }));
-  const records = await db.query(INSERT_EVENTS, [JSON.stringify(numbered), deadline?.toISOString() ?? null]);
-  const inserted = records.map(eventRows.read).sort((a, b) => a.id - b.id);
-  const stored = new Set(inserted.map((row) => row.idempotencyKey));
-  const missingKeys = [...new Set(events.flatMap((event) => (event.key && !stored.has(event.key) ? [event.key] : [])))];
+  const count = events.length;
+  const services = new Array<string>(count);
+  const levels = new Array<number>(count);
+  const messages = new Array<string>(count);
+  const dates = new Array<string>(count);
+  let keyed = false;
+  for (let i = 0; i < count; i++) {
+    const event = events[i]!;
+    services[i] = event.service;
+    levels[i] = event.level;
+    messages[i] = event.message;
+    dates[i] = event.date;
+    if (event.key) keyed = true;
+  }
+  const params: unknown[] = [services, levels, messages, dates, deadline?.toISOString() ?? null];
+  if (keyed) params.push(events.map((event) => event.key ?? null));
+  const records = await db.query<{ id: unknown; idempotency_key?: string | null }>(keyed ? INSERT_KEYED_EVENTS : INSERT_EVENTS, params);
+  const inserted = records
+    .map((record) => ({ id: Number(record.id), key: record.idempotency_key ?? null }))
+    .sort((a, b) => a.id - b.id);
+  const stored = new Set(inserted.map(({ key }) => key));
+  const missingKeys = keyed ? [...new Set(events.flatMap((event) => (event.key && !stored.has(event.key) ? [event.key] : [])))] : [];
   const earlier = new Map<string, EventRow>();
   if (missingKeys.length > 0) {
     for (const record of await db.query(FIND_BY_KEYS, [missingKeys])) {
