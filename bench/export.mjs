@@ -43,7 +43,6 @@ const SLOW_CHUNK_MS = 50;
 
 const mb = (bytes) => bytes / 1024 / 1024;
 
-
 /** The resident memory of a process, in bytes (Linux). */
 function rssOf(pid) {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -183,7 +183,10 @@ async function measureLists(url) {
       );
     }
     if (matches !== undefined) {
-      rows.push({ mix: mix.name, note: `${matches.toLocaleString('en-US')} matching events: no page ${DEPTHS.find((d) => !cursors.has(d))}` });
+      rows.push({
+        mix: mix.name,
+        note: `${matches.toLocaleString('en-US')} matching events: no page ${DEPTHS.find((d) => !cursors.has(d))}`,
+      });
     }
   }
   return rows;

@@ -40,8 +40,6 @@ const WARM_UP_MS = 3_000;
 const BEFORE_MS = 4_000;
 const WINDOW_MS = 2_000;
 
-
-
 /** Pulses every service of the load once (its creation), 40 at a time. */
 async function prime(url) {
   let next = 0;

@@ -161,6 +161,8 @@ switch (command) {
     run(process.execPath, [join(root, 'bench/retention.mjs'), ...extra]);
     break;
   default:
-    console.error('usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts|bench:export|bench:lists|bench:retention [args]');
+    console.error(
+      'usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts|bench:export|bench:lists|bench:retention [args]',
+    );
     process.exit(2);
 }
