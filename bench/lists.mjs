@@ -197,8 +197,7 @@ async function importPglite() {
   const { PGlite } = await import(pathToFileURL(require.resolve('@electric-sql/pglite')).href);
   // The extensions the server loads (src/db/client.ts).
   const { pg_trgm } = await import(pathToFileURL(require.resolve('@electric-sql/pglite/contrib/pg_trgm')).href);
-  const { btree_gin } = await import(pathToFileURL(require.resolve('@electric-sql/pglite/contrib/btree_gin')).href);
-  return { PGlite, extensions: { btree_gin, pg_trgm } };
+  return { PGlite, extensions: { pg_trgm } };
 }
 
 /** Seeds PGlite in the server's data folder: migrated by a first start, filled here, then served. */

@@ -76,36 +76,26 @@ describe('the plan of the events list on postgres', () => {
   });
 });
 
-describe('the plan of filtered pages on postgres', () => {
+describe('the statistics of event messages on postgres', () => {
   let storage: Awaited<ReturnType<typeof createTestStorage>>;
-  const now = Date.now();
   beforeAll(async () => {
     storage = await createTestStorage('postgres');
-    await createEventPartitions(storage, { from: new Date(now - 15 * 86_400_000), to: new Date(now) });
-    // Written in date order, as events arrive: one message in fifty holds "timeout", one
-    // event in a hundred is critical, each drawn on its own.
-    await storage.transaction(async (tx) => {
-      await tx.query('select setseed(0.5)', []);
-      await tx.query(
-        `insert into events (service, level, message, date)
-         select case when s < 0.1 then 'busy' else 's' || floor(s * 1000)::int end,
-           case when l < 0.01 then 50 else 20 end,
-           case when m < 0.02 then 'request ' || i || ': timeout' else 'request ' || i || ' done' end,
-           $1::timestamptz - (200000 - i) * interval '1 second'
-         from (select i, random() as s, random() as l, random() as m from generate_series(1, 200000) i) draws`,
-        [new Date(now).toISOString()],
-      );
-    });
-    await storage.query('analyze events', []);
   });
   afterAll(() => storage?.close());
 
-  it('finds the events of a level with a word through one index of both', async () => {
-    const { db, statements } = capturing();
-    await listEvents({ db, clock: systemClock }, ListEventsQuery.parse({ level: 'critical', message: 'timeout' }));
-    // Among all the days (the newest hold too few events for an index to pay): with
-    // trigrams alone, every event with the word would be read to check its level.
-    expect(statements).toHaveLength(2);
-    expect(await planOf(storage, statements[1]!)).toMatch(/Index Cond: \(\(message ~~\* .*\) AND \(level >= 50\)\)/);
+  it("samples 1,000 messages a day's partition, for the days made at start-up and later", async () => {
+    // A common word's share estimated from 100 sampled messages swung from 0.01 % to 2 %
+    // between two ANALYZE runs, and the plan with it (walk the newest events or gather all
+    // matches). Partitions do not inherit the setting from the table.
+    await createEventPartitions(storage, { from: new Date(Date.now() - 3 * 86_400_000), to: new Date(Date.now() + 30 * 86_400_000) });
+    const targets = await storage.query<{ partition: string; target: number }>(
+      `select c.relname as partition, a.attstattarget as target
+       from pg_inherits i join pg_class c on c.oid = i.inhrelid
+       join pg_attribute a on a.attrelid = c.oid and a.attname = 'message'
+       where i.inhparent = 'events'::regclass`,
+      [],
+    );
+    expect(targets.length).toBeGreaterThan(30);
+    expect(targets.filter(({ target }) => target !== 1000)).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -160,7 +159,7 @@ async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>):
     // PGlite does not create parent folders itself.
     mkdirSync(dataDir, { recursive: true });
   }
-  const client = new PGlite(dataDir ?? 'memory://', { extensions: { btree_gin, pg_trgm } });
+  const client = new PGlite(dataDir ?? 'memory://', { extensions: { pg_trgm } });
   await client.waitReady;
   let closed = false;
   return {
