@@ -272,7 +272,7 @@ function writeSection(database, part) {
   const current = readFileSync(RESULTS_FILE, 'utf8');
   const block = current.includes(START)
     ? current.slice(current.indexOf(START), current.indexOf(END) + END.length)
-    : `${START}\n## Event lists (\`npm run bench:lists\`)\n\nA 100-event page of GET /events; target: p99 ≤ ${TARGET_P99_MS} ms for every filter mix and depth (p99 over it in bold). Shares are of all events, as seeded (bench/lib/seed-events.mjs); each page is reached by following the cursor, then requested ${SAMPLES} times one at a time on one connection and ${SAMPLES * 2} times ${CONCURRENCY} at a time.\n${END}`;
+    : `${START}\n## Event lists (\`npm run bench:lists\`)\n\nA 100-event page of GET /events; target: p99 ≤ ${TARGET_P99_MS} ms for every filter mix and depth (p99 over it in bold). Shares are of all events, as seeded (bench/lib/seed-events.mjs); each page is reached by following the cursor, then requested one at a time on one connection, then several at a time.\n${END}`;
   const partText = `${partStart}\n${part}\n${partEnd}`;
   let nextBlock;
   if (block.includes(partStart)) nextBlock = block.replace(new RegExp(`${partStart}[\\s\\S]*${partEnd}`), partText);
@@ -306,6 +306,7 @@ async function main() {
         `- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine()}; code: ${code}`,
         `- load average (1 min) of the machine at the start and the end: ${load.map((value) => value.toFixed(1)).join(' / ')}`,
         `- ${events.toLocaleString('en-US')} events in ${DAYS} daily partitions, seeded in ${result.seedSeconds.toFixed(0)} s`,
+        `- each page requested ${SAMPLES} times one at a time, then ${SAMPLES * 2} times ${CONCURRENCY} at a time (a cell stops after ${CELL_BUDGET_MS / 1000} s)`,
         `- p99 over ${TARGET_P99_MS} ms (one at a time): ${missed.length === 0 ? 'none' : missed.join('; ')}`,
         '',
         table(result.rows),
