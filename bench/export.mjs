@@ -2,7 +2,7 @@
 // The memory of an export: `npm run bench:export` (`-- --events 1000000` for a short run).
 //
 // PostgreSQL holds N events (10 million by default) in daily partitions, seeded through the
-// driver straight into each day's table before it is attached (as bench:retention does).
+// driver straight into each day's table before it is attached (bench/lib/seed-events.mjs).
 // The built server runs as a child process, as `npm start` runs it. This process reads
 // GET /events/export of every event, first as fast as it can, then slowly (a reader that
 // takes a chunk every few milliseconds, as a slow network would), while the server's
@@ -12,11 +12,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { cleanUp, cleanUpOnSignals, stopChild, isInterrupted } from './lib/children.mjs';
+import { cleanUp, cleanUpOnSignals, stopChild } from './lib/children.mjs';
 import { HEADERS } from './lib/credentials.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
 import { benchDatabaseUrl, dropDatabase, loadPostgresDriver } from './lib/postgres.mjs';
 import { codeVersion, machine } from './lib/report.mjs';
+import { postgresTarget, seedEvents } from './lib/seed-events.mjs';
 import { settledBuild, startServer } from './lib/servers.mjs';
 
 const { values: options } = parseArgs({
@@ -33,7 +34,6 @@ const EVENTS = Number(options.events);
 const DAYS = Number(options.days);
 const FORMAT = options.format;
 const SLOW_MS = Number(options['slow-seconds']) * 1000;
-const DAY_MS = 86_400_000;
 const SAMPLE_MS = 250;
 // The export counts as flat when the RSS of its second half stays within this much of the
 // first half's peak: the garbage of each page lets the heap grow at first (V8 collects it
@@ -41,37 +41,7 @@ const SAMPLE_MS = 250;
 const FLAT_MARGIN_MB = 32;
 const SLOW_CHUNK_MS = 50;
 
-const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
-const partitionName = (ms) => `events_p${isoDay(ms).replaceAll('-', '')}`;
 const mb = (bytes) => bytes / 1024 / 1024;
-
-/** Fills the days before today, oldest first, each in its own table attached when full. */
-async function seed(sql) {
-  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const perDay = Math.ceil(EVENTS / DAYS);
-  await sql.unsafe(`set maintenance_work_mem = '256MB'`);
-  for (let d = DAYS; d >= 1; d--) {
-    if (isInterrupted()) throw new Error('interrupted');
-    const from = today - d * DAY_MS;
-    const name = partitionName(from);
-    const started = Date.now();
-    await sql.begin(async (tx) => {
-      await tx.unsafe(`create table ${name} (like events including defaults)`);
-      await tx.unsafe(
-        `insert into ${name} (service, level, message, date)
-         select 'svc-' || (i % 1000), (i % 5 + 1) * 10,
-           'event ' || (i % 5000) || case when i % 50 = 0 then ', timeout "upstream"' else ' done' end,
-           $1::timestamptz + (i::float8 / $2) * interval '1 day'
-         from generate_series(0, $2 - 1) i`,
-        [new Date(from).toISOString(), perDay],
-      );
-      await tx.unsafe(
-        `alter table events attach partition ${name} for values from ('${new Date(from).toISOString()}') to ('${new Date(from + DAY_MS).toISOString()}')`,
-      );
-    });
-    console.log(`  ${name}: ${perDay.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
-}
 
 /** The resident memory of a process, in bytes (Linux). */
 function rssOf(pid) {
@@ -139,8 +109,7 @@ async function measure() {
   try {
     console.log(`seeding ${EVENTS.toLocaleString('en-US')} events over ${DAYS} days:`);
     const seedStarted = Date.now();
-    await seed(sql);
-    await sql.unsafe('analyze events');
+    await seedEvents(postgresTarget(sql), { events: EVENTS, days: DAYS });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     // The level before: a small export warms the code paths, then the server settles.
     await readExport(server.url, { untilMs: 1_000 });

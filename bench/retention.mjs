@@ -2,9 +2,8 @@
 // What retention costs the hot path: `npm run bench:retention`.
 //
 // PostgreSQL holds N events (10 million by default) in daily partitions, seeded through the
-// driver straight into each day's table before it is attached (the indexes are then built
-// once per partition, as a bulk load would). The built server runs as a child process, as
-// `npm start` runs it, under a steady load of pulses and events from this process. While
+// driver straight into each day's table before it is attached (bench/lib/seed-events.mjs).
+// The built server runs as a child process, as `npm start` runs it, under a steady load of pulses and events from this process. While
 // the load runs, the oldest days are dropped one after another with the statements the
 // retention job runs (src/domain/retention/event-partitions.ts: lock_timeout, the day's
 // purge records, DROP TABLE); each drop is timed, and the throughput and latency of pulses
@@ -18,6 +17,7 @@ import { HEADERS } from './lib/credentials.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
 import { benchDatabaseUrl, dropDatabase, loadPostgresDriver } from './lib/postgres.mjs';
 import { codeVersion, machine } from './lib/report.mjs';
+import { postgresTarget, seedEvents } from './lib/seed-events.mjs';
 import { settledBuild, startServer } from './lib/servers.mjs';
 
 const { values: options } = parseArgs({
@@ -32,7 +32,6 @@ const { values: options } = parseArgs({
 const EVENTS = Number(options.events);
 const DAYS = Number(options.days);
 const DROPS = Math.min(Number(options.drops), DAYS);
-const DAY_MS = 86_400_000;
 const SERVICES = 1_000;
 const PULSE_CONNECTIONS = 40;
 const EVENT_CONNECTIONS = 10;
@@ -40,42 +39,6 @@ const WARM_UP_MS = 3_000;
 // Each drop's figures: the load in the BEFORE_MS before it against the WINDOW_MS from its start.
 const BEFORE_MS = 4_000;
 const WINDOW_MS = 2_000;
-
-const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
-const partitionName = (ms) => `events_p${isoDay(ms).replaceAll('-', '')}`;
-
-/** Fills the days before today, oldest first, each in its own table attached when full. */
-async function seed(sql) {
-  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const perDay = Math.ceil(EVENTS / DAYS);
-  await sql.unsafe(`set maintenance_work_mem = '256MB'`);
-  const days = [];
-  for (let d = DAYS; d >= 1; d--) {
-    if (isInterrupted()) throw new Error('interrupted');
-    const from = today - d * DAY_MS;
-    const name = partitionName(from);
-    const started = Date.now();
-    // One transaction: the server's retention never sees the day's table unattached.
-    await sql.begin(async (tx) => {
-      await tx.unsafe(`create table ${name} (like events including defaults)`);
-      // Services, levels and words vary as in real logs; 1 in 50 messages says "timeout".
-      await tx.unsafe(
-        `insert into ${name} (service, level, message, date)
-       select 'svc-' || (i % 1000), (i % 5 + 1) * 10,
-         'event ' || (i % 5000) || case when i % 50 = 0 then ' timeout' else ' done' end,
-         $1::timestamptz + (i::float8 / $2) * interval '1 day'
-       from generate_series(0, $2 - 1) i`,
-        [new Date(from).toISOString(), perDay],
-      );
-      await tx.unsafe(
-        `alter table events attach partition ${name} for values from ('${new Date(from).toISOString()}') to ('${new Date(from + DAY_MS).toISOString()}')`,
-      );
-    });
-    days.push({ name, seconds: (Date.now() - started) / 1000 });
-    console.log(`  ${name}: ${perDay.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
-  return days;
-}
 
 /** Pulses every service of the load once (its creation), 40 at a time. */
 async function prime(url) {
@@ -173,7 +136,7 @@ async function measure() {
   try {
     console.log(`seeding ${EVENTS.toLocaleString('en-US')} events over ${DAYS} days:`);
     const seedStarted = Date.now();
-    const days = await seed(sql);
+    const days = await seedEvents(postgresTarget(sql), { events: EVENTS, days: DAYS });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     const [{ rows }] = await sql.unsafe('select count(*)::bigint::text as rows from events');
     // Every service once first: the load then measures pulses of known services (updates).

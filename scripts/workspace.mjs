@@ -152,11 +152,17 @@ switch (command) {
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
     run(process.execPath, [join(root, 'bench/export.mjs'), ...extra]);
     break;
+  case 'bench:lists':
+    pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
+    run(process.execPath, [join(root, 'bench/lists.mjs'), ...extra]);
+    break;
   case 'bench:retention':
     pnpm(['exec', 'turbo', 'run', 'build', '--filter=@watchtower/server...', '--output-logs=errors-only']);
     run(process.execPath, [join(root, 'bench/retention.mjs'), ...extra]);
     break;
   default:
-    console.error('usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts|bench:export|bench:retention [args]');
+    console.error(
+      'usage: node scripts/workspace.mjs start|build|test|chaos|bench|bench:alerts|bench:export|bench:lists|bench:retention [args]',
+    );
     process.exit(2);
 }
