@@ -22,6 +22,7 @@ import { startMaintenance } from './jobs/maintenance.js';
 import { retentionSettings, startRetention } from './jobs/retention.js';
 import { prepareEventPartitions } from './domain/retention/event-partitions.js';
 import { startLoop, type Loop } from './jobs/loop.js';
+import { createDatabaseCheck, type DatabaseCheck } from './jobs/database-check.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
 import { createCleanUpStack, type CleanUpStack } from './lib/clean-up-stack.js';
@@ -202,8 +203,10 @@ interface LoopDeps {
 function startLoops(
   { config, storage, clock, log, channels, feed: answeredFeed, outage, instanceId, metrics }: LoopDeps,
   cleanUp: CleanUpStack,
-): { sweeper: Loop; sender: Loop } {
+): { sweeper: Loop; sender: Loop; databaseCheck: DatabaseCheck } {
   const feed = countingFeed(answeredFeed, metrics);
+  const databaseCheck = createDatabaseCheck({ db: storage, clock, outage, log });
+  const checking = databaseCheck.start();
   const liveness = startLiveness(storage, instanceId, clock, log);
   const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
   const retention = startRetention({ db: storage, clock }, retentionSettings(config), log);
@@ -238,9 +241,9 @@ function startLoops(
   cleanUp.push('loops', async () => {
     liveness.stop();
     maintenance?.stop();
-    await Promise.all([sweeper.stop(), sender.stop(), retention.stop()]);
+    await Promise.all([sweeper.stop(), sender.stop(), retention.stop(), checking.stop()]);
   });
-  return { sweeper, sender };
+  return { sweeper, sender, databaseCheck };
 }
 
 async function closeServer(server: ServerType, endStreams: () => Promise<void>): Promise<void> {
@@ -299,7 +302,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);
   const metrics = new Metrics();
-  const { sweeper, sender } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId, metrics }, cleanUp);
+  const { sweeper, sender, databaseCheck } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId, metrics }, cleanUp);
   const app = createApp({
     db: storage,
     clock,
@@ -309,6 +312,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
     signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
     feed,
     outage,
+    databaseCheck,
     metrics,
     loops: [sweeper, sender],
     guiDir: findGuiDir(),
