@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -10,7 +11,7 @@ import { problemWithTemplates } from './channels/channel-templates.js';
 import { applyChanges } from './domain/changes.js';
 import { syncConfigChannels } from './domain/channels/sync-config-channels.js';
 import { answerClientErrors } from './http/client-errors.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, workerCount, type Config } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createOutageTracker, watchOutages, type OutageTracker } from './db/outage.js';
@@ -31,6 +32,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { countingFeed, Metrics } from './lib/metrics.js';
 import { storedPassword } from './lib/password.js';
 import { findSdkFiles } from './routes/sdk.js';
+import { superviseWorkers } from './workers.js';
 
 // sysexits' codes: EX_TEMPFAIL (75) for a data folder in use, EX_CONFIG (78) for a bad setting.
 const EXIT = { stopped: 0, failed: 1, dataDirLocked: 75, config: 78 } as const;
@@ -364,6 +366,11 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig();
     log = createLogger(config.log.level);
+    const workers = workerCount(config);
+    if (workers > 1 && cluster.isPrimary) {
+      // This process only watches over the workers, each of which runs the whole server.
+      process.exit(await superviseWorkers({ count: workers, log }));
+    }
     await startServer(config, log, cleanUp);
   } catch (error) {
     return exitProcess(cleanUp, log, { error });
