@@ -304,7 +304,10 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);
   const metrics = new Metrics();
-  const { sweeper, sender, databaseCheck } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId, metrics }, cleanUp);
+  const { sweeper, sender, databaseCheck } = startLoops(
+    { config, storage, clock, log, channels, feed, outage, instanceId, metrics },
+    cleanUp,
+  );
   const app = createApp({
     db: storage,
     clock,

@@ -71,7 +71,9 @@ const isAlive = (pid: number) => {
 it('serves pulses and events from two worker processes, replaces a killed one, and stops them all on SIGTERM', async () => {
   // Two loops, not one that alternates: connections are dealt to the workers in turn.
   for (let i = 0; i < 40; i += 1) {
-    expect((await call('POST', '/heartbeat', { service: `job-${i}`, nextIn: 3600, alertType: 'log', alertTarget: 'ops' })).status).toBe(200);
+    expect((await call('POST', '/heartbeat', { service: `job-${i}`, nextIn: 3600, alertType: 'log', alertTarget: 'ops' })).status).toBe(
+      200,
+    );
   }
   for (let i = 0; i < 40; i += 1) {
     expect((await call('POST', '/event', { service: `job-${i}`, level: 'info', message: 'ran' })).status).toBe(200);

@@ -72,7 +72,12 @@ export function createDatabaseCheck({
     } catch (error) {
       if (!last?.problem) log.warn({ err: error }, 'health check: the database failed');
       const since = outage.since() ?? last?.problem?.since ?? now;
-      last = { checkedAt: now, problem: { part: 'database', since, error: describeFailure(error) }, failedAlerts24h: undefined, failuresSeen };
+      last = {
+        checkedAt: now,
+        problem: { part: 'database', since, error: describeFailure(error) },
+        failedAlerts24h: undefined,
+        failuresSeen,
+      };
     }
     return last;
   }
