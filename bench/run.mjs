@@ -45,6 +45,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
                       (default postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_PG_URL)
   --server FILE       the built server to measure (default apps/server/dist/main.js),
                       e.g. another commit's build to compare
+  --workers N         WATCHTOWER_WORKERS of the server (PostgreSQL only; default 1)
   --no-write          print the table only; leave bench/RESULTS.md as it is
   --help
 
@@ -63,6 +64,7 @@ function parseCommandLine() {
         scenario: { type: 'string' },
         'pg-url': { type: 'string' },
         server: { type: 'string' },
+        workers: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -124,6 +126,8 @@ function readSettings() {
     serverEntry: args.server ? resolve(args.server) : DEFAULT_SERVER_ENTRY,
     pgUrl: args['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     write: !args['no-write'],
+    // Passed to the server under test as its environment.
+    env: args.workers ? { WATCHTOWER_WORKERS: String(positiveNumber('workers', args.workers, { integer: true, max: 64 })) } : {},
   };
 }
 

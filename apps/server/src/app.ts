@@ -10,6 +10,7 @@ import { presentedSecret, requireScope } from './http/auth.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
+import { createDatabaseCheck } from './jobs/database-check.js';
 import { requestContext } from './http/request-context.js';
 import { timeRequests } from './http/time-requests.js';
 import { countingFeed, Metrics } from './lib/metrics.js';
@@ -47,12 +48,14 @@ function allowedMethods(): Map<string, string[]> {
 /** The app's dependencies, with the parts left out made here. */
 function resolveDeps(given: AppDeps): ResolvedDeps {
   const metrics = given.metrics ?? new Metrics();
+  const outage = given.outage ?? createOutageTracker();
   return {
     ...given,
     channels: given.channels ?? createChannelRegistry(given.config, given.log),
     signals: given.signals ?? { deadlineSet: () => {}, alertQueued: () => {} },
     feed: countingFeed(given.feed ?? createLocalChangeFeed(), metrics),
-    outage: given.outage ?? createOutageTracker(),
+    outage,
+    databaseCheck: given.databaseCheck ?? createDatabaseCheck({ db: given.db, clock: given.clock, outage, log: given.log }),
     metrics,
   };
 }

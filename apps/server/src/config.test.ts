@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, workerCount } from './config.js';
 
 const SAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/sample.json');
 
@@ -18,6 +18,7 @@ const DEFAULTS = {
     maxStreams: 100,
     trustProxy: false,
     authFailureLimit: 10,
+    workers: 1,
   },
   database: { dataDir: './data' },
   gui: { eventsPresets: [] as unknown[] },
@@ -316,6 +317,32 @@ describe('loadConfig', () => {
     expect(configError({})).toBe(
       `invalid configuration: events.retentionByLevel.debug in ${file}: must be a whole number of days, at least 1`,
     );
+  });
+
+  it('reads WATCHTOWER_WORKERS on PostgreSQL, and auto as one process per core', () => {
+    const env = { DATABASE_URL: 'postgres://db/watchtower' };
+    expect(loadConfig({ ...env, WATCHTOWER_WORKERS: '3' }, cwd).server.workers).toBe(3);
+    const auto = loadConfig({ ...env, WATCHTOWER_WORKERS: 'auto' }, cwd);
+    expect(auto.server.workers).toBe('auto');
+    expect(workerCount(auto, 4)).toBe(4);
+  });
+
+  it('runs one process for auto on the embedded database', () => {
+    expect(workerCount(loadConfig({ WATCHTOWER_WORKERS: 'auto' }, cwd), 4)).toBe(1);
+  });
+
+  it('refuses more than one worker on the embedded database, naming the variable', () => {
+    expect(() => loadConfig({ WATCHTOWER_WORKERS: '2' }, cwd)).toThrow(
+      new ConfigError(
+        'invalid configuration: WATCHTOWER_WORKERS: more than one worker needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process',
+      ),
+    );
+  });
+
+  it('refuses a worker count that is not a whole number of at least 1 or auto', () => {
+    for (const value of ['0', 'two', '1.5']) {
+      expect(() => loadConfig({ WATCHTOWER_WORKERS: value, DATABASE_URL: 'postgres://db/w' }, cwd)).toThrow(/WATCHTOWER_WORKERS: must be/);
+    }
   });
 
   it('parses config/sample.json into exactly the defaults', () => {

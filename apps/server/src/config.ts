@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ALERT_TYPES, ConfigChannel, LEVEL_NAMES, parseDuration, type LevelName } from '@watchtower/protocol';
 import { z } from 'zod';
@@ -40,6 +41,9 @@ const Count = z
   .union([z.number(), z.string().trim().regex(/^\d+$/)], { error: 'must be a whole number of at least 1' })
   .transform(Number)
   .pipe(z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }));
+
+// Server processes sharing the port: a number, or `auto` for one per core.
+const Workers = z.union([z.literal('auto'), Count], { error: 'must be a whole number of at least 1, or auto' });
 
 // A retention in days: a whole number from `min`, or digits in an environment variable.
 const Days = (min: number, why = '') => {
@@ -127,6 +131,8 @@ export const ConfigSchema = z
           .transform(Number)
           .pipe(z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }))
           .default(10),
+        // Processes that serve the port together (node:cluster); more than one needs PostgreSQL.
+        workers: Workers.default(1),
       })
       .strict()
       .prefault({}),
@@ -229,7 +235,16 @@ export const ConfigSchema = z
       )
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    if (typeof config.server.workers === 'number' && config.server.workers > 1 && !config.database.url) {
+      context.addIssue({
+        code: 'custom',
+        path: ['server', 'workers'],
+        message: 'more than one worker needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process',
+      });
+    }
+  });
 
 export type Config = z.output<typeof ConfigSchema>;
 
@@ -248,6 +263,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['WATCHTOWER_PUBLIC_URL', ['server', 'publicUrl']],
   ['WATCHTOWER_TRUST_PROXY', ['server', 'trustProxy']],
   ['WATCHTOWER_AUTH_FAILURE_LIMIT', ['server', 'authFailureLimit']],
+  ['WATCHTOWER_WORKERS', ['server', 'workers']],
   ['WATCHTOWER_PASSWORD', ['password']],
   ['DATABASE_URL', ['database', 'url']],
   ['WATCHTOWER_DATA_DIR', ['database', 'dataDir']],
@@ -349,4 +365,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return { ...parsed.data, source: file };
+}
+
+/** How many processes serve the port: `auto` is one per core on PostgreSQL, and one on PGlite. */
+export function workerCount(config: Pick<Config, 'server' | 'database'>, cores = availableParallelism()): number {
+  const { workers } = config.server;
+  if (workers !== 'auto') return workers;
+  return config.database.url ? cores : 1;
 }

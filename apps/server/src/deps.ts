@@ -9,6 +9,7 @@ import type { OutageTracker } from './db/outage.js';
 import type { JobSignals } from './domain/changes.js';
 import type { SdkFiles } from './routes/sdk.js';
 import type { Metrics } from './lib/metrics.js';
+import type { DatabaseCheck } from './jobs/database-check.js';
 
 export type { JobSignals };
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   outage?: OutageTracker | undefined;
   /** The background loops, whose health /healthz reports; none when absent. */
   loops?: Array<{ health(): LoopHealth }> | undefined;
+  /** /healthz's view of the database; when absent, one that checks only when a probe finds its state old. */
+  databaseCheck?: DatabaseCheck | undefined;
   /** The counters /metrics reports; the app's own when absent. */
   metrics?: Metrics | undefined;
   /** Folder of the built dashboard, served at /gui. */
@@ -42,5 +45,6 @@ export type ResolvedDeps = AppDeps & {
   signals: JobSignals;
   feed: ChangeFeed;
   outage: OutageTracker;
+  databaseCheck: DatabaseCheck;
   metrics: Metrics;
 };

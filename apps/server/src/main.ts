@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -10,7 +11,7 @@ import { problemWithTemplates } from './channels/channel-templates.js';
 import { applyChanges } from './domain/changes.js';
 import { syncConfigChannels } from './domain/channels/sync-config-channels.js';
 import { answerClientErrors } from './http/client-errors.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, workerCount, type Config } from './config.js';
 import { openStorage, type Storage } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js';
 import { createOutageTracker, watchOutages, type OutageTracker } from './db/outage.js';
@@ -22,6 +23,7 @@ import { startMaintenance } from './jobs/maintenance.js';
 import { retentionSettings, startRetention } from './jobs/retention.js';
 import { prepareEventPartitions } from './domain/retention/event-partitions.js';
 import { startLoop, type Loop } from './jobs/loop.js';
+import { createDatabaseCheck, type DatabaseCheck } from './jobs/database-check.js';
 import { createSendStep } from './jobs/sender.js';
 import { createSweepStep } from './jobs/sweeper.js';
 import { createCleanUpStack, type CleanUpStack } from './lib/clean-up-stack.js';
@@ -30,6 +32,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { countingFeed, Metrics } from './lib/metrics.js';
 import { storedPassword } from './lib/password.js';
 import { findSdkFiles } from './routes/sdk.js';
+import { superviseWorkers } from './workers.js';
 
 // sysexits' codes: EX_TEMPFAIL (75) for a data folder in use, EX_CONFIG (78) for a bad setting.
 const EXIT = { stopped: 0, failed: 1, dataDirLocked: 75, config: 78 } as const;
@@ -202,8 +205,10 @@ interface LoopDeps {
 function startLoops(
   { config, storage, clock, log, channels, feed: answeredFeed, outage, instanceId, metrics }: LoopDeps,
   cleanUp: CleanUpStack,
-): { sweeper: Loop; sender: Loop } {
+): { sweeper: Loop; sender: Loop; databaseCheck: DatabaseCheck } {
   const feed = countingFeed(answeredFeed, metrics);
+  const databaseCheck = createDatabaseCheck({ db: storage, clock, outage, log });
+  const checking = databaseCheck.start();
   const liveness = startLiveness(storage, instanceId, clock, log);
   const maintenance = storage.kind === 'pglite' ? startMaintenance(storage, log) : undefined;
   const retention = startRetention({ db: storage, clock }, retentionSettings(config), log);
@@ -238,9 +243,9 @@ function startLoops(
   cleanUp.push('loops', async () => {
     liveness.stop();
     maintenance?.stop();
-    await Promise.all([sweeper.stop(), sender.stop(), retention.stop()]);
+    await Promise.all([sweeper.stop(), sender.stop(), retention.stop(), checking.stop()]);
   });
-  return { sweeper, sender };
+  return { sweeper, sender, databaseCheck };
 }
 
 async function closeServer(server: ServerType, endStreams: () => Promise<void>): Promise<void> {
@@ -299,7 +304,10 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);
   const { feed, closeFeed } = await openFeed(config, log, cleanUp);
   const metrics = new Metrics();
-  const { sweeper, sender } = startLoops({ config, storage, clock, log, channels, feed, outage, instanceId, metrics }, cleanUp);
+  const { sweeper, sender, databaseCheck } = startLoops(
+    { config, storage, clock, log, channels, feed, outage, instanceId, metrics },
+    cleanUp,
+  );
   const app = createApp({
     db: storage,
     clock,
@@ -309,6 +317,7 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
     signals: { deadlineSet: (at) => sweeper.wake(at), alertQueued: () => sender.wake() },
     feed,
     outage,
+    databaseCheck,
     metrics,
     loops: [sweeper, sender],
     guiDir: findGuiDir(),
@@ -360,6 +369,11 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig();
     log = createLogger(config.log.level);
+    const workers = workerCount(config);
+    if (workers > 1 && cluster.isPrimary) {
+      // This process only watches over the workers, each of which runs the whole server.
+      process.exit(await superviseWorkers({ count: workers, log }));
+    }
     await startServer(config, log, cleanUp);
   } catch (error) {
     return exitProcess(cleanUp, log, { error });

@@ -33,6 +33,11 @@ describe('a configuration error', () => {
       key: 'WATCHTOWER_HISTORY_RETENTION_DAYS: must be a whole number of days, at least 30',
       env: () => ({ WATCHTOWER_HISTORY_RETENTION_DAYS: '7' }),
     },
+    {
+      problem: 'two workers on the embedded database',
+      key: 'WATCHTOWER_WORKERS: more than one worker needs PostgreSQL',
+      env: () => ({ WATCHTOWER_WORKERS: '2' }),
+    },
   ])('stops the server with a non-zero exit naming $key for $problem', async ({ key, env }) => {
     const server = await spawnServer({ env: env() });
     const exit = await waitForExit(server);

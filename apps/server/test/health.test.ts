@@ -6,6 +6,7 @@ import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { openStorage, type Storage } from '../src/db/client.js';
 import { createOutageTracker, watchOutages } from '../src/db/outage.js';
+import { createDatabaseCheck } from '../src/jobs/database-check.js';
 import { startLoop, type Loop } from '../src/jobs/loop.js';
 import { createSendStep } from '../src/jobs/sender.js';
 import { createSweepStep } from '../src/jobs/sweeper.js';
@@ -81,6 +82,65 @@ describe('the health probe and failing loops', () => {
       release();
       await loop.stop();
       await storage.close();
+    }
+  });
+});
+
+describe('the health probe and the database', () => {
+  it('answers 200 probes from one check of the database: a probe does no database work of its own', async () => {
+    const storage = await openStorage({ kind: 'pglite', memory: true });
+    await storage.migrate();
+    let statements = 0;
+    const counted: Storage = {
+      ...storage,
+      kind: storage.kind,
+      ping: (timeoutMs) => {
+        statements += 1;
+        return storage.ping(timeoutMs);
+      },
+      query: (text, params, options) => {
+        statements += 1;
+        return storage.query(text, params, options);
+      },
+    };
+    try {
+      const app = createApp({ db: counted, clock: systemClock, config: config(), log: silentLogger });
+      const answers = await Promise.all(Array.from({ length: 200 }, () => app.request('/healthz')));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(200).fill(200));
+      // One ping and one count of the failed alerts, for all of them.
+      expect(statements).toBe(2);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('turns 503 within seconds of the database refusing connections, and 200 once it takes them again', async () => {
+    const database = await createTestDatabase();
+    const name = new URL(database.url).pathname.slice(1);
+    // From another database: a session cannot bar connections to its own.
+    const admin = postgres(Object.assign(new URL(database.url), { pathname: '/postgres' }).href, { max: 1, onnotice: () => {} });
+    const storage = await openStorage({ kind: 'postgres', url: database.url, maxConnections: 2 });
+    await storage.migrate();
+    const outage = createOutageTracker();
+    const databaseCheck = createDatabaseCheck({ db: storage, clock: systemClock, outage, log: silentLogger });
+    const checking = databaseCheck.start();
+    try {
+      const app = createApp({ db: storage, clock: systemClock, config: config(), log: silentLogger, outage, databaseCheck });
+      expect((await app.request('/healthz')).status).toBe(200);
+      await admin.unsafe(`alter database "${name}" allow_connections = false`);
+      await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [name]);
+      const refusedAt = Date.now();
+      await expect.poll(async () => (await app.request('/healthz')).status, { timeout: 15_000, interval: 100 }).toBe(503);
+      expect(Date.now() - refusedAt).toBeLessThan(10_000);
+      expect((await (await app.request('/healthz')).json()).failing[0]).toMatchObject({ part: 'database' });
+      await admin.unsafe(`alter database "${name}" allow_connections = true`);
+      await expect.poll(async () => (await app.request('/healthz')).status, { timeout: 15_000, interval: 100 }).toBe(200);
+    } finally {
+      await checking.stop();
+      await storage.close();
+      await admin.unsafe(`alter database "${name}" allow_connections = true`);
+      await admin.end();
+      await database.drop();
     }
   });
 });

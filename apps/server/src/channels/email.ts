@@ -1,4 +1,4 @@
-import { Resend, type CreateEmailRequestOptions, type ErrorResponse } from 'resend';
+import type { CreateEmailRequestOptions, ErrorResponse, Resend } from 'resend';
 import type { Config } from '../config.js';
 import type { Channel, ChannelKind, DeliveryError } from './channel.js';
 import { createDeliveryError, isPermanentStatus, openGuardedConnections } from './http-post.js';
@@ -46,11 +46,14 @@ export function resendFailure(
 /** E-mail through Resend; the alert id is the Idempotency-Key, so a retry never sends twice. */
 export function emailChannel(config: Config, name: 'email' | 'mail' = 'email'): Channel {
   const { resendApiKey, resendBaseUrl, from } = config.alerts.email;
-  const resend = resendApiKey ? new Resend(resendApiKey, resendBaseUrl ? { baseUrl: resendBaseUrl } : undefined) : undefined;
+  // The SDK is loaded on the first e-mail: most servers never send one.
+  let resend: Promise<Resend> | undefined;
+  const client = () =>
+    (resend ??= import('resend').then(({ Resend }) => new Resend(resendApiKey, resendBaseUrl ? { baseUrl: resendBaseUrl } : undefined)));
   return {
     name,
     missingConfig: () => {
-      if (!resend) return `the ${name} channel needs a Resend API key: set RESEND_API_KEY`;
+      if (!resendApiKey) return `the ${name} channel needs a Resend API key: set RESEND_API_KEY`;
       if (!from) return `the ${name} channel needs a sender address: set WATCHTOWER_MAIL_FROM`;
       return null;
     },
@@ -63,7 +66,7 @@ export function emailChannel(config: Config, name: 'email' | 'mail' = 'email'): 
         // The SDK hands these options to its fetch: the dispatcher makes that fetch connect
         // only to checked addresses (the cast: the SDK's type does not list `dispatcher`).
         const options = { idempotencyKey: alert.id, signal, dispatcher: connections.dispatcher } as CreateEmailRequestOptions;
-        const { data, error } = await resend!.emails.send(
+        const { data, error } = await (await client()).emails.send(
           { from: from!, to: [alert.target], subject: message.title, text: message.text, ...(message.html && { html: message.html }) },
           options,
         );

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { createTransport, type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AlertRow } from '../db/schema.js';
 import { toneOf } from './alert-tone.js';
@@ -190,6 +190,8 @@ async function sendOnce(
   }
   const showWords = policy.classify(address).isPublic;
   const auth = settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined;
+  // Loaded on the first e-mail: most servers never send one, and it costs memory from start.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: address,
     port,

@@ -1,5 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -65,7 +68,8 @@ export type StorageOptions =
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    // ETIMEDOUT: the database is out of reach, in the words of /healthz and the outage tracker.
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -152,14 +156,52 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   return openPglite(options);
 }
 
+/**
+ * PostgreSQL settings of the embedded database. Its shared buffers live in this process's
+ * memory and are touched at start: 128 MB by default, 16 MB here. Pages beyond them are
+ * read back from the data files through the OS cache, not from the disk itself.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=16MB'];
+
+// Run by a child process: makes the data folder and ends.
+const CREATE_PGLITE_FOLDER = `
+const { PGlite } = require(process.argv[1]);
+(async () => {
+  const db = new PGlite(process.argv[2]);
+  await db.waitReady;
+  await db.close();
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});`;
+
+/**
+ * Makes a new data folder in a short-lived child process: PGlite's initdb runs a second
+ * whole PostgreSQL in WASM, and this process would keep its memory (about 200 MB) for good.
+ */
+async function createPgliteFolder(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  try {
+    await promisify(execFile)(process.execPath, ['-e', CREATE_PGLITE_FOLDER, entry, dataDir], { timeout: 300_000 });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`could not create the embedded database in ${dataDir}${stderr ? `: ${stderr}` : ''}`, { cause: error });
+  }
+}
+
 async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>): Promise<Storage> {
   let dataDir: string | undefined;
   if ('dataDir' in options) {
     dataDir = join(options.dataDir, 'pgdata');
     // PGlite does not create parent folders itself.
     mkdirSync(dataDir, { recursive: true });
+    await createPgliteFolder(dataDir);
   }
-  const client = new PGlite(dataDir ?? 'memory://', { extensions: { pg_trgm } });
+  const client = new PGlite(dataDir ?? 'memory://', {
+    extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
+  });
   await client.waitReady;
   let closed = false;
   return {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { levelName, type StreamChange } from '@watchtower/protocol';
 import type { ChangeFeed } from '../feed/change-feed.js';
@@ -34,6 +35,13 @@ function defaultsRegistry(): Registry {
   if (!processDefaults) {
     processDefaults = new Registry();
     collectDefaultMetrics({ register: processDefaults, prefix: '' });
+    // Which process answered the scrape: with WATCHTOWER_WORKERS each worker counts its own.
+    new Gauge({
+      name: `${METRIC_PREFIX}process_info`,
+      help: 'This process: its pid, and its worker number (0 without workers).',
+      labelNames: ['pid', 'worker'],
+      registers: [processDefaults],
+    }).set({ pid: String(process.pid), worker: String(cluster.worker?.id ?? 0) }, 1);
   }
   return processDefaults;
 }

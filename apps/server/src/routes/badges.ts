@@ -30,12 +30,12 @@ export function badgeRoutes(deps: ResolvedDeps): Hono<AppEnv> {
     return KEY_SHAPE.test(presented) && createSecretCheck(await readBadgeKey(context))(presented);
   }
 
-  function answer(c: Context<AppEnv>, format: Format, badge: Badge | null): Response {
+  async function answer(c: Context<AppEnv>, format: Format, badge: Badge | null): Promise<Response> {
     const status = badge ? 200 : 404;
     const shown = badge ?? NOT_FOUND_BADGE;
     c.header('cache-control', 'no-cache');
     if (format === 'json') return c.json(toBadgeEndpoint(shown), status);
-    return c.body(renderBadgeSvg(shown), status, { 'content-type': 'image/svg+xml; charset=utf-8' });
+    return c.body(await renderBadgeSvg(shown), status, { 'content-type': 'image/svg+xml; charset=utf-8' });
   }
 
   // The key is checked before any look-up, so that names cannot be probed without it.

@@ -2,20 +2,18 @@ import { formatIsoTime, type HealthResponse } from '@watchtower/protocol';
 import { Hono } from 'hono';
 import type { ResolvedDeps } from '../deps.js';
 import type { AppEnv } from '../http/app-env.js';
-import { describeFailure } from '../db/errors.js';
-import { countFailedAlerts } from '../domain/outbox/delivery-queue.js';
 import { unixSeconds } from '../domain/views.js';
 import { loopProblems, type HealthProblem } from '../jobs/health.js';
 
 /** Seconds a client or a load balancer should wait before asking again. */
 const RETRY_AFTER_S = 5;
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * `GET /healthz`: 200 while the database answers and every loop works; 503 naming each
- * part that cannot do its job, and since when, otherwise.
+ * part that cannot do its job, and since when, otherwise. It answers from the loops' state
+ * and the last database check: a probe costs no database work of its own.
  */
-export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<AppEnv> {
+export function healthRoutes({ clock, loops, databaseCheck }: ResolvedDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', async (c) => {
     const now = clock.now();
@@ -23,14 +21,8 @@ export function healthRoutes({ db, clock, loops, outage }: ResolvedDeps): Hono<A
       (loops ?? []).map((loop) => loop.health()),
       now,
     );
-    let failedAlerts24h: number | undefined;
-    try {
-      await db.ping();
-      failedAlerts24h = await countFailedAlerts({ db, clock }, { since: new Date(now.getTime() - DAY_MS) });
-    } catch (error) {
-      c.get('log').warn({ err: error }, 'health check: the database failed');
-      problems.unshift({ part: 'database', since: outage.since() ?? now, error: describeFailure(error) });
-    }
+    const { problem, failedAlerts24h } = await databaseCheck.current();
+    if (problem) problems.unshift(problem);
     if (problems.length === 0) {
       return c.json({ result: 200, status: 'ok', failedAlerts24h } satisfies HealthResponse);
     }

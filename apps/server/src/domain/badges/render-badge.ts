@@ -1,9 +1,10 @@
 import type { BadgeEndpoint } from '@watchtower/protocol';
-import { makeBadge } from 'badge-maker';
 import type { Badge } from './badge-look.js';
 
 /** The badge as shields.io draws it (badge-maker is shields.io's own renderer; it escapes the text). */
-export function renderBadgeSvg({ label, message, color }: Badge): string {
+export async function renderBadgeSvg({ label, message, color }: Badge): Promise<string> {
+  // Loaded with the first badge: a server whose badges nobody shows never holds it.
+  const { makeBadge } = await import('badge-maker');
   return makeBadge({ label, message, color, style: 'flat' });
 }
 
