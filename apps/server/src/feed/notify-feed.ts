@@ -29,6 +29,8 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   const listening = await client.listen(
     CHANNEL,
     (payload) => {
+      // Nobody in this process reads the feed: the payload need not be read either.
+      if (fanOut.size === 0) return;
       try {
         for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
       } catch (error) {

@@ -77,7 +77,8 @@ function eventAlerts(batch: NewEvent[], inserted: InsertedEvent[]): NewAlert[] {
  */
 export async function addEvents(context: DomainContext, { batch, deadline }: { batch: NewEvent[]; deadline: Date }): Promise<AddedEvent[]> {
   const date = context.clock.now();
-  const events = batch.map((event) => ({ ...event, date: date.toISOString() }));
+  const at = date.toISOString();
+  const events = batch.map((event) => ({ ...event, date: at }));
   const inserted = batch.some((event) => event.alert || event.keyedBatch)
     ? await inTransaction(context, async (tx) => {
         const stored = await insertEvents(tx, { events });
