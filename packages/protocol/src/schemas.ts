@@ -225,10 +225,9 @@ export const AddEventRequest = z.object(
       .optional()
       .transform((flag) => flag ?? false)
       .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
-},
+  },
   {
-    error: (issue) =>
-      `must be an event, an object such as {"service":"backup","message":"done"}; received ${describeValue(issue.input)}`,
+    error: (issue) => `must be an event, an object such as {"service":"backup","message":"done"}; received ${describeValue(issue.input)}`,
   },
 );
 export type AddEventRequest = z.output<typeof AddEventRequest>;

@@ -162,7 +162,12 @@ export function createEventBatchRecorder({
     async (batches: NewEvent[][], deadlineMs: number) => {
       const added = await addEvents({ db, clock }, { batch: batches.flat(), deadline: db.databaseTime(deadlineMs) });
       let start = 0;
-      return batches.map((batch) => added.slice(start, (start += batch.length)));
+      return batches.map((batch) => {
+        const end = start + batch.length;
+        const mine = added.slice(start, end);
+        start = end;
+        return mine;
+      });
     },
     {
       maxBatch: BATCHES_PER_STATEMENT,
