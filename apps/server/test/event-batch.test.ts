@@ -55,11 +55,24 @@ describe.each(DATABASE_KINDS)('batches of events on %s', (kind) => {
     const { ids } = (await response.json()) as { ids: number[] };
     expect(ids).toHaveLength(1_000);
     const byId = new Map((await listAll()).map((event) => [event.id, event]));
-    ids.forEach((id, i) => expect(byId.get(id)).toMatchObject({ service: `s${i % 7}`, message: `event ${i}` }));
+    for (const [i, id] of ids.entries()) expect(byId.get(id)).toMatchObject({ service: `s${i % 7}`, message: `event ${i}` });
   });
 
   it('keeps text exactly as sent, whatever array quoting would trip on', async () => {
-    const messages = ['', 'NULL', 'null', '"quoted"', 'back\\slash', '{braces}', 'a,b', ' padded ', 'tab\tand\nnewline', '東京 😀', "it's", '\\N'];
+    const messages = [
+      '',
+      'NULL',
+      'null',
+      '"quoted"',
+      'back\\slash',
+      '{braces}',
+      'a,b',
+      ' padded ',
+      'tab\tand\nnewline',
+      '東京 😀',
+      "it's",
+      '\\N',
+    ];
     const services = ['NULL', '"q"', 'b\\s', '{x}', 'a,b', '東京 😀'];
     const events = messages.map((message, i) => ({ service: services[i % services.length]!, message }));
     const response = await t.call('POST', '/events/batch', { events });
@@ -76,7 +89,9 @@ describe.each(DATABASE_KINDS)('batches of events on %s', (kind) => {
     expect(response.status).toBe(400);
     const answer = await response.json();
     expect(answer).toMatchObject({ result: 400, code: 'VALIDATION_FAILED' });
-    expect(answer.hint).toMatch(/^events\[499\]\.level: must be an integer from 0 to \d+ or one of debug, info, warning, error, critical; received the string "loud" \(nothing was stored\)$/);
+    expect(answer.hint).toMatch(
+      /^events\[499\]\.level: must be an integer from 0 to \d+ or one of debug, info, warning, error, critical; received the string "loud" \(nothing was stored\)$/,
+    );
     expect(await t.count('events')).toBe(0);
   });
 
@@ -84,10 +99,26 @@ describe.each(DATABASE_KINDS)('batches of events on %s', (kind) => {
     ['1,001 events', batchOf(1_001), /^events holds 1001 events; at most 1,000 are taken in one request: split the batch/],
     ['an empty list', { events: [] }, /^events is empty: send 1 to 1,000 events/],
     ['no list', { service: 'backup', message: 'x' }, /^events is required: a list of 1 to 1,000 events/],
-    ['a list that is an object', { events: { service: 'backup', message: 'x' } }, /^events must be a list of 1 to 1,000 events; received an object/],
-    ['an event that is not an object', { events: [{ service: 'a', message: 'b' }, 'x'] }, /^events\[1\]: must be an event, an object such as \{"service":"backup","message":"done"\}; received the string "x"/],
-    ['an event whose message is an object', { events: [{ service: 'a', message: {} }] }, /^events\[0\]\.message: must be a string; received an object/],
-    ['a message of 10,001 characters', { events: [{ service: 'a', message: 'm'.repeat(10_001) }] }, /^events\[0\]\.message: must be at most 10000 characters/],
+    [
+      'a list that is an object',
+      { events: { service: 'backup', message: 'x' } },
+      /^events must be a list of 1 to 1,000 events; received an object/,
+    ],
+    [
+      'an event that is not an object',
+      { events: [{ service: 'a', message: 'b' }, 'x'] },
+      /^events\[1\]: must be an event, an object such as \{"service":"backup","message":"done"\}; received the string "x"/,
+    ],
+    [
+      'an event whose message is an object',
+      { events: [{ service: 'a', message: {} }] },
+      /^events\[0\]\.message: must be a string; received an object/,
+    ],
+    [
+      'a message of 10,001 characters',
+      { events: [{ service: 'a', message: 'm'.repeat(10_001) }] },
+      /^events\[0\]\.message: must be at most 10000 characters/,
+    ],
   ])('refuses %s, storing nothing', async (_name, body, hint) => {
     const response = await t.call('POST', '/events/batch', body);
     expect(response.status).toBe(400);
@@ -134,7 +165,11 @@ describe.each(DATABASE_KINDS)('batches of events on %s', (kind) => {
     const seen: StreamChange[] = [];
     const stop = feed.subscribe({ change: (change) => seen.push(change) });
     try {
-      const response = await t.call('POST', '/events/batch', batchOf(5, (i) => ({ service: 'feed', message: `m${i}`, level: 'error' })));
+      const response = await t.call(
+        'POST',
+        '/events/batch',
+        batchOf(5, (i) => ({ service: 'feed', message: `m${i}`, level: 'error' })),
+      );
       const { ids } = await response.json();
       expect(seen).toEqual(
         ids.map((id: number, i: number) => ({
@@ -186,7 +221,13 @@ describe.each(DATABASE_KINDS)('batches of events on %s', (kind) => {
 
   it('keeps concurrent batches whole and apart', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, b) => t.call('POST', '/events/batch', batchOf(50, (i) => ({ service: `batch${b}`, message: `${b}:${i}` })))),
+      Array.from({ length: 8 }, (_, b) =>
+        t.call(
+          'POST',
+          '/events/batch',
+          batchOf(50, (i) => ({ service: `batch${b}`, message: `${b}:${i}` })),
+        ),
+      ),
     );
     const stored = new Map((await listAll()).map((event) => [event.id, event]));
     for (const [b, response] of answers.entries()) {

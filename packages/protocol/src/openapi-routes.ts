@@ -372,7 +372,8 @@ const readDocs = {
     body: AddEventsRequest,
     headers: {
       'Idempotency-Key': {
-        description: 'Any 1 to 255 visible ASCII characters (a UUID is a good choice): a retry of the batch with the same key is stored once.',
+        description:
+          'Any 1 to 255 visible ASCII characters (a UUID is a good choice): a retry of the batch with the same key is stored once.',
         pattern: '^[\\x21-\\x7e]{1,255}$',
       },
     },

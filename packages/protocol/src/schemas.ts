@@ -225,10 +225,9 @@ export const AddEventRequest = z.object(
       .optional()
       .transform((flag) => flag ?? false)
       .meta({ description: "true: the event is also sent to the server's default alert channel; false when absent" }),
-},
+  },
   {
-    error: (issue) =>
-      `must be an event, an object such as {"service":"backup","message":"done"}; received ${describeValue(issue.input)}`,
+    error: (issue) => `must be an event, an object such as {"service":"backup","message":"done"}; received ${describeValue(issue.input)}`,
   },
 );
 export type AddEventRequest = z.output<typeof AddEventRequest>;
@@ -593,7 +592,8 @@ export function describeIssues(error: z.ZodError): string {
       // the field alone, so the path is said once, before it.
       const last = issue.path[issue.path.length - 1];
       if (issue.path.length > 1 && typeof last === 'string' && issue.message.startsWith(`${last} `)) {
-        return `${field}: ${issue.message.slice(last.length + 1)}`;
+        const rest = issue.message.slice(last.length + 1);
+        return rest === 'is required' ? `${field} is required` : `${field}: ${rest}`;
       }
       if (typeof last === 'number') return `${field}: ${issue.message}`;
       if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is required`;

@@ -7,13 +7,15 @@ const CHANNEL = 'watchtower_changes';
 // NOTIFY payloads stop at 8000 bytes; an event's long message is cut to fit.
 const MAX_PAYLOAD = 7_500;
 
-function fit(change: StreamChange): StreamChange {
+/** A change as JSON, within a payload: an event's long message is cut to fit. */
+function fit(change: StreamChange): string {
   const text = JSON.stringify(change);
-  if (Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return change;
+  // A character is at most 3 bytes of UTF-8 for each of its UTF-16 units: a short text fits without counting.
+  if (text.length * 3 <= MAX_PAYLOAD || Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return text;
   let message = change.event.message.slice(0, 1_000);
   // Not between the two halves of a character beyond the BMP (an emoji): a lone half is not text.
   if (/[\uD800-\uDBFF]$/.test(message)) message = message.slice(0, -1);
-  return { ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } };
+  return JSON.stringify({ ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } });
 }
 
 /**
@@ -27,6 +29,8 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   const listening = await client.listen(
     CHANNEL,
     (payload) => {
+      // Nobody in this process reads the feed: the payload need not be read either.
+      if (fanOut.size === 0) return;
       try {
         for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
       } catch (error) {
@@ -51,20 +55,21 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
     flushing = false;
     const changes = pending;
     pending = [];
-    const chunks: StreamChange[][] = [[]];
+    // Each change is written as JSON once; a payload is those texts joined into an array.
+    const chunks: string[][] = [[]];
     let size = 2;
-    for (const change of changes.map(fit)) {
-      const length = Buffer.byteLength(JSON.stringify(change)) + 1;
+    for (const text of changes.map(fit)) {
+      const length = Buffer.byteLength(text) + 1;
       if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
         chunks.push([]);
         size = 2;
       }
-      chunks[chunks.length - 1]!.push(change);
+      chunks[chunks.length - 1]!.push(text);
       size += length;
     }
     for (const chunk of chunks) {
       if (chunk.length === 0) continue;
-      client.notify(CHANNEL, JSON.stringify(chunk)).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+      client.notify(CHANNEL, `[${chunk.join(',')}]`).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
     }
   };
   return {

@@ -58,6 +58,7 @@ function parseEventBatch(body: Record<string, unknown>): AddEventsRequest {
   const index = (issue: { path: PropertyKey[] }) => (typeof issue.path[1] === 'number' ? issue.path[1] : -1);
   const first = Math.min(...parsed.error.issues.map(index));
   const issues = parsed.error.issues.filter((issue) => index(issue) === first);
+  // describeIssues reads only the issues of the error it is given.
   throw new DomainError('VALIDATION_FAILED', `${describeIssues({ issues } as typeof parsed.error)} (nothing was stored)`);
 }
 

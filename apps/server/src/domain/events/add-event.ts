@@ -77,7 +77,8 @@ function eventAlerts(batch: NewEvent[], inserted: InsertedEvent[]): NewAlert[] {
  */
 export async function addEvents(context: DomainContext, { batch, deadline }: { batch: NewEvent[]; deadline: Date }): Promise<AddedEvent[]> {
   const date = context.clock.now();
-  const events = batch.map((event) => ({ ...event, date: date.toISOString() }));
+  const at = date.toISOString();
+  const events = batch.map((event) => ({ ...event, date: at }));
   const inserted = batch.some((event) => event.alert || event.keyedBatch)
     ? await inTransaction(context, async (tx) => {
         const stored = await insertEvents(tx, { events });
@@ -161,7 +162,12 @@ export function createEventBatchRecorder({
     async (batches: NewEvent[][], deadlineMs: number) => {
       const added = await addEvents({ db, clock }, { batch: batches.flat(), deadline: db.databaseTime(deadlineMs) });
       let start = 0;
-      return batches.map((batch) => added.slice(start, (start += batch.length)));
+      return batches.map((batch) => {
+        const end = start + batch.length;
+        const mine = added.slice(start, end);
+        start = end;
+        return mine;
+      });
     },
     {
       maxBatch: BATCHES_PER_STATEMENT,

@@ -126,9 +126,7 @@ export async function insertEvents(
   const params: unknown[] = [services, levels, messages, dates, deadline?.toISOString() ?? null];
   if (keyed) params.push(events.map((event) => event.key ?? null));
   const records = await db.query<{ id: unknown; idempotency_key?: string | null }>(keyed ? INSERT_KEYED_EVENTS : INSERT_EVENTS, params);
-  const inserted = records
-    .map((record) => ({ id: Number(record.id), key: record.idempotency_key ?? null }))
-    .sort((a, b) => a.id - b.id);
+  const inserted = records.map((record) => ({ id: Number(record.id), key: record.idempotency_key ?? null })).sort((a, b) => a.id - b.id);
   const stored = new Set(inserted.map(({ key }) => key));
   const missingKeys = keyed ? [...new Set(events.flatMap((event) => (event.key && !stored.has(event.key) ? [event.key] : [])))] : [];
   const earlier = new Map<string, EventRow>();
