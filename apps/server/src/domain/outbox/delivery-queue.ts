@@ -85,16 +85,33 @@ export interface AlertOutcome {
 
 const announce = (alert: AlertRow): Changes => changes({ feed: [{ type: 'alert', alert: toAlertDelivery(alert) }] });
 
+// Many deliveries end at once when many alerts fall due together: their outcomes are
+// written in one statement, each still only by the holder of its claim.
+const MARK_SENT = `
+update alerts a set status = 'sent', sent_at = $3, last_error = null, claim_token = null
+from unnest($1::text[], $2::text[]) as claim(id, token)
+where a.id = claim.id and a.claim_token = claim.token and a.status = 'pending'
+returning ${alertRows.columns('a')}`;
+
+/** Marks claimed alerts sent, now; for each claim in order, its outcome, or null when the claim was no longer this sender's. */
+export async function markAlertsSent({ db, clock }: DomainContext, { claims }: { claims: ClaimedAlert[] }): Promise<Array<AlertOutcome | null>> {
+  if (claims.length === 0) return [];
+  const records = await db.query(MARK_SENT, [
+    claims.map((claim) => claim.alert.id),
+    claims.map((claim) => claim.claimToken),
+    clock.now().toISOString(),
+  ]);
+  const sent = new Map(records.map(alertRows.read).map((alert) => [alert.id, alert]));
+  return claims.map((claim) => {
+    const alert = sent.get(claim.alert.id);
+    return alert ? { alert, changes: announce(alert) } : null;
+  });
+}
+
 /** Marks a claimed alert sent, now; null when the claim was no longer this sender's. */
-export async function markAlertSent({ db, clock }: DomainContext, { claim }: { claim: ClaimedAlert }): Promise<AlertOutcome | null> {
-  const [record] = await db.query(
-    `update alerts set status = 'sent', sent_at = $3, last_error = null, claim_token = null
-     where ${OWNED} returning ${COLUMNS}`,
-    [claim.alert.id, claim.claimToken, clock.now().toISOString()],
-  );
-  if (!record) return null;
-  const alert = alertRows.read(record);
-  return { alert, changes: announce(alert) };
+export async function markAlertSent(context: DomainContext, { claim }: { claim: ClaimedAlert }): Promise<AlertOutcome | null> {
+  const [outcome] = await markAlertsSent(context, { claims: [claim] });
+  return outcome ?? null;
 }
 
 /**
