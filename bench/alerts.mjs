@@ -89,14 +89,27 @@ async function inParallel(count, work) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** When the server queued each alert (its outbox row's creation), by alert id, as GET /alerts tells it. */
-async function queuedTimes(url, dying) {
+/**
+ * When the server queued each alert (its outbox row's creation), by alert id: on PostgreSQL
+ * read from the bench database in one query, on PGlite as GET /alerts tells it.
+ */
+async function queuedTimes(server, dying) {
   const created = new Map();
+  if (server.database === 'postgres') {
+    const sql = loadPostgresDriver()(benchDatabaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql.unsafe(`select id, extract(epoch from created_at)::float8 as created from alerts where service like 'alert-bench-%'`);
+      for (const row of rows) created.set(row.id, row.created);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    return created;
+  }
   let failed = 0;
   // One connection at a time per reader, a few readers: the figures are read after the run, not under load.
   await inParallel(dying, async (i) => {
     try {
-      const response = await fetch(`${url}/alerts?service=alert-bench-${i}&limit=10`, { headers: HEADERS });
+      const response = await fetch(`${server.url}/alerts?service=alert-bench-${i}&limit=10`, { headers: HEADERS });
       if (response.status === 200) for (const alert of (await response.clone().json()).alerts) created.set(alert.id, alert.created);
       return response;
     } catch {
@@ -174,36 +187,27 @@ async function seedLive(server, count) {
   console.log(`  ${count.toLocaleString('en-US')} live services ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Configures and pulses the dying services so that every deadline falls at the same instant; answers it. */
+/**
+ * Configures the dying services by a first pulse (warnBefore, remindEvery, a webhook to the
+ * receiver), then pulses them again so that every deadline falls at the same instant; answers it.
+ */
 async function armServices(url, receiver, dying) {
-  const put = (i) =>
-    fetch(`${url}/heartbeat/alert-bench-${i}`, {
-      method: 'PUT',
-      headers: HEADERS,
-      body: JSON.stringify({
-        nextIn: 3600,
-        warnBefore: WARN_BEFORE,
-        remindEvery: REMIND_EVERY,
-        alertType: 'webhook',
-        alertTarget: receiver.url,
-      }),
-    });
+  const pulse = (i, fields) =>
+    fetch(`${url}/heartbeat`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ service: `alert-bench-${i}`, ...fields }) });
   let started = Date.now();
-  await inParallel(dying, put);
-  const putSeconds = (Date.now() - started) / 1000;
-  // Pulses go about as fast as the PUTs did: the late notices fall due a margin after the last.
-  const deadline = Date.now() / 1000 + putSeconds * 1.5 + 5 + WARN_BEFORE;
-  started = Date.now();
   await inParallel(dying, (i) =>
-    fetch(`${url}/heartbeat`, {
-      method: 'POST',
-      headers: HEADERS,
-      body: JSON.stringify({ service: `alert-bench-${i}`, nextIn: deadline - Date.now() / 1000 }),
-    }),
+    pulse(i, { nextIn: 3600, warnBefore: WARN_BEFORE, remindEvery: REMIND_EVERY, alertType: 'webhook', alertTarget: receiver.url }),
   );
+  const configureSeconds = (Date.now() - started) / 1000;
+  // The second pulses go about as fast as the first: the late notices fall due a margin after the last.
+  const deadline = Date.now() / 1000 + configureSeconds * 1.5 + 5 + WARN_BEFORE;
+  started = Date.now();
+  await inParallel(dying, (i) => pulse(i, { nextIn: deadline - Date.now() / 1000 }));
   const pulsedBy = Date.now() / 1000;
   if (pulsedBy > deadline - WARN_BEFORE) throw new Error('the pulses ended after the late notices fell due: the run says nothing');
-  console.log(`  ${dying.toLocaleString('en-US')} dying services configured in ${putSeconds.toFixed(1)} s and pulsed in ${(Date.now() - started) / 1000} s`);
+  console.log(
+    `  ${dying.toLocaleString('en-US')} dying services configured in ${configureSeconds.toFixed(1)} s and pulsed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return deadline;
 }
 
@@ -234,7 +238,7 @@ async function measure(database) {
     if (!alive(server.handle)) throw new Error(`the server exited: ${JSON.stringify(server.handle.exit)}\n${tail(server.handle.output())}`);
     const memory = { before: idle, peak: idle === undefined ? undefined : peak };
     console.log(`  RSS: ${megabytes(memory.before)} before the first notice, at most ${megabytes(memory.peak)} while the alerts went out`);
-    const rows = summarize(receiver.arrivals, await queuedTimes(server.url, dying), dying);
+    const rows = summarize(receiver.arrivals, await queuedTimes(server, dying), dying);
     return rows.map((row) => ({ ...row, live, memory }));
   } finally {
     await stopChild(server.handle);

@@ -1,3 +1,4 @@
+import { planByKey } from '../../db/keyed-plans.js';
 import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
@@ -8,7 +9,8 @@ import { flipBetween, recordedStatus, recordFlips } from '../history/record-flip
 import { deathDetails } from './claim-overdue-heartbeats.js';
 
 // What the sweeper watches besides deadlines. Each claim takes its rows under SKIP LOCKED
-// and changes the condition that selected them, so every notice goes out once.
+// and changes the condition that selected them, so every notice goes out once; it updates
+// them by key (`= any(array(…))`), never by a join the planner may make a scan of every service.
 
 // A service is watched, and not snoozed at `$1`.
 const WATCHED_AWAKE = `not cancelled and not paused and signalled and (snoozed_until is null or snoozed_until <= $1)`;
@@ -20,7 +22,7 @@ const LATE_DUE = `warn_before is not null and not alerted and ${WATCHED_AWAKE}
 
 const CLAIM_LATE = `
 update heartbeats h set late_noticed_for = h.expected_at
-where h.service in (select service from heartbeats where ${LATE_DUE} order by expected_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${LATE_DUE} order by expected_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // While dead, every remindEvery after the death; missed ones (the server was down) are skipped.
@@ -29,7 +31,7 @@ const REMINDER_DUE = `alerted and remind_every is not null and alert_held is nul
 
 const CLAIM_REMINDERS = `
 update heartbeats h set reminders = floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int
-where h.service in (select service from heartbeats where ${REMINDER_DUE} order by died_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${REMINDER_DUE} order by died_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // A death held back: by a snooze that has ended, or by parents none of which is dead now.
@@ -43,7 +45,7 @@ const RELEASE_HELD = `
 update heartbeats h set alert_held = null,
   reminders = case when h.remind_every is null or h.died_at is null then 0
     else floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int end
-where h.service in (select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // Snoozes whose time is up: cleared, and the history says when each ended.
@@ -147,6 +149,7 @@ export async function claimLifecycleAlerts(
 ): Promise<{ count: number; changes: Changes }> {
   const now = context.clock.now();
   return inTransaction(context, async (tx) => {
+    await planByKey(tx.db);
     const params = [now.toISOString(), limit];
     const awake = await endSnoozes(tx, params);
     const late = (await tx.db.query(CLAIM_LATE, params)).map(heartbeatRows.read);

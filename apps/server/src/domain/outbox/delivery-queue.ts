@@ -1,4 +1,5 @@
 import { LEVELS } from '@watchtower/protocol';
+import { planByKey } from '../../db/keyed-plans.js';
 import { alertRows, readInstant, selectInstant } from '../../db/rows.js';
 import type { AlertRow } from '../../db/schema.js';
 import { changes, type Changes } from '../changes.js';
@@ -51,11 +52,6 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
-// A claim walks alerts_pending_due_idx in due order and stops at its limit, whatever the
-// statistics say: planned from stale ones (a table that grew from few rows to thousands due
-// at once), it sorted every due alert and checked the line of each, 100 ms per claim of 32.
-const WALK_THE_INDEX = `select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
-
 /** Claims due alerts, each at the head of its service's line, for `leaseMs`; heartbeat alerts before event alerts when both are asked for. */
 export async function claimDueAlerts(
   context: DomainContext,
@@ -68,7 +64,9 @@ export async function claimDueAlerts(
   }
   const now = context.clock.now();
   const records = await inTransaction(context, async ({ db }) => {
-    await db.query(WALK_THE_INDEX, []);
+    // Walks alerts_pending_due_idx in due order and stops at its limit, whatever the
+    // statistics say: planned from stale ones, a claim of 32 sorted every due alert first.
+    await planByKey(db);
     return db.query(CLAIM_DUE, [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit, events, exclude]);
   });
   return records.map(alertRows.read).map((alert) => ({ alert, claimToken: alert.claimToken! }));
