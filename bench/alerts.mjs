@@ -187,27 +187,54 @@ async function seedLive(server, count) {
   console.log(`  ${count.toLocaleString('en-US')} live services ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/**
- * Configures the dying services by a first pulse (warnBefore, remindEvery, a webhook to the
- * receiver), then pulses them again so that every deadline falls at the same instant; answers it.
- */
-async function armServices(url, receiver, dying) {
-  const pulse = (i, fields) =>
-    fetch(`${url}/heartbeat`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ service: `alert-bench-${i}`, ...fields }) });
-  let started = Date.now();
+/** Configures the dying services by a first pulse: warnBefore, remindEvery, a webhook to the receiver. */
+async function configureDying(url, receiver, dying) {
+  const started = Date.now();
   await inParallel(dying, (i) =>
-    pulse(i, { nextIn: 3600, warnBefore: WARN_BEFORE, remindEvery: REMIND_EVERY, alertType: 'webhook', alertTarget: receiver.url }),
+    fetch(`${url}/heartbeat`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: JSON.stringify({
+        service: `alert-bench-${i}`,
+        nextIn: 3600,
+        warnBefore: WARN_BEFORE,
+        remindEvery: REMIND_EVERY,
+        alertType: 'webhook',
+        alertTarget: receiver.url,
+      }),
+    }),
   );
-  const configureSeconds = (Date.now() - started) / 1000;
-  // The second pulses go about as fast as the first: the late notices fall due a margin after the last.
-  const deadline = Date.now() / 1000 + configureSeconds * 1.5 + 5 + WARN_BEFORE;
-  started = Date.now();
-  await inParallel(dying, (i) => pulse(i, { nextIn: deadline - Date.now() / 1000 }));
-  const pulsedBy = Date.now() / 1000;
-  if (pulsedBy > deadline - WARN_BEFORE) throw new Error('the pulses ended after the late notices fell due: the run says nothing');
-  console.log(
-    `  ${dying.toLocaleString('en-US')} dying services configured in ${configureSeconds.toFixed(1)} s and pulsed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+  console.log(`  ${dying.toLocaleString('en-US')} dying services configured in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Moves every dying service's deadline to the same instant; answers it. On PostgreSQL one
+ * UPDATE does it (the sweeper reads the next deadline again within its 1 s poll); on PGlite
+ * each service is pulsed again, the deadline a margin after the time the first pulses took.
+ */
+async function setDeadline(server, dying, pulseSeconds) {
+  const started = Date.now();
+  let deadline;
+  if (server.database === 'postgres') {
+    deadline = Date.now() / 1000 + 5 + WARN_BEFORE;
+    const sql = loadPostgresDriver()(benchDatabaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`update heartbeats set expected_at = to_timestamp($1), next_in = 3600 where service like 'alert-bench-%'`, [deadline]);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  } else {
+    deadline = Date.now() / 1000 + pulseSeconds * 1.5 + 5 + WARN_BEFORE;
+    await inParallel(dying, (i) =>
+      fetch(`${server.url}/heartbeat`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ service: `alert-bench-${i}`, nextIn: deadline - Date.now() / 1000 }),
+      }),
+    );
+  }
+  if (Date.now() / 1000 > deadline - WARN_BEFORE) throw new Error('the deadlines were set after the late notices fell due: the run says nothing');
+  console.log(`  their deadlines set to the same second in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return deadline;
 }
 
@@ -225,9 +252,12 @@ async function measure(database) {
   });
   const pid = server.handle.child.pid;
   try {
-    // The dying services are among the live ones: the others are the rest.
+    // The dying services are among the live ones: the others are the rest, seeded after them.
+    const started = Date.now();
+    await configureDying(server.url, receiver, dying);
+    const pulseSeconds = (Date.now() - started) / 1000;
     await seedLive(server, live - dying);
-    const deadline = await armServices(server.url, receiver, dying);
+    const deadline = await setDeadline(server, dying, pulseSeconds);
     const idle = rssOf(pid);
     let peak = idle ?? 0;
     const waitUntil = (deadline + REMIND_EVERY + 60) * 1000;
@@ -236,6 +266,7 @@ async function measure(database) {
       peak = Math.max(peak, rssOf(pid) ?? 0);
     }
     if (!alive(server.handle)) throw new Error(`the server exited: ${JSON.stringify(server.handle.exit)}\n${tail(server.handle.output())}`);
+    if (KINDS.some((kind) => receiver.arrivals[kind].length < dying)) console.log(`  not all arrived; the server said:\n${tail(server.handle.output())}`);
     const memory = { before: idle, peak: idle === undefined ? undefined : peak };
     console.log(`  RSS: ${megabytes(memory.before)} before the first notice, at most ${megabytes(memory.peak)} while the alerts went out`);
     const rows = summarize(receiver.arrivals, await queuedTimes(server, dying), dying);
