@@ -87,10 +87,7 @@ async function remindersSent({ db }: DomainContext, reminded: HeartbeatRow[]): P
   if (reminded.length === 0) return new Map();
   const since = new Date(Math.min(...reminded.map((row) => row.diedAt!.getTime())));
   await db.query(`select set_config('enable_nestloop', 'off', true)`, []);
-  const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [
-    reminded.map((row) => row.service),
-    since.toISOString(),
-  ]);
+  const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [reminded.map((row) => row.service), since.toISOString()]);
   await db.query(`select set_config('enable_nestloop', 'on', true)`, []);
   return new Map(rows.map((row) => [row.service, Number(row.sent)]));
 }

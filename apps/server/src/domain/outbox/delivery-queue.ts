@@ -92,7 +92,10 @@ where a.id = claim.id and a.claim_token = claim.token and a.status = 'pending'
 returning ${alertRows.columns('a')}`;
 
 /** Marks claimed alerts sent, now; for each claim in order, its outcome, or null when the claim was no longer this sender's. */
-export async function markAlertsSent({ db, clock }: DomainContext, { claims }: { claims: ClaimedAlert[] }): Promise<Array<AlertOutcome | null>> {
+export async function markAlertsSent(
+  { db, clock }: DomainContext,
+  { claims }: { claims: ClaimedAlert[] },
+): Promise<Array<AlertOutcome | null>> {
   if (claims.length === 0) return [];
   const records = await db.query(MARK_SENT, [
     claims.map((claim) => claim.alert.id),
