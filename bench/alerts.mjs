@@ -80,6 +80,8 @@ async function inParallel(count, work) {
         try {
           response = await work(index);
         } catch (error) {
+          // A kept-alive connection the server closed as it was reused: tried again on a new one.
+          if (error.cause?.code === 'ECONNRESET' && attempt < 5) continue;
           throw new Error(`request ${index} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
         }
         if (response.status !== 503 || attempt >= 5) break;
