@@ -9,6 +9,6 @@ const KEYED_PLANS = `select set_config('jit', 'off', true), set_config('enable_b
   set_config('enable_sort', 'off', true)`;
 
 /** Within a transaction: its statements walk indexes in their order (no sort) and are never JIT-compiled. */
-export async function planByKey(db: Pick<Db, 'query'>): Promise<void> {
-  await db.query(KEYED_PLANS, []);
+export async function planByKey(db: Pick<Db, 'query'>, { noSeqScan = false }: { noSeqScan?: boolean } = {}): Promise<void> {
+  await db.query(noSeqScan ? `${KEYED_PLANS}, set_config('enable_seqscan', 'off', true)` : KEYED_PLANS, []);
 }

@@ -66,7 +66,9 @@ export async function claimDueAlerts(
   const records = await inTransaction(context, async ({ db }) => {
     // Walks alerts_pending_due_idx in due order and stops at its limit, whatever the
     // statistics say: planned from stale ones, a claim of 32 sorted every due alert first.
-    await planByKey(db);
+    // The line of each is checked through alerts_pending_service_idx: with a scan of the
+    // table allowed instead, claims of 256 took seconds each while 10,000 alerts waited.
+    await planByKey(db, { noSeqScan: true });
     return db.query(CLAIM_DUE, [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit, events, exclude]);
   });
   return records.map(alertRows.read).map((alert) => ({ alert, claimToken: alert.claimToken! }));
