@@ -193,7 +193,7 @@ async function seedLive(server, count) {
       fetch(`${server.url}/heartbeat`, {
         method: 'POST',
         headers: HEADERS,
-        body: JSON.stringify({ service: `alert-live-${i}`, nextIn: 3600 }),
+        body: JSON.stringify({ service: `alert-live-${i}`, nextIn: 3600, alertType: 'log', alertTarget: 'bench' }),
       }),
     );
   }
