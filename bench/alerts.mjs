@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // How soon alerts leave when many fall due in the same second: `npm run bench:alerts`.
 //
-// N services (10,000 by default) are configured with warnBefore and remindEvery and a webhook
-// to a local receiver, then pulsed so that all their deadlines fall in the same second. Each
-// then gets, in turn, its "running late" notice (warnBefore before the deadline), its death
-// (at the deadline) and its first reminder (remindEvery after the death). The receiver
-// notes when each alert arrives; the lateness of an alert is its arrival minus the time it
-// was due, read from the alert itself. The server runs as a child process, once on PGlite and
-// once on PostgreSQL, as `npm start` runs it. The figures replace the alerts section of
-// bench/RESULTS.md.
+// `--live` services (100,000 on PostgreSQL by default) are alive, their deadlines an hour
+// away; `--dying` of them (10,000) are configured with warnBefore and remindEvery and a
+// webhook to a local receiver, then pulsed so that all their deadlines fall in the same
+// second. Each of those then gets, in turn, its "running late" notice (warnBefore before the
+// deadline), its death (at the deadline) and its first reminder (remindEvery after the death).
+// The receiver (loopback, no rate limit) notes when each alert arrives; the lateness of an
+// alert is its arrival minus the time it was due, read from the alert itself. The server runs
+// as a child process, once on PGlite and once on PostgreSQL, as `npm start` runs it, and its
+// RSS is sampled throughout. The figures replace the alerts section of bench/RESULTS.md.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,19 +17,30 @@ import { parseArgs } from 'node:util';
 import { addCleanUpStep, alive, cleanUp, cleanUpOnSignals, isInterrupted, stopChild, tail } from './lib/children.mjs';
 import { HEADERS } from './lib/credentials.mjs';
 import { DEFAULT_SERVER_ENTRY, RESULTS_FILE } from './lib/paths.mjs';
-import { dropDatabase } from './lib/postgres.mjs';
+import { benchDatabaseUrl, dropDatabase, loadPostgresDriver } from './lib/postgres.mjs';
 import { codeVersion, machine } from './lib/report.mjs';
 import { settledBuild, startServer } from './lib/servers.mjs';
 
 const { values: options } = parseArgs({
   options: {
-    services: { type: 'string', default: '10000' },
+    live: { type: 'string' },
+    dying: { type: 'string' },
+    // The name --dying had before there were live services around them.
+    services: { type: 'string' },
     db: { type: 'string', default: 'pglite,postgres' },
     'pg-url': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
-const SERVICES = Number(options.services);
+// PGlite pulses its live services in over HTTP (nothing else can write its files while the
+// server runs), 40 to 50 first pulses a second on a busy 2-core machine: its defaults are smaller.
+const DEFAULTS = { postgres: { live: 100_000, dying: 10_000 }, pglite: { live: 5_000, dying: 1_000 } };
+const sizes = (database) => {
+  const dying = Number(options.dying ?? options.services ?? DEFAULTS[database].dying);
+  const live = Math.max(dying, Number(options.live ?? DEFAULTS[database].live));
+  if (!Number.isInteger(dying) || dying < 1) throw new Error(`--dying must be a whole number of services; received ${options.dying}`);
+  return { live, dying };
+};
 const WARN_BEFORE = 10;
 const REMIND_EVERY = 15;
 const CONCURRENCY = 50;
@@ -63,10 +75,18 @@ async function inParallel(count, work) {
     while (next < count && !isInterrupted()) {
       const index = next++;
       let response;
-      try {
-        response = await work(index);
-      } catch (error) {
-        throw new Error(`request ${index} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+      // A 503 (a pulse that waited past its time for the commit, on a busy machine) is tried again, as a client would.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          response = await work(index);
+        } catch (error) {
+          // A kept-alive connection the server closed as it was reused: tried again on a new one.
+          if (error.cause?.code === 'ECONNRESET' && attempt < 5) continue;
+          throw new Error(`request ${index} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+        }
+        if (response.status !== 503 || attempt >= 5) break;
+        await response.arrayBuffer();
+        await new Promise((done) => setTimeout(done, 1_000));
       }
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
@@ -77,14 +97,29 @@ async function inParallel(count, work) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** When the server queued each alert (its outbox row's creation), by alert id, as GET /alerts tells it. */
-async function queuedTimes(url) {
+/**
+ * When the server queued each alert (its outbox row's creation), by alert id: on PostgreSQL
+ * read from the bench database in one query, on PGlite as GET /alerts tells it.
+ */
+async function queuedTimes(server, dying) {
   const created = new Map();
+  if (server.database === 'postgres') {
+    const sql = loadPostgresDriver()(benchDatabaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql.unsafe(
+        `select id, extract(epoch from created_at)::float8 as created from alerts where service like 'alert-bench-%'`,
+      );
+      for (const row of rows) created.set(row.id, row.created);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    return created;
+  }
   let failed = 0;
   // One connection at a time per reader, a few readers: the figures are read after the run, not under load.
-  await inParallel(SERVICES, async (i) => {
+  await inParallel(dying, async (i) => {
     try {
-      const response = await fetch(`${url}/alerts?service=alert-bench-${i}&limit=10`, { headers: HEADERS });
+      const response = await fetch(`${server.url}/alerts?service=alert-bench-${i}&limit=10`, { headers: HEADERS });
       if (response.status === 200) for (const alert of (await response.clone().json()).alerts) created.set(alert.id, alert.created);
       return response;
     } catch {
@@ -122,40 +157,106 @@ function summarize(arrivals, created, count) {
   });
 }
 
-/** Configures and pulses the services so that every deadline falls at the same instant; answers it. */
-async function armServices(url, receiver) {
-  const put = (i) =>
-    fetch(`${url}/heartbeat/alert-bench-${i}`, {
-      method: 'PUT',
+/** The server's resident memory now, in MB (Linux); undefined where /proc does not tell it. */
+function rssOf(pid) {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The services that stay alive, `alert-live-<i>`, due an hour from now. On PostgreSQL they
+ * are inserted straight into the bench database (the server has migrated it), as a server
+ * that has run for a while would hold them; PGlite's files are the server's alone, so there
+ * they are pulsed in over HTTP.
+ */
+async function seedLive(server, count) {
+  if (count === 0) return;
+  const started = Date.now();
+  if (server.database === 'postgres') {
+    const postgres = loadPostgresDriver();
+    const sql = postgres(benchDatabaseUrl(), { max: 1, onnotice: () => {}, connection: { statement_timeout: 300_000 } });
+    try {
+      await sql.unsafe(
+        `insert into heartbeats (service, alert_type, alert_target, next_in, last_at, expected_at)
+         select 'alert-live-' || i, 'log', '', 3600, now(), now() + interval '1 hour' from generate_series(0, $1 - 1) i`,
+        [count],
+      );
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  } else {
+    await inParallel(count, (i) =>
+      fetch(`${server.url}/heartbeat`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ service: `alert-live-${i}`, nextIn: 3600, alertType: 'log', alertTarget: 'bench' }),
+      }),
+    );
+  }
+  const how = server.database === 'postgres' ? 'inserted' : 'pulsed in';
+  console.log(`  ${count.toLocaleString('en-US')} live services ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Configures the dying services by a first pulse: warnBefore, remindEvery, a webhook to the receiver. */
+async function configureDying(url, receiver, dying) {
+  const started = Date.now();
+  await inParallel(dying, (i) =>
+    fetch(`${url}/heartbeat`, {
+      method: 'POST',
       headers: HEADERS,
       body: JSON.stringify({
+        service: `alert-bench-${i}`,
         nextIn: 3600,
         warnBefore: WARN_BEFORE,
         remindEvery: REMIND_EVERY,
         alertType: 'webhook',
         alertTarget: receiver.url,
       }),
-    });
-  let started = Date.now();
-  await inParallel(SERVICES, put);
-  const putSeconds = (Date.now() - started) / 1000;
-  // Pulses go about as fast as the PUTs did: the late notices fall due a margin after the last.
-  const deadline = Date.now() / 1000 + putSeconds * 1.5 + 5 + WARN_BEFORE;
-  started = Date.now();
-  await inParallel(SERVICES, (i) =>
-    fetch(`${url}/heartbeat`, {
-      method: 'POST',
-      headers: HEADERS,
-      body: JSON.stringify({ service: `alert-bench-${i}`, nextIn: deadline - Date.now() / 1000 }),
     }),
   );
-  const pulsedBy = Date.now() / 1000;
-  if (pulsedBy > deadline - WARN_BEFORE) throw new Error('the pulses ended after the late notices fell due: the run says nothing');
-  console.log(`  ${SERVICES} services configured in ${putSeconds.toFixed(1)} s and pulsed in ${(Date.now() - started) / 1000} s`);
+  console.log(`  ${dying.toLocaleString('en-US')} dying services configured in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Moves every dying service's deadline to the same instant; answers it. On PostgreSQL one
+ * UPDATE does it (the sweeper reads the next deadline again within its 1 s poll); on PGlite
+ * each service is pulsed again, the deadline a margin after the time the first pulses took.
+ */
+async function setDeadline(server, dying, pulseSeconds) {
+  const started = Date.now();
+  let deadline;
+  if (server.database === 'postgres') {
+    deadline = Date.now() / 1000 + 5 + WARN_BEFORE;
+    const sql = loadPostgresDriver()(benchDatabaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`update heartbeats set expected_at = to_timestamp($1), next_in = 3600 where service like 'alert-bench-%'`, [
+        deadline,
+      ]);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  } else {
+    deadline = Date.now() / 1000 + pulseSeconds * 1.5 + 5 + WARN_BEFORE;
+    await inParallel(dying, (i) =>
+      fetch(`${server.url}/heartbeat`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ service: `alert-bench-${i}`, nextIn: deadline - Date.now() / 1000 }),
+      }),
+    );
+  }
+  if (Date.now() / 1000 > deadline - WARN_BEFORE)
+    throw new Error('the deadlines were set after the late notices fell due: the run says nothing');
+  console.log(`  their deadlines set to the same second in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return deadline;
 }
 
 async function measure(database) {
+  const { live, dying } = sizes(database);
   const receiver = await startReceiver();
   const env = { WATCHTOWER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`, WATCHTOWER_ALLOW_PRIVATE_TARGETS: '1' };
   // BENCH_CPU_PROF=DIR writes the server's CPU profile there when it stops.
@@ -166,19 +267,35 @@ async function measure(database) {
     env,
     nodeArgs,
   });
+  const pid = server.handle.child.pid;
   try {
-    const deadline = await armServices(server.url, receiver);
+    // The dying services are among the live ones: the others are the rest, seeded after them.
+    const started = Date.now();
+    await configureDying(server.url, receiver, dying);
+    const pulseSeconds = (Date.now() - started) / 1000;
+    await seedLive(server, live - dying);
+    const deadline = await setDeadline(server, dying, pulseSeconds);
+    const idle = rssOf(pid);
+    let peak = idle ?? 0;
     const waitUntil = (deadline + REMIND_EVERY + 60) * 1000;
-    while (Date.now() < waitUntil && !isInterrupted() && KINDS.some((kind) => receiver.arrivals[kind].length < SERVICES)) {
+    while (Date.now() < waitUntil && !isInterrupted() && KINDS.some((kind) => receiver.arrivals[kind].length < dying)) {
       await new Promise((done) => setTimeout(done, 250));
+      peak = Math.max(peak, rssOf(pid) ?? 0);
     }
     if (!alive(server.handle)) throw new Error(`the server exited: ${JSON.stringify(server.handle.exit)}\n${tail(server.handle.output())}`);
-    return summarize(receiver.arrivals, await queuedTimes(server.url), SERVICES);
+    if (KINDS.some((kind) => receiver.arrivals[kind].length < dying))
+      console.log(`  not all arrived; the server said:\n${tail(server.handle.output())}`);
+    const memory = { before: idle, peak: idle === undefined ? undefined : peak };
+    console.log(`  RSS: ${megabytes(memory.before)} before the first notice, at most ${megabytes(memory.peak)} while the alerts went out`);
+    const rows = summarize(receiver.arrivals, await queuedTimes(server, dying), dying);
+    return rows.map((row) => ({ ...row, live, memory }));
   } finally {
     await stopChild(server.handle);
     await dropDatabase();
   }
 }
+
+const megabytes = (value) => (value === undefined ? '–' : `${Math.round(value)} MB`);
 
 const seconds = (value) => (value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(3)} s`);
 
@@ -187,11 +304,11 @@ const figures = ({ p50, p99, max, within1s }) =>
 
 function table(rows) {
   return [
-    '| database | alert | received | queued p50 | p99 | max | within 1 s | arrived p50 | p99 | max | within 1 s | first to last arrival |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| database | live | alert | received | queued p50 | p99 | max | within 1 s | arrived p50 | p99 | max (all delivered) | within 1 s | first to last arrival | server RSS before / peak |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (row) =>
-        `| ${row.database} | ${row.kind} | ${row.received.toLocaleString('en-US')} / ${row.expected.toLocaleString('en-US')} | ${figures(row.queued)} | ${figures(row.arrived)} | ${seconds(row.spread)} |`,
+        `| ${row.database} | ${row.live.toLocaleString('en-US')} | ${row.kind} | ${row.received.toLocaleString('en-US')} / ${row.expected.toLocaleString('en-US')} | ${figures(row.queued)} | ${figures(row.arrived)} | ${seconds(row.spread)} | ${megabytes(row.memory.before)} / ${megabytes(row.memory.peak)} |`,
     ),
   ].join('\n');
 }
@@ -205,7 +322,8 @@ function writeSection(rows, started, code) {
     '## Alert latency (`npm run bench:alerts`)',
     '',
     `- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine()}; code: ${code}`,
-    `- ${SERVICES.toLocaleString('en-US')} services, all due in the same second: each gets a late notice (warnBefore ${WARN_BEFORE} s), its death at the deadline, and a reminder (remindEvery ${REMIND_EVERY} s), by webhook to a receiver on loopback`,
+    `- \`live\` services alive (an hour from their deadlines); ${[...new Set(rows.map((row) => row.expected))].map((n) => n.toLocaleString('en-US')).join(' / ')} of them (\`received\`'s total) all due in the same second: each of those gets a late notice (warnBefore ${WARN_BEFORE} s), its death at the deadline, and a reminder (remindEvery ${REMIND_EVERY} s), by webhook to a receiver on loopback with no rate limit`,
+    "- the server's RSS is read from /proc before the first notice is due, and at its highest until the last alert arrived",
     '- lateness after the time each alert was due (deadline − warnBefore, the deadline, the death + remindEvery, as the alert itself gives them): **queued** is when the server wrote it to its outbox (GET /alerts `created`), **arrived** when the receiver got it',
     '',
     table(rows),

@@ -299,6 +299,8 @@ async function startServer(config: Config, log: Logger, cleanUp: CleanUpStack): 
   await migrateDatabase(storage, clock, dataDir, log);
   const password = choosePassword(config, storage, dataDir, log);
   const channels = await createChannels(config, log);
+  // Pushed before the loops: it runs after their deliveries have ended.
+  cleanUp.push('outgoing connections', () => channels.close());
   await storeConfigChannels({ config, storage, clock, channels, log });
   const tls = readTls(config);
   const instanceId = await registerProcess({ config, storage, clock, log }, cleanUp);

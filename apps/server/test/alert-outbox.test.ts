@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRegistry } from '../src/channels/registry.js';
 import { ConfigSchema } from '../src/config.js';
 import { claimOverdueHeartbeats } from '../src/domain/heartbeats/claim-overdue-heartbeats.js';
-import { claimDueAlerts, countFailedAlerts, listRecentAlerts, recordAlertFailure } from '../src/domain/outbox/delivery-queue.js';
+import {
+  claimDueAlerts,
+  countFailedAlerts,
+  listRecentAlerts,
+  markAlertsSent,
+  recordAlertFailure,
+} from '../src/domain/outbox/delivery-queue.js';
 import { enqueueAlerts } from '../src/domain/outbox/enqueue-alerts.js';
 import { createPulseRecorder } from '../src/domain/heartbeats/record-pulse.js';
 import { createSendStep } from '../src/jobs/sender.js';
@@ -329,6 +335,19 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
         // The channel gives up at the deadline (its own time-out is capped to it), or the sender does.
         lastError: expect.stringMatching(/no outcome within 0\.3 s|did not answer within 300 ms/),
       });
+    });
+    it('writes the sent statuses of many deliveries together, each only by the holder of its claim', async () => {
+      hook.reset();
+      await Promise.all(['ma', 'mb', 'mc'].map((service) => pulse(service, 10)));
+      t.clock.advance(11);
+      await sweep();
+      const claims = await claimDueAlerts(ctx(), { leaseMs: 30_000 });
+      expect(claims.map((claim) => claim.alert.service).sort()).toEqual(['ma', 'mb', 'mc']);
+      // The lease of the second ran out and another sender holds it now.
+      const stale = { ...claims[1]!, claimToken: 'an older claim' };
+      const outcomes = await markAlertsSent(ctx(), { claims: [claims[0]!, stale, claims[2]!] });
+      expect(outcomes.map((outcome) => outcome?.alert.status ?? null)).toEqual(['sent', null, 'sent']);
+      expect(await alertOf(claims[1]!.alert.service, 'down')).toMatchObject({ status: 'pending', attempts: 1 });
     });
   });
 

@@ -1,5 +1,6 @@
 import type { AlertRow } from '../db/schema.js';
 import type { Logger } from '../lib/logger.js';
+import type { ConnectionPool } from './http-post.js';
 import type { ConnectionPolicy } from './private-address.js';
 import type { RenderedAlert } from './render-alert.js';
 
@@ -12,6 +13,8 @@ export interface DeliveryContext {
   checkAddress: (url: URL) => Promise<void>;
   /** How deliveries resolve names; each connection's address is checked as it is made. */
   connections: ConnectionPolicy;
+  /** Connections kept open between deliveries to the same origin; without it, each delivery opens its own. */
+  pool?: ConnectionPool;
 }
 
 /** One way of telling a person: Pushover, e-mail, a webhook, Slack, a log line. */

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createDeliveryError, excerptOf, isPermanentStatus } from './http-post.js';
+import { createConnectionPool, createDeliveryError, excerptOf, isPermanentStatus, postOrThrow } from './http-post.js';
+import { classifyAddress, type ConnectionPolicy } from './private-address.js';
 
 describe('excerptOf', () => {
   it('keeps a short one-line text as it is', () => {
@@ -42,5 +45,51 @@ describe('isPermanentStatus', () => {
 
   it.each([408, 409, 421, 423, 425, 429, 500, 502, 503, 504, 302, 303, 307, 200])('calls %i worth a retry', (status) => {
     expect(isPermanentStatus(status)).toBe(false);
+  });
+});
+
+describe('a connection pool', () => {
+  const loopback: ConnectionPolicy = { resolveHost: async () => ['127.0.0.1'], allowPrivateTargets: true, classify: classifyAddress };
+
+  async function receiver() {
+    const sockets = new Set<unknown>();
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(204).end());
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    return { url: new URL(`http://127.0.0.1:${port}/hook`), sockets, close: () => new Promise((done) => server.close(done)) };
+  }
+
+  it('carries deliveries to the same origin over the connection it keeps open', async () => {
+    const target = await receiver();
+    const pool = createConnectionPool(loopback);
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        const answer = await postOrThrow(target.url, { body: '{}', headers: {} }, { timeoutMs: 5_000, connections: loopback, pool });
+        expect(answer.status).toBe(204);
+      }
+      // A second one may open while the first is still being handed back after its answer.
+      expect(target.sockets.size).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.close();
+      await target.close();
+    }
+  });
+
+  it('checks each new connection: a private address is refused when private targets are not allowed', async () => {
+    const target = await receiver();
+    const strict: ConnectionPolicy = { ...loopback, allowPrivateTargets: false };
+    const pool = createConnectionPool(strict);
+    try {
+      const delivery = postOrThrow(target.url, { body: '{}', headers: {} }, { timeoutMs: 5_000, connections: strict, pool });
+      await expect(delivery).rejects.toThrow(/no connection made: 127\.0\.0\.1 is a private or reserved address/);
+      expect(target.sockets.size).toBe(0);
+    } finally {
+      await pool.close();
+      await target.close();
+    }
   });
 });

@@ -49,17 +49,37 @@ export interface GuardedConnections {
 
 type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
 
+// Why a connection was not made, by the error it failed with: a pooled dispatcher serves
+// many deliveries at once, so the reason travels with the error, not with the dispatcher.
+const refusals = new WeakMap<object, string>();
+
+function refusalOfError(error: unknown): string | undefined {
+  for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const refusal = refusals.get(cause);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
 /**
  * An undici dispatcher whose sockets go only where `policy` allows: the lookup the socket
  * uses resolves and checks the name, so no second resolution can point it elsewhere, and
- * an IP literal (for which no lookup happens) is checked before connecting. One per
- * delivery, so `peer` is the address this delivery's answer came from.
+ * an IP literal (for which no lookup happens) is checked before connecting. Every new
+ * connection is checked; `onPeer` and `onRefusal` are told of each.
  */
-export function openGuardedConnections(policy: ConnectionPolicy, timeoutMs: number): GuardedConnections {
-  let peer: string | undefined;
-  let failure: string | undefined;
-  const lookup = (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback) => {
-    const wanted = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
+function guardedAgent(
+  policy: ConnectionPolicy,
+  timeoutMs: number,
+  { onPeer, onRefusal, options }: { onPeer: (address: string) => void; onRefusal: (why: string) => void; options?: Agent.Options },
+): Agent {
+  const refuse = (error: Error, why: string): Error => {
+    const reason = `no connection made: ${why}`;
+    refusals.set(error, reason);
+    onRefusal(reason);
+    return error;
+  };
+  const lookup = (hostname: string, lookupOptions: { all?: boolean; family?: number | string }, callback: LookupCallback) => {
+    const wanted = lookupOptions.family === 'IPv4' ? 4 : lookupOptions.family === 'IPv6' ? 6 : Number(lookupOptions.family ?? 0);
     resolveTarget(hostname, policy).then(
       (addresses) => {
         const entries = addresses
@@ -67,34 +87,46 @@ export function openGuardedConnections(policy: ConnectionPolicy, timeoutMs: numb
           .filter((entry) => wanted === 0 || entry.family === wanted);
         const [first] = entries;
         if (!first) {
-          failure = `no connection made: ${hostname} has no IPv${wanted} address`;
-          callback(Object.assign(new Error(failure), { code: 'ENOTFOUND' }), []);
-        } else if (options.all) callback(null, entries);
+          const why = `${hostname} has no IPv${wanted} address`;
+          callback(refuse(Object.assign(new Error(`no connection made: ${why}`), { code: 'ENOTFOUND' }), why), []);
+        } else if (lookupOptions.all) callback(null, entries);
         else callback(null, first.address, first.family);
       },
-      (error: Error) => {
-        failure = `no connection made: ${error.message}`;
-        callback(error, []);
-      },
+      (error: Error) => callback(refuse(error, error.message), []),
     );
   };
   // The cast: net's LookupFunction is a set of overloads no single implementation matches.
   const connectChecked = buildConnector({ lookup: lookup as never, timeout: timeoutMs });
-  const connectOnce: typeof connectChecked = (options, callback) =>
-    connectChecked(options, (...args) => {
-      if (args[1]) peer = args[1].remoteAddress;
+  const connectOnce: typeof connectChecked = (connectOptions, callback) =>
+    connectChecked(connectOptions, (...args) => {
+      if (args[1]?.remoteAddress) onPeer(args[1].remoteAddress);
       callback(...args);
     });
-  const dispatcher = new Agent({
-    connect: (options, callback) => {
-      if (!isIP(options.hostname)) return connectOnce(options, callback);
+  return new Agent({
+    ...options,
+    connect: (connectOptions, callback) => {
+      if (!isIP(connectOptions.hostname)) return connectOnce(connectOptions, callback);
       // Sockets look nothing up for an IP literal: it is checked here instead.
-      resolveTarget(options.hostname, policy)
-        .then(() => connectOnce(options, callback))
-        .catch((error: Error) => {
-          failure = `no connection made: ${error.message}`;
-          callback(error, null);
-        });
+      resolveTarget(connectOptions.hostname, policy)
+        .then(() => connectOnce(connectOptions, callback))
+        .catch((error: Error) => callback(refuse(error, error.message), null));
+    },
+  });
+}
+
+/**
+ * Guarded connections for one delivery, closed after it: `peer` is the address this
+ * delivery's answer came from.
+ */
+export function openGuardedConnections(policy: ConnectionPolicy, timeoutMs: number): GuardedConnections {
+  let peer: string | undefined;
+  let failure: string | undefined;
+  const dispatcher = guardedAgent(policy, timeoutMs, {
+    onPeer: (address) => {
+      peer = address;
+    },
+    onRefusal: (why) => {
+      failure = why;
     },
   });
   return {
@@ -109,6 +141,61 @@ export function openGuardedConnections(policy: ConnectionPolicy, timeoutMs: numb
       return peer !== undefined && policy.classify(peer).isPublic;
     },
     close: () => dispatcher.destroy(),
+  };
+}
+
+/** Guarded connections kept open between deliveries, one dispatcher per origin. */
+export interface ConnectionPool {
+  /** The dispatcher for `url`'s origin, and whether every connection it made reached a public address. */
+  connectionsTo(url: URL, timeoutMs: number): { dispatcher: Agent; reachedPublic(): boolean };
+  close(): Promise<void>;
+}
+
+/** Origins whose connections are kept at once; the least recently used one is closed past it. */
+const POOLED_ORIGINS = 256;
+/** Connections to one origin at most: deliveries beyond them wait for one to be free. */
+const CONNECTIONS_PER_ORIGIN = 32;
+/** How long an idle connection is kept for the next delivery. */
+const KEEP_ALIVE_MS = 10_000;
+
+/**
+ * Keeps connections open between deliveries to the same origin, so a burst of alerts to one
+ * receiver does not open (and check) a connection each. Each new connection is still
+ * checked as it is made; a reused one goes to the address that was checked when it opened.
+ */
+export function createConnectionPool(policy: ConnectionPolicy): ConnectionPool {
+  const pooled = new Map<string, { dispatcher: Agent; peers: Set<string> }>();
+  return {
+    connectionsTo(url, timeoutMs) {
+      const key = `${timeoutMs} ${url.origin}`;
+      let entry = pooled.get(key);
+      if (entry) pooled.delete(key);
+      else {
+        const peers = new Set<string>();
+        const dispatcher = guardedAgent(policy, timeoutMs, {
+          onPeer: (address) => peers.add(address),
+          onRefusal: () => {},
+          options: { connections: CONNECTIONS_PER_ORIGIN, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS },
+        });
+        entry = { dispatcher, peers };
+      }
+      // Most recently used last: the first is the one to close when there are too many.
+      pooled.set(key, entry);
+      for (const [oldKey, old] of pooled) {
+        if (pooled.size <= POOLED_ORIGINS) break;
+        pooled.delete(oldKey);
+        // Deliveries under way on it finish first.
+        void old.dispatcher.close();
+      }
+      const { dispatcher, peers } = entry;
+      // Which connection answered is not known here: a provider's words are kept only when all went to public addresses.
+      return { dispatcher, reachedPublic: () => peers.size > 0 && [...peers].every((peer) => policy.classify(peer).isPublic) };
+    },
+    async close() {
+      const all = [...pooled.values()];
+      pooled.clear();
+      await Promise.all(all.map((entry) => entry.dispatcher.close()));
+    },
   };
 }
 
@@ -144,14 +231,16 @@ function describeNetworkError(host: string, error: unknown, timeoutMs: number): 
 export async function postOrThrow(
   url: URL,
   init: { body: string; headers: Record<string, string>; method?: 'POST' | 'PUT' },
-  { timeoutMs, connections: policy }: Pick<DeliveryContext, 'timeoutMs' | 'connections'>,
+  { timeoutMs, connections: policy, pool }: Pick<DeliveryContext, 'timeoutMs' | 'connections' | 'pool'>,
 ): Promise<ProviderAnswer> {
-  const connections = openGuardedConnections(policy, timeoutMs);
+  const pooled = pool?.connectionsTo(url, timeoutMs);
+  const own = pooled ? undefined : openGuardedConnections(policy, timeoutMs);
+  const dispatcher = pooled?.dispatcher ?? own!.dispatcher;
   try {
     let answer: Awaited<ReturnType<typeof request>>;
     try {
       answer = await request(url, {
-        dispatcher: connections.dispatcher,
+        dispatcher,
         method: init.method ?? 'POST',
         body: init.body,
         headers: init.headers,
@@ -160,17 +249,20 @@ export async function postOrThrow(
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      throw createDeliveryError(connections.failure ?? describeNetworkError(url.host, error, timeoutMs));
+      throw createDeliveryError(refusalOfError(error) ?? own?.failure ?? describeNetworkError(url.host, error, timeoutMs));
     }
     const { statusCode, body } = answer;
     // A private address's words are never kept: they could tell what a scan should not learn.
-    const excerpt = connections.reachedPublic ? excerptOf(await readStart(body)) : '';
+    const reachedPublic = pooled ? pooled.reachedPublic() : own!.reachedPublic;
+    const excerpt = reachedPublic ? excerptOf(await readStart(body)) : '';
+    // The rest of the answer is read, so the connection can carry the next delivery.
+    await body.dump({ limit: MAX_BODY_BYTES }).catch(() => undefined);
     if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body: excerpt };
     const redirect = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
     throw createDeliveryError(`${url.host} answered ${statusCode}${redirect}${excerpt ? `: ${excerpt}` : ''}`, {
       permanent: isPermanentStatus(statusCode),
     });
   } finally {
-    await connections.close();
+    await own?.close();
   }
 }

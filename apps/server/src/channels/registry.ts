@@ -16,6 +16,7 @@ import { logChannel, logKind } from './log.js';
 import { pushoverChannel, pushoverKind } from './pushover.js';
 import { slackChannel, slackKind } from './slack.js';
 import { webhookChannel, webhookKind } from './webhook.js';
+import { createConnectionPool } from './http-post.js';
 import { classifyAddress, resolveTarget, resolveWithSystem, UnusableHost, type AddressClass, type ResolveHost } from './private-address.js';
 
 /** The channel types of the provider files, each driven by a named channel's settings. */
@@ -49,6 +50,8 @@ export interface ChannelRegistry {
   /** Why a heartbeat or event may not alert through this channel and target, or null. */
   problemWith(type: string, target: string): Promise<string | null>;
   readonly context: DeliveryContext;
+  /** Closes the connections kept open between deliveries, once those under way have ended. */
+  close(): Promise<void>;
 }
 
 const ADDRESS_CACHE_MS = 60_000;
@@ -121,7 +124,9 @@ export function createChannelRegistry(
       throw new Error(`${(error as Error).message}: an alert target must be a name that resolves to a public address`);
     }
   };
-  const context: DeliveryContext = { log, timeoutMs, checkAddress, connections: { resolveHost, allowPrivateTargets, classify } };
+  const connections = { resolveHost, allowPrivateTargets, classify };
+  const pool = createConnectionPool(connections);
+  const context: DeliveryContext = { log, timeoutMs, checkAddress, connections, pool };
   return {
     get: (name) => channels.get(name),
     kind: (type) => kinds.get(type),
@@ -131,6 +136,7 @@ export function createChannelRegistry(
       return kind.checkSettings(settings, context);
     },
     context,
+    close: () => pool.close(),
     problemWith: async (type, target) => {
       const channel = channels.get(type);
       if (!channel) return `alertType must be one of ${ALERT_TYPES.join(', ')}; received ${JSON.stringify(type)}`;

@@ -8,16 +8,19 @@ import type { AlertRow } from '../db/schema.js';
 import {
   claimDueAlerts,
   deferEventAlerts,
-  markAlertSent,
+  markAlertsSent,
   nextAlertDue,
   recordAlertFailure,
+  type AlertOutcome,
   type ClaimedAlert,
 } from '../domain/outbox/delivery-queue.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
 import { applyChanges } from '../domain/changes.js';
 import { findChannel } from '../domain/channels/find-channels.js';
 import type { DomainContext } from '../domain/context.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Clock } from '../lib/clock.js';
+import { groupCommit } from '../lib/group-commit.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { StepResult } from './loop.js';
@@ -27,7 +30,12 @@ export const DELIVERY_LEASE_MS = 30_000;
 /** A delivery (address check and provider call together) that has no outcome by then is a failed attempt. */
 export const DELIVERY_DEADLINE_MS = 20_000;
 /** Deliveries under way at once in one process. */
-const MAX_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT = 256;
+// With deliveries under way, a claim waits until this many have ended: one claim of many
+// rather than one per delivery that ends, when thousands fall due at once.
+const CLAIM_AT_LEAST = 64;
+/** Sent statuses written by one statement at most. */
+const MAX_SENT_BATCH = 500;
 /** Event alerts may take this many of them at most: the others stay free for deaths and recoveries. */
 const MAX_EVENTS_IN_FLIGHT = 24;
 /** Event alerts one process starts per channel in a window; the rest wait for the next. */
@@ -107,11 +115,19 @@ class Sender {
   private readonly eventWindow: ReturnType<typeof createRateWindow>;
   private readonly deliveryDeadlineMs: number;
   private readonly eventRate: { limit: number; windowMs: number };
+  // Deliveries that end while a batch of sent statuses is being written go in the next one.
+  private readonly writeSent: (claim: ClaimedAlert) => Promise<AlertOutcome | null>;
 
   constructor(private readonly options: SenderOptions) {
     this.deliveryDeadlineMs = options.deliveryDeadlineMs ?? DELIVERY_DEADLINE_MS;
     this.eventRate = options.eventRate ?? EVENT_ALERT_RATE;
     this.eventWindow = createRateWindow(this.eventRate);
+    this.writeSent = groupCommit((claims: ClaimedAlert[]) => markAlertsSent(this.context, { claims }), {
+      maxBatch: MAX_SENT_BATCH,
+      // Bounded by the deliveries in flight; recordSent retries a refusal anyway.
+      maxPending: MAX_IN_FLIGHT * 4,
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+    });
   }
 
   private get context(): DomainContext {
@@ -159,7 +175,7 @@ class Sender {
     const { feed, log } = this.options;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const outcome = await markAlertSent(this.context, { claim });
+        const outcome = await this.writeSent(claim);
         if (outcome) {
           applyChanges(outcome.changes, { feed, log });
           log.info(fields, 'alert.sent');
@@ -256,7 +272,8 @@ class Sender {
   async step(): Promise<StepResult> {
     const { clock, background } = this.options;
     const room = background ? MAX_IN_FLIGHT - this.inFlight.size : MAX_IN_FLIGHT;
-    if (room <= 0) return { didWork: false };
+    // A delivery that ends wakes the loop again: the claim waits for enough of them.
+    if (room <= 0 || (background && this.inFlight.size > 0 && room < CLAIM_AT_LEAST)) return { didWork: false };
     const now = clock.now();
     const exclude = [...this.inFlight.keys()];
     // Deaths and recoveries first; event alerts only with the room they leave.

@@ -1,4 +1,5 @@
 import { formatDuration, formatIsoTime, LEVELS } from '@watchtower/protocol';
+import { planByKey } from '../../db/keyed-plans.js';
 import { heartbeatRows } from '../../db/rows.js';
 import { changes, type Changes } from '../changes.js';
 import { inTransaction, type DomainContext } from '../context.js';
@@ -9,17 +10,18 @@ import type { HeartbeatRow } from '../../db/schema.js';
 import { unixSeconds } from '../views.js';
 
 // SKIP LOCKED: several processes sweep at once, each claims different rows, and the
-// `not alerted` guard under the row lock makes each death claimed exactly once.
+// `not alerted` guard under the row lock makes each death claimed exactly once. `= any(array(…))`
+// updates the claimed rows by key: `in (…)` let the planner scan every service to join them.
 const CLAIM_OVERDUE = `
 update heartbeats h set alerted = true, died_at = $1, reminders = 0
-where h.service in (
+where h.service = any(array(
   select service from heartbeats
   -- The predicate of heartbeats_watched_expected_idx, word for word.
   where expected_at < $1 and not alerted and not cancelled and not paused and signalled
   order by expected_at
   limit $2
   for update skip locked
-)
+))
 returning ${heartbeatRows.columns('h')}`;
 
 // A run past its maxRuntime keeps no end: it times out, and a late end still closes it.
@@ -91,6 +93,7 @@ export async function claimOverdueHeartbeats(
 ): Promise<{ services: string[]; lateBy: number[]; changes: Changes }> {
   const now = context.clock.now();
   return inTransaction(context, async (tx) => {
+    await planByKey(tx.db);
     const overdue = (await tx.db.query(CLAIM_OVERDUE, [now.toISOString(), limit])).map(heartbeatRows.read);
     if (overdue.length === 0) return { services: [], lateBy: [], changes: changes() };
     const { snoozed, byParent } = await heldDeaths(tx, overdue, now);

@@ -1,3 +1,4 @@
+import { planByKey } from '../../db/keyed-plans.js';
 import { heartbeatRows, readInstant, selectInstant } from '../../db/rows.js';
 import type { HeartbeatRow } from '../../db/schema.js';
 import { changes, mergeChanges, type Changes } from '../changes.js';
@@ -8,7 +9,8 @@ import { flipBetween, recordedStatus, recordFlips } from '../history/record-flip
 import { deathDetails } from './claim-overdue-heartbeats.js';
 
 // What the sweeper watches besides deadlines. Each claim takes its rows under SKIP LOCKED
-// and changes the condition that selected them, so every notice goes out once.
+// and changes the condition that selected them, so every notice goes out once; it updates
+// them by key (`= any(array(…))`), never by a join the planner may make a scan of every service.
 
 // A service is watched, and not snoozed at `$1`.
 const WATCHED_AWAKE = `not cancelled and not paused and signalled and (snoozed_until is null or snoozed_until <= $1)`;
@@ -20,7 +22,7 @@ const LATE_DUE = `warn_before is not null and not alerted and ${WATCHED_AWAKE}
 
 const CLAIM_LATE = `
 update heartbeats h set late_noticed_for = h.expected_at
-where h.service in (select service from heartbeats where ${LATE_DUE} order by expected_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${LATE_DUE} order by expected_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // While dead, every remindEvery after the death; missed ones (the server was down) are skipped.
@@ -29,7 +31,7 @@ const REMINDER_DUE = `alerted and remind_every is not null and alert_held is nul
 
 const CLAIM_REMINDERS = `
 update heartbeats h set reminders = floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int
-where h.service in (select service from heartbeats where ${REMINDER_DUE} order by died_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${REMINDER_DUE} order by died_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // A death held back: by a snooze that has ended, or by parents none of which is dead now.
@@ -43,7 +45,7 @@ const RELEASE_HELD = `
 update heartbeats h set alert_held = null,
   reminders = case when h.remind_every is null or h.died_at is null then 0
     else floor(extract(epoch from $1::timestamptz - h.died_at) / h.remind_every)::int end
-where h.service in (select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked)
+where h.service = any(array(select service from heartbeats where ${RELEASE_DUE} order by died_at limit $2 for update skip locked))
 returning ${heartbeatRows.columns('h')}`;
 
 // Snoozes whose time is up: cleared, and the history says when each ended.
@@ -72,15 +74,21 @@ select ${selectInstant(
 
 // The reminders sent since each service's death: a reminder says how many came before it.
 // One reminder is one row per delivery (its channels share its time), hence distinct times.
+// alerts has no index by service for sent rows: the recent reminders are read once, from the
+// earliest death of the batch on (alerts_created_idx), and matched to the services by a hash,
+// never by a nested loop that reads them again for each service (seconds for a batch of 2,000).
 const REMINDERS_SENT = `
 select h.service, count(distinct a.created_at)::int as sent from heartbeats h
-left join alerts a on a.service = h.service and a.kind = 'reminder' and a.created_at >= h.died_at
+left join alerts a on a.service = h.service and a.kind = 'reminder' and a.created_at >= h.died_at and a.created_at >= $2
 where h.service = any($1::text[])
 group by h.service`;
 
-async function remindersSent({ db }: DomainContext, services: string[]): Promise<Map<string, number>> {
-  if (services.length === 0) return new Map();
-  const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [services]);
+async function remindersSent({ db }: DomainContext, reminded: HeartbeatRow[]): Promise<Map<string, number>> {
+  if (reminded.length === 0) return new Map();
+  const since = new Date(Math.min(...reminded.map((row) => row.diedAt!.getTime())));
+  await db.query(`select set_config('enable_nestloop', 'off', true)`, []);
+  const rows = await db.query<{ service: string; sent: number }>(REMINDERS_SENT, [reminded.map((row) => row.service), since.toISOString()]);
+  await db.query(`select set_config('enable_nestloop', 'on', true)`, []);
   return new Map(rows.map((row) => [row.service, Number(row.sent)]));
 }
 
@@ -147,15 +155,13 @@ export async function claimLifecycleAlerts(
 ): Promise<{ count: number; changes: Changes }> {
   const now = context.clock.now();
   return inTransaction(context, async (tx) => {
+    await planByKey(tx.db);
     const params = [now.toISOString(), limit];
     const awake = await endSnoozes(tx, params);
     const late = (await tx.db.query(CLAIM_LATE, params)).map(heartbeatRows.read);
     const reminded = (await tx.db.query(CLAIM_REMINDERS, params)).map(heartbeatRows.read);
     const released = (await tx.db.query(RELEASE_HELD, params)).map(heartbeatRows.read);
-    const sent = await remindersSent(
-      tx,
-      reminded.map((row) => row.service),
-    );
+    const sent = await remindersSent(tx, reminded);
     await enqueueAlerts(tx, {
       alerts: [
         ...alertsOf(late, 'late', (row) => ({
