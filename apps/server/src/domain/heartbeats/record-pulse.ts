@@ -48,9 +48,9 @@ with incoming as (
   -- A statement that began more than a second after it was sent (it waited for a
   -- connection, or for the database to come back) is stamped when it runs: a deadline never
   -- starts behind the time it is written.
-  select x.service, x.alert_type, x.alert_target, x.next_in, x.keeps_schedule, x.message,
+  select x.service, x.alert_type, x.alert_target, x.next_in, x.keeps_schedule::boolean as keeps_schedule, x.message,
     $8::timestamptz + late.by as last_at, x.expected_at + late.by as expected_at
-  from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::boolean[], $7::text[])
+  from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::text[], $7::text[])
     as x(service, alert_type, alert_target, next_in, expected_at, keeps_schedule, message),
     (select case when clock_timestamp() - $10::timestamptz > interval '1 second'
        then clock_timestamp() - $10::timestamptz else interval '0' end as by) late
@@ -374,7 +374,7 @@ export async function recordPulses(
       stamped.map((pulse) => pulse.alert_target),
       stamped.map((pulse) => pulse.next_in),
       stamped.map((pulse) => pulse.expected_at),
-      // As text: postgres.js would type an array of booleans as one boolean.
+      // As text: postgres.js types an array of booleans as one boolean.
       stamped.map((pulse) => String(pulse.keeps_schedule)),
       stamped.map((pulse) => pulse.message),
       at.toISOString(),
