@@ -1,6 +1,5 @@
 import { LIMITS, ROUTES } from '@watchtower/protocol';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createChannelRegistry } from './channels/registry.js';
 import type { AppDeps, ResolvedDeps } from './deps.js';
@@ -10,6 +9,7 @@ import { presentedSecret, requireScope } from './http/auth.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
+import { limitBody } from './http/body-limit.js';
 import { requestContext } from './http/request-context.js';
 import { timeRequests } from './http/time-requests.js';
 import { countingFeed, Metrics } from './lib/metrics.js';
@@ -81,11 +81,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     );
   }
   app.use(
-    bodyLimit({
-      maxSize: LIMITS.bodyMaxBytes,
-      onError: () => {
-        throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
-      },
+    limitBody(LIMITS.bodyMaxBytes, () => {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
     }),
   );
 

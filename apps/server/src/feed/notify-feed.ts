@@ -7,13 +7,16 @@ const CHANNEL = 'watchtower_changes';
 // NOTIFY payloads stop at 8000 bytes; an event's long message is cut to fit.
 const MAX_PAYLOAD = 7_500;
 
-function fit(change: StreamChange): StreamChange {
+/** A change as one NOTIFY carries it, in JSON: an event's long message is cut to fit. */
+function payloadOf(change: StreamChange): { text: string; bytes: number } {
   const text = JSON.stringify(change);
-  if (Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return change;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_PAYLOAD || change.type !== 'event') return { text, bytes };
   let message = change.event.message.slice(0, 1_000);
   // Not between the two halves of a character beyond the BMP (an emoji): a lone half is not text.
   if (/[\uD800-\uDBFF]$/.test(message)) message = message.slice(0, -1);
-  return { ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } };
+  const cut = JSON.stringify({ ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } });
+  return { text: cut, bytes: Buffer.byteLength(cut) };
 }
 
 /**
@@ -27,6 +30,8 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   const listening = await client.listen(
     CHANNEL,
     (payload) => {
+      // Each process hears every change of every process: with no reader here, none is read.
+      if (fanOut.size === 0) return;
       try {
         for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
       } catch (error) {
@@ -47,25 +52,28 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   // requests at once) travel in as few NOTIFYs as fit, not one each.
   let pending: StreamChange[] = [];
   let flushing = false;
+  const send = (texts: string[]) => {
+    if (texts.length === 0) return;
+    client.notify(CHANNEL, `[${texts.join(',')}]`).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+  };
   const flush = () => {
     flushing = false;
     const changes = pending;
     pending = [];
-    const chunks: StreamChange[][] = [[]];
+    // Each change is written to JSON once, and the chunks joined from those texts.
+    let chunk: string[] = [];
     let size = 2;
-    for (const change of changes.map(fit)) {
-      const length = Buffer.byteLength(JSON.stringify(change)) + 1;
-      if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
-        chunks.push([]);
+    for (const change of changes) {
+      const { text, bytes } = payloadOf(change);
+      if (size + bytes + 1 > MAX_PAYLOAD && chunk.length > 0) {
+        send(chunk);
+        chunk = [];
         size = 2;
       }
-      chunks[chunks.length - 1]!.push(change);
-      size += length;
+      chunk.push(text);
+      size += bytes + 1;
     }
-    for (const chunk of chunks) {
-      if (chunk.length === 0) continue;
-      client.notify(CHANNEL, JSON.stringify(chunk)).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
-    }
+    send(chunk);
   };
   return {
     publish: (changes) => {
