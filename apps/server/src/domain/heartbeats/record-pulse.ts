@@ -58,7 +58,7 @@ with incoming as (
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.channels, h.last_at, h.expected_at,
     h.grace, h.schedule_kind, h.run_started_at, h.alert_held, h.signalled, h.late_noticed_for
-  -- "= any($1)" reaches the rows by the primary key whatever the table's statistics say.
+  -- By the primary key: the pulse connections plan with sequential scans disfavoured.
   from heartbeats h where h.service = any($1::text[])
   order by h.service
   for update
@@ -176,7 +176,7 @@ alive as (
   from heartbeats h
   join incoming i on i.service = h.service
   cross join stamp s
-  -- "= any($1)" reaches the rows by the primary key whatever the statistics say.
+  -- By the primary key, as in the full statement.
   where h.service = any($1::text[])
     and h.signalled and not h.alerted and not h.cancelled and h.run_started_at is null
     and (i.next_in is not null or h.schedule_kind <> 'cron')
