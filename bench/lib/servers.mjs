@@ -115,8 +115,14 @@ export async function settledBuild(serverEntry, ms = 60_000) {
   );
 }
 
+/** BENCH_CPU_PROF=DIR: the server writes its CPU profile there when it stops. */
+function cpuProfileArgs() {
+  const folder = process.env.BENCH_CPU_PROF;
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : [];
+}
+
 /** Starts the built server on `database` (`pglite` or `postgres`) and waits until it answers. */
-export async function startServer(database, { serverEntry, pgUrl, env: extraEnv = {}, nodeArgs = [] }) {
+export async function startServer(database, { serverEntry, pgUrl, env: extraEnv = {}, nodeArgs = cpuProfileArgs() }) {
   const port = await freePort();
   // Built from scratch, as the process tests do: none of this shell's variables leak in.
   const env = {

@@ -1,6 +1,5 @@
 import { LIMITS, ROUTES } from '@watchtower/protocol';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createChannelRegistry } from './channels/registry.js';
 import type { AppDeps, ResolvedDeps } from './deps.js';
@@ -11,6 +10,7 @@ import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, errorAnswer } from './http/errors.js';
 import { createOutageTracker } from './db/outage.js';
 import { createDatabaseCheck } from './jobs/database-check.js';
+import { limitBody } from './http/body-limit.js';
 import { requestContext } from './http/request-context.js';
 import { timeRequests } from './http/time-requests.js';
 import { countingFeed, Metrics } from './lib/metrics.js';
@@ -83,24 +83,18 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
       }),
     );
   }
-  const limitBody = bodyLimit({
-    maxSize: LIMITS.bodyMaxBytes,
-    onError: () => {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
-    },
+  const limitRequestBody = limitBody(LIMITS.bodyMaxBytes, () => {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${LIMITS.bodyMaxBytes / 1024} KiB`);
   });
   // A batch of events carries up to 1,000 messages: its own, larger limit.
   const batchPaths = new Set<string>(ROUTES.addEvents.paths);
-  const limitBatchBody = bodyLimit({
-    maxSize: LIMITS.eventBatchBodyMaxBytes,
-    onError: () => {
-      throw new DomainError(
-        'PAYLOAD_TOO_LARGE',
-        `the batch is larger than ${LIMITS.eventBatchBodyMaxBytes / 1024 / 1024} MiB; send fewer events per request (nothing was stored)`,
-      );
-    },
+  const limitBatchBody = limitBody(LIMITS.eventBatchBodyMaxBytes, () => {
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `the batch is larger than ${LIMITS.eventBatchBodyMaxBytes / 1024 / 1024} MiB; send fewer events per request (nothing was stored)`,
+    );
   });
-  app.use((c, next) => (batchPaths.has(c.req.path) ? limitBatchBody(c, next) : limitBody(c, next)));
+  app.use((c, next) => (batchPaths.has(c.req.path) ? limitBatchBody(c, next) : limitRequestBody(c, next)));
 
   // Public: the health probe, the ping URLs (their token is the secret), the badges (the badge
   // key is theirs), the API reference, the SDK files and the dashboard's static files.

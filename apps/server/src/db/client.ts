@@ -57,6 +57,12 @@ export interface Storage extends Db {
   databaseTime(localMs: number): Date;
   /** The database's clock now, epoch ms (taken at the middle of the round trip). */
   readClock(): Promise<number>;
+  /**
+   * The same database, for the hot statements that reach rows by key (the pulse path): its
+   * planner never picks a sequential scan where an index serves. A prepared statement keeps
+   * the plan it got while a table was empty and unanalyzed, and that plan scanned the table.
+   */
+  readonly keyed: Db;
   close(): Promise<void>;
 }
 
@@ -92,39 +98,50 @@ async function measureClockOffset(readMs: () => Promise<number>): Promise<number
 
 const CLOCK_QUERY = 'select extract(epoch from clock_timestamp()) * 1000 as ms';
 
+/** A pool of connections to PostgreSQL, as one Db. */
+function postgresDb(client: postgres.Sql): Db {
+  const run =
+    (sql: postgres.Sql | postgres.TransactionSql): Query =>
+    async (text, params, options) =>
+      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+        prepare: options?.prepare ?? true,
+      })) as unknown as never[];
+  return {
+    query: run(client),
+    transaction: async (work) => (await client.begin((tx) => work(joinedTransaction(run(tx))))) as never,
+  };
+}
+
+function connectPostgres(url: string, max: number, settings: Record<string, string> = {}): postgres.Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    // An unreachable database fails a connection attempt in seconds, not half a minute.
+    connect_timeout: 5,
+    connection: { application_name: 'watchtower', ...settings },
+  });
+}
+
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.kind === 'postgres') {
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      // An unreachable database fails a connection attempt in seconds, not half a minute.
-      connect_timeout: 5,
-      connection: { application_name: 'watchtower' },
-    });
+    const client = connectPostgres(options.url, options.maxConnections ?? 10);
+    // The pulse path writes one batch at a time per route family: two connections serve it.
+    // Disfavoured, a sequential scan is still taken where no index can serve.
+    const keyedClient = connectPostgres(options.url, 2, { enable_seqscan: 'off' });
     const readClock = async () => Number((await client.unsafe<Array<{ ms: string }>>(CLOCK_QUERY))[0]!.ms);
     let offsetMs = 0;
+    // Its connections are opened now: a first pulse that waited for them would be late.
+    const warming = Promise.all([keyedClient`select 1`, keyedClient`select 1`]).catch(() => undefined);
     try {
       offsetMs = (await measureClockOffset(readClock)) ?? 0;
     } catch {
       // Measured again at the next ping; until then the clocks are taken to agree.
     }
+    await warming;
     const storage: Storage = {
       kind: 'postgres',
-      query: async (text, params, options) =>
-        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
-          prepare: options?.prepare ?? true,
-        })) as unknown as never[],
-      transaction: async (work) =>
-        (await client.begin((tx) =>
-          work(
-            joinedTransaction(
-              async (text, params, options) =>
-                (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
-                  prepare: options?.prepare ?? true,
-                })) as unknown as never[],
-            ),
-          ),
-        )) as never,
+      ...postgresDb(client),
+      keyed: postgresDb(keyedClient),
       migrate: async () => {
         // One connection holds a session lock while it migrates; other processes wait for it.
         const single = postgres(options.url, { max: 1, onnotice: () => {} });
@@ -148,7 +165,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         return Date.now() + offsetMs;
       },
       close: async () => {
-        await client.end({ timeout: 5 });
+        await Promise.all([client.end({ timeout: 5 }), keyedClient.end({ timeout: 5 })]);
       },
     };
     return storage;
@@ -204,11 +221,16 @@ async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>):
   });
   await client.waitReady;
   let closed = false;
-  return {
-    kind: 'pglite',
+  const db: Db = {
     query: async (text, params) => (await client.query<never>(text, params)).rows,
     transaction: (work) =>
       client.transaction((tx) => work(joinedTransaction(async (text, params) => (await tx.query<never>(text, params)).rows))),
+  };
+  return {
+    kind: 'pglite',
+    ...db,
+    // Each statement is planned when it runs, on the table as it is then.
+    keyed: db,
     migrate: async () => {
       await migratePglite(drizzlePglite({ client, casing: 'snake_case' }), { migrationsFolder: migrationsFolder() });
     },

@@ -51,5 +51,9 @@ export function watchOutages(storage: Storage, outage: OutageTracker, now: () =>
     kind: storage.kind,
     query: (text, params, options) => watch(() => storage.query(text, params, options)),
     transaction: (work) => watch(() => storage.transaction(work)),
+    keyed: {
+      query: (text, params, options) => watch(() => storage.keyed.query(text, params, options)),
+      transaction: (work) => watch(() => storage.keyed.transaction(work)),
+    },
   };
 }

@@ -7,15 +7,16 @@ const CHANNEL = 'watchtower_changes';
 // NOTIFY payloads stop at 8000 bytes; an event's long message is cut to fit.
 const MAX_PAYLOAD = 7_500;
 
-/** A change as JSON, within a payload: an event's long message is cut to fit. */
-function fit(change: StreamChange): string {
+/** A change as one NOTIFY carries it, in JSON: an event's long message is cut to fit. */
+function payloadOf(change: StreamChange): { text: string; bytes: number } {
   const text = JSON.stringify(change);
-  // A character is at most 3 bytes of UTF-8 for each of its UTF-16 units: a short text fits without counting.
-  if (text.length * 3 <= MAX_PAYLOAD || Buffer.byteLength(text) <= MAX_PAYLOAD || change.type !== 'event') return text;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_PAYLOAD || change.type !== 'event') return { text, bytes };
   let message = change.event.message.slice(0, 1_000);
   // Not between the two halves of a character beyond the BMP (an emoji): a lone half is not text.
   if (/[\uD800-\uDBFF]$/.test(message)) message = message.slice(0, -1);
-  return JSON.stringify({ ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } });
+  const cut = JSON.stringify({ ...change, event: { ...change.event, message: `${message}… (cut; the full text is in GET /events)` } });
+  return { text: cut, bytes: Buffer.byteLength(cut) };
 }
 
 /**
@@ -29,7 +30,7 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   const listening = await client.listen(
     CHANNEL,
     (payload) => {
-      // Nobody in this process reads the feed: the payload need not be read either.
+      // Each process hears every change of every process: with no reader here, none is read.
       if (fanOut.size === 0) return;
       try {
         for (const change of JSON.parse(payload) as StreamChange[]) fanOut.deliver(change);
@@ -51,26 +52,28 @@ export async function createNotifyChangeFeed(url: string, log: Logger): Promise<
   // requests at once) travel in as few NOTIFYs as fit, not one each.
   let pending: StreamChange[] = [];
   let flushing = false;
+  const send = (texts: string[]) => {
+    if (texts.length === 0) return;
+    client.notify(CHANNEL, `[${texts.join(',')}]`).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
+  };
   const flush = () => {
     flushing = false;
     const changes = pending;
     pending = [];
-    // Each change is written as JSON once; a payload is those texts joined into an array.
-    const chunks: string[][] = [[]];
+    // Each change is written to JSON once, and the chunks joined from those texts.
+    let chunk: string[] = [];
     let size = 2;
-    for (const text of changes.map(fit)) {
-      const length = Buffer.byteLength(text) + 1;
-      if (size + length > MAX_PAYLOAD && chunks[chunks.length - 1]!.length > 0) {
-        chunks.push([]);
+    for (const change of changes) {
+      const { text, bytes } = payloadOf(change);
+      if (size + bytes + 1 > MAX_PAYLOAD && chunk.length > 0) {
+        send(chunk);
+        chunk = [];
         size = 2;
       }
-      chunks[chunks.length - 1]!.push(text);
-      size += length;
+      chunk.push(text);
+      size += bytes + 1;
     }
-    for (const chunk of chunks) {
-      if (chunk.length === 0) continue;
-      client.notify(CHANNEL, `[${chunk.join(',')}]`).catch((error: unknown) => log.warn({ err: error }, 'change notification failed'));
-    }
+    send(chunk);
   };
   return {
     publish: (changes) => {

@@ -35,7 +35,9 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('log', log.child({ request_id: requestId }));
     await next();
-    c.header('x-request-id', requestId);
+    // On the answer's own headers: c.header() here would rebuild the finished answer.
+    c.res.headers.set('x-request-id', requestId);
+    if (!log.isLevelEnabled('info')) return;
     log.info(
       {
         request_id: requestId,

@@ -33,7 +33,6 @@ interface StampedPulse {
   alert_type: string;
   alert_target: string;
   next_in: number;
-  last_at: string;
   expected_at: string | null;
   keeps_schedule: boolean;
   message: string | null;
@@ -49,20 +48,18 @@ with incoming as (
   -- A statement that began more than a second after it was sent (it waited for a
   -- connection, or for the database to come back) is stamped when it runs: a deadline never
   -- starts behind the time it is written.
-  select x.service, x.alert_type, x.alert_target, x.next_in, x.keeps_schedule, x.message,
-    x.last_at + late.by as last_at, x.expected_at + late.by as expected_at
-  from json_to_recordset($1::text::json)
-    as x(service text, alert_type text, alert_target text, next_in float8, last_at timestamptz, expected_at timestamptz,
-      keeps_schedule boolean, message text),
-    (select case when clock_timestamp() - $3::timestamptz > interval '1 second'
-       then clock_timestamp() - $3::timestamptz else interval '0' end as by) late
+  select x.service, x.alert_type, x.alert_target, x.next_in, x.keeps_schedule::boolean as keeps_schedule, x.message,
+    $8::timestamptz + late.by as last_at, x.expected_at + late.by as expected_at
+  from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::text[], $7::text[])
+    as x(service, alert_type, alert_target, next_in, expected_at, keeps_schedule, message),
+    (select case when clock_timestamp() - $10::timestamptz > interval '1 second'
+       then clock_timestamp() - $10::timestamptz else interval '0' end as by) late
 ),
 previous as (
   select h.service, h.alerted, h.cancelled, h.alert_type, h.alert_target, h.channels, h.last_at, h.expected_at,
     h.grace, h.schedule_kind, h.run_started_at, h.alert_held, h.signalled, h.late_noticed_for
-  -- "= any(array(…))" reaches the rows by the primary key; "in (select …)" would scan the
-  -- table, as the planner cannot tell how few rows the JSON holds.
-  from heartbeats h where h.service = any(array(select service from incoming))
+  -- By the primary key: the pulse connections plan with sequential scans disfavoured.
+  from heartbeats h where h.service = any($1::text[])
   order by h.service
   for update
 ),
@@ -156,7 +153,92 @@ select ${heartbeatRows.columns('h')},
 from upserted h
 left join previous prior on prior.service = h.service
 -- Last: past its deadline the whole statement fails, and nothing of it is applied.
-where watchtower_write_deadline($2::timestamptz)`;
+where watchtower_write_deadline($9::timestamptz)`;
+
+// The common case in one statement, with no transaction around it: every service of the
+// batch is alive as a pulse leaves it (pulsed before, not dead, not cancelled, no run open,
+// no late notice for its deadline then or now, no cron deadline to compute), so a pulse only
+// moves its deadline: no recovery, no flip, no run to end. The rows are locked in service
+// order and judged on their latest state; unless all of them qualify nothing is written,
+// and the batch takes the full statement instead. It never waits for a lock.
+const PULSE_ALIVE = `
+with incoming as (
+  select x.service, x.alert_type, x.alert_target, x.next_in, x.message
+  from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[]) as x(service, alert_type, alert_target, next_in, message)
+),
+stamp as (
+  -- Stamped when it runs if it began late, as the full statement does.
+  select $6::timestamptz + case when clock_timestamp() - $8::timestamptz > interval '1 second'
+    then clock_timestamp() - $8::timestamptz else interval '0' end as at
+),
+alive as (
+  select h.service
+  from heartbeats h
+  join incoming i on i.service = h.service
+  cross join stamp s
+  -- By the primary key, as in the full statement.
+  where h.service = any($1::text[])
+    and h.signalled and not h.alerted and not h.cancelled and h.run_started_at is null
+    and (i.next_in is not null or h.schedule_kind <> 'cron')
+    and (h.late_noticed_for is null or (h.late_noticed_for <> h.expected_at
+      and h.late_noticed_for <> s.at + (coalesce(i.next_in, h.next_in) + h.grace) * interval '1 second'))
+  order by h.service
+  -- A row another transaction holds (a death being claimed) sends the batch to the full
+  -- statement at once, which then waits for it on a snapshot taken before that commit.
+  for update of h skip locked
+),
+updated as (
+  update heartbeats h set
+    alert_type = coalesce(i.alert_type, h.alert_type),
+    alert_target = coalesce(i.alert_target, h.alert_target),
+    next_in = coalesce(i.next_in, h.next_in),
+    last_at = s.at,
+    expected_at = s.at + (coalesce(i.next_in, h.next_in) + h.grace) * interval '1 second',
+    alerted = false,
+    cancelled = false,
+    signalled = true,
+    message = i.message,
+    schedule_kind = case when i.next_in is null then h.schedule_kind else 'nextIn' end,
+    died_at = null,
+    reminders = 0,
+    alert_held = null
+  from incoming i cross join stamp s
+  where h.service = any($1::text[]) and h.service = i.service
+    and (select count(*) from alive) = cardinality($1::text[])
+  returning h.*
+)
+select ${heartbeatRows.columns('h')} from updated h
+-- Last: past its deadline the whole statement fails, and nothing of it is applied.
+where watchtower_write_deadline($7::timestamptz)`;
+
+/**
+ * Writes the batch in one statement when every service of it is alive and stays so (see
+ * PULSE_ALIVE); answers undefined, having written nothing, when one is not.
+ */
+async function pulseAliveServices(
+  context: DomainContext,
+  pulses: PulseRow[],
+  { at, deadline, sentAt }: { at: Date; deadline: Date; sentAt: Date },
+): Promise<Map<string, PulseOutcome> | undefined> {
+  const records = await context.db.query(PULSE_ALIVE, [
+    pulses.map((pulse) => pulse.service),
+    pulses.map((pulse) => pulse.alert_type),
+    pulses.map((pulse) => pulse.alert_target),
+    pulses.map((pulse) => pulse.next_in),
+    pulses.map((pulse) => pulse.message),
+    at.toISOString(),
+    deadline.toISOString(),
+    sentAt.toISOString(),
+  ]);
+  if (records.length < pulses.length) return undefined;
+  const now = context.clock.now();
+  return new Map(
+    records.map((record) => {
+      const heartbeat = heartbeatRows.read(record);
+      return [heartbeat.service, { heartbeat, changes: pulseChanges(heartbeat, undefined, now) }];
+    }),
+  );
+}
 
 export interface PulseOutcome {
   heartbeat: HeartbeatRow;
@@ -233,7 +315,6 @@ async function stampPulses(context: DomainContext, pulses: PulseRow[], at: Date)
       alert_type: pulse.alert_type ?? row!.alertType,
       alert_target: pulse.alert_target ?? row!.alertTarget,
       next_in: cron?.nextIn ?? pulse.next_in ?? row!.nextIn,
-      last_at: at.toISOString(),
       expected_at: cron ? cron.expectedAt.toISOString() : null,
       keeps_schedule: pulse.next_in === null,
       message: pulse.message,
@@ -280,9 +361,26 @@ export async function recordPulses(
   { pulses, deadline, sentAt }: { pulses: PulseRow[]; deadline: Date; sentAt: Date },
 ): Promise<Map<string, PulseOutcome>> {
   const at = context.clock.now();
+  // A pulse that names its run ends that run: the full statement's work.
+  if (pulses.every((pulse) => pulse.rid === null)) {
+    const alive = await pulseAliveServices(context, pulses, { at, deadline, sentAt });
+    if (alive) return alive;
+  }
   return inTransaction(context, async (tx) => {
     const stamped = await stampPulses(tx, pulses, at);
-    const params = [JSON.stringify(stamped), deadline.toISOString(), sentAt.toISOString()];
+    const params = [
+      stamped.map((pulse) => pulse.service),
+      stamped.map((pulse) => pulse.alert_type),
+      stamped.map((pulse) => pulse.alert_target),
+      stamped.map((pulse) => pulse.next_in),
+      stamped.map((pulse) => pulse.expected_at),
+      // As text: postgres.js types an array of booleans as one boolean.
+      stamped.map((pulse) => String(pulse.keeps_schedule)),
+      stamped.map((pulse) => pulse.message),
+      at.toISOString(),
+      deadline.toISOString(),
+      sentAt.toISOString(),
+    ];
     const records = await tx.db.query(UPSERT_PULSES, params);
     const upserted = records.map((record) => ({
       heartbeat: heartbeatRows.read(record),
@@ -372,7 +470,7 @@ export function createPulseRecorder({
       // service in the batch wins, and every caller of that service sees the result.
       const latest = new Map(pulses.map((pulse) => [pulse.service, pulse]));
       const outcomes = await recordPulses(
-        { db, clock },
+        { db: db.keyed, clock },
         { pulses: [...latest.values()], deadline: db.databaseTime(deadlineMs), sentAt: db.databaseTime(Date.now()) },
       );
       const answered = new Set<string>();
