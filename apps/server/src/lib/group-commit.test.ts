@@ -152,3 +152,84 @@ describe('groupCommit with a bounded wait', () => {
     expect(await add(3)).toBe(3);
   });
 });
+
+describe('groupCommit with batches in flight', () => {
+  interface Item {
+    key: string;
+    n: number;
+  }
+  const overlapping = { maxBatch: 100, maxPending: 1000, retryAlone: () => true, maxInFlight: 2, keyOf: (item: Item) => item.key };
+
+  /** A writer whose batches each wait for their own release; it records what it was given and what it committed. */
+  function gatedWriter() {
+    const started: number[][] = [];
+    const committed: number[] = [];
+    const releases: Array<() => void> = [];
+    const write = async (items: Item[]) => {
+      started.push(items.map((item) => item.n));
+      await new Promise<void>((done) => releases.push(done));
+      committed.push(...items.map((item) => item.n));
+      return items.map((item) => item.n);
+    };
+    return { write, started, committed, releases };
+  }
+
+  const settle = () => new Promise((done) => setTimeout(done, 10));
+
+  it('writes a second batch while the first is under way, up to maxInFlight', async () => {
+    const writer = gatedWriter();
+    const add = groupCommit(writer.write, overlapping);
+    const first = add({ key: 'a', n: 1 });
+    const second = add({ key: 'b', n: 2 });
+    const third = add({ key: 'c', n: 3 });
+    await settle();
+    // Two under way; the third waits for a free place.
+    expect(writer.started).toEqual([[1], [2]]);
+    writer.releases[1]!();
+    expect(await second).toBe(2);
+    await settle();
+    expect(writer.started).toEqual([[1], [2], [3]]);
+    writer.releases[0]!();
+    writer.releases[2]!();
+    expect(await Promise.all([first, third])).toEqual([1, 3]);
+  });
+
+  it('never puts an item in a batch while an earlier batch under way holds its key', async () => {
+    const writer = gatedWriter();
+    const add = groupCommit(writer.write, overlapping);
+    const first = add({ key: 'a', n: 1 });
+    // Same key: it must wait for the first batch; another key may overtake it.
+    const sameKey = add({ key: 'a', n: 2 });
+    const otherKey = add({ key: 'b', n: 3 });
+    await settle();
+    expect(writer.started).toEqual([[1], [3]]);
+    writer.releases[1]!();
+    expect(await otherKey).toBe(3);
+    await settle();
+    expect(writer.started).toEqual([[1], [3]]);
+    writer.releases[0]!();
+    expect(await first).toBe(1);
+    await settle();
+    expect(writer.started).toEqual([[1], [3], [2]]);
+    writer.releases[2]!();
+    expect(await sameKey).toBe(2);
+    // The items of key "a" committed in the order they arrived.
+    expect(writer.committed.filter((n) => n !== 3)).toEqual([1, 2]);
+  });
+
+  it('writes one batch at a time without a key, whatever maxInFlight says', async () => {
+    const writer = gatedWriter();
+    const { keyOf: _, ...unkeyed } = overlapping;
+    const add = groupCommit(writer.write, unkeyed);
+    const first = add({ key: 'a', n: 1 });
+    const second = add({ key: 'b', n: 2 });
+    await settle();
+    expect(writer.started).toEqual([[1]]);
+    writer.releases[0]!();
+    await first;
+    await settle();
+    expect(writer.started).toEqual([[1], [2]]);
+    writer.releases[1]!();
+    expect(await second).toBe(2);
+  });
+});

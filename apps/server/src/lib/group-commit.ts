@@ -6,7 +6,7 @@ export class GroupCommitFullError extends Error {
   override name = 'GroupCommitFullError';
 }
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<In = unknown> {
   /** Items written by one statement at most. */
   maxBatch: number;
   /** Items waiting at most; past that a write is refused at once instead of queueing forever. */
@@ -23,6 +23,14 @@ export interface GroupCommitOptions {
   answerSlackMs?: number;
   /** Told of each batch, of the items written or refused, and kept up to date with the items waiting. */
   observer?: GroupCommitObserver | undefined;
+  /**
+   * Batches written at the same time, at most (default 1). With more than one, items of one
+   * key (`keyOf`) are never in two batches under way: an item waits while an earlier batch
+   * holds its key, so the items of a key still commit in their order of arrival.
+   */
+  maxInFlight?: number;
+  /** The key that orders items when batches overlap (a service); without it, one batch at a time. */
+  keyOf?: (item: In) => string;
 }
 
 interface Waiter<In, Out> {
@@ -42,10 +50,9 @@ interface Waiter<In, Out> {
  */
 export function groupCommit<In, Out>(
   write: (items: In[], deadline: number) => Promise<Out[]>,
-  options: GroupCommitOptions,
+  options: GroupCommitOptions<In>,
 ): (item: In) => Promise<Out> {
   const pending: Array<Waiter<In, Out>> = [];
-  let writing = false;
   const maxWait = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
   const slack = options.answerSlackMs ?? 1_000;
   const observer = options.observer;
@@ -95,24 +102,48 @@ export function groupCommit<In, Out>(
     }
   }
 
-  async function drain(): Promise<void> {
-    writing = true;
-    try {
-      while (pending.length > 0) {
-        const now = Date.now();
-        // Items that waited out their time behind a slow batch fail without a try.
-        const taken = pending.splice(0, options.maxBatch);
-        if (observer) observer.waiting = pending.length;
-        const batch = taken.filter((waiter) => {
-          if (waiter.deadline > now) return true;
-          waiter.reject(timedOut(now - (waiter.deadline - maxWait)));
-          return false;
-        });
-        if (batch.length < taken.length) observer?.settled(false, taken.length - batch.length);
-        if (batch.length > 0) await writeBatch(batch);
-      }
-    } finally {
-      writing = false;
+  const keyOf = options.keyOf;
+  const maxInFlight = keyOf ? Math.max(1, options.maxInFlight ?? 1) : 1;
+  let inFlight = 0;
+  /** The keys of the batches under way. */
+  const busy = new Set<string>();
+
+  /** Up to maxBatch waiting items whose keys no batch under way holds; the others keep their places. */
+  function takeBatch(): Array<Waiter<In, Out>> {
+    if (busy.size === 0) return pending.splice(0, options.maxBatch);
+    const taken: Array<Waiter<In, Out>> = [];
+    let kept = 0;
+    for (const waiter of pending) {
+      if (taken.length < options.maxBatch && !busy.has(keyOf!(waiter.item))) taken.push(waiter);
+      else pending[kept++] = waiter;
+    }
+    pending.length = kept;
+    return taken;
+  }
+
+  /** Starts batches while there are items to write and room for them. */
+  function pump(): void {
+    while (inFlight < maxInFlight && pending.length > 0) {
+      const now = Date.now();
+      const taken = takeBatch();
+      if (observer) observer.waiting = pending.length;
+      if (taken.length === 0) return;
+      // Items that waited out their time behind a slow batch fail without a try.
+      const batch = taken.filter((waiter) => {
+        if (waiter.deadline > now) return true;
+        waiter.reject(timedOut(now - (waiter.deadline - maxWait)));
+        return false;
+      });
+      if (batch.length < taken.length) observer?.settled(false, taken.length - batch.length);
+      if (batch.length === 0) continue;
+      const keys = keyOf && maxInFlight > 1 ? new Set(batch.map((waiter) => keyOf(waiter.item))) : undefined;
+      for (const key of keys ?? []) busy.add(key);
+      inFlight += 1;
+      void writeBatch(batch).finally(() => {
+        inFlight -= 1;
+        for (const key of keys ?? []) busy.delete(key);
+        pump();
+      });
     }
   }
 
@@ -124,7 +155,7 @@ export function groupCommit<In, Out>(
     return new Promise<Out>((resolve, reject) => {
       pending.push({ item, deadline: Date.now() + maxWait, resolve, reject });
       if (observer) observer.waiting = pending.length;
-      if (!writing) void drain();
+      pump();
     });
   };
 }

@@ -445,6 +445,9 @@ interface PreviousState {
 
 export type RecordPulse = (pulse: PulseRequest, options?: { rid?: string | null }) => Promise<PulseOutcome>;
 
+/** Pulse batches written at once on PostgreSQL: one per pulse connection. */
+const PULSE_BATCHES_IN_FLIGHT = 2;
+
 /** How long a pulse may wait for its commit before it is answered 503 (and never applied). */
 export const PULSE_MAX_WAIT_MS = 4_000;
 
@@ -489,6 +492,11 @@ export function createPulseRecorder({
       retryAlone: (error) => !isDatabaseUnavailable(error),
       observer,
       maxWaitMs: PULSE_MAX_WAIT_MS,
+      // On PostgreSQL a second batch is written while the first one's round trips are under
+      // way (the pulse connections are two); a service's pulses still commit in order, as a
+      // service in a batch under way waits for the next one. PGlite runs one statement at a time.
+      maxInFlight: db.kind === 'postgres' ? PULSE_BATCHES_IN_FLIGHT : 1,
+      keyOf: (pulse) => pulse.service,
     },
   );
   return (pulse, { rid = pulse.rid ?? null } = {}) =>
