@@ -42,6 +42,22 @@ interface Waiter<In, Out> {
 }
 
 /**
+ * Takes up to `maxBatch` waiting items, in order, whose keys no batch under way holds
+ * (`busy`); the others keep their places in `pending`.
+ */
+function takeBatch<T extends { item: In }, In>(pending: T[], maxBatch: number, busy: Set<string>, keyOf?: (item: In) => string): T[] {
+  if (busy.size === 0 || !keyOf) return pending.splice(0, maxBatch);
+  const taken: T[] = [];
+  let kept = 0;
+  for (const waiter of pending) {
+    if (taken.length < maxBatch && !busy.has(keyOf(waiter.item))) taken.push(waiter);
+    else pending[kept++] = waiter;
+  }
+  pending.length = kept;
+  return taken;
+}
+
+/**
  * Turns a writer of many items into a writer of one: items that arrive while a batch is
  * being written wait and go together in the next one, so concurrent requests share one
  * statement and one commit. A lone item is written at once, with no added delay. Each
@@ -108,24 +124,11 @@ export function groupCommit<In, Out>(
   /** The keys of the batches under way. */
   const busy = new Set<string>();
 
-  /** Up to maxBatch waiting items whose keys no batch under way holds; the others keep their places. */
-  function takeBatch(): Array<Waiter<In, Out>> {
-    if (busy.size === 0) return pending.splice(0, options.maxBatch);
-    const taken: Array<Waiter<In, Out>> = [];
-    let kept = 0;
-    for (const waiter of pending) {
-      if (taken.length < options.maxBatch && !busy.has(keyOf!(waiter.item))) taken.push(waiter);
-      else pending[kept++] = waiter;
-    }
-    pending.length = kept;
-    return taken;
-  }
-
   /** Starts batches while there are items to write and room for them. */
   function pump(): void {
     while (inFlight < maxInFlight && pending.length > 0) {
       const now = Date.now();
-      const taken = takeBatch();
+      const taken = takeBatch(pending, options.maxBatch, busy, keyOf);
       if (observer) observer.waiting = pending.length;
       if (taken.length === 0) return;
       // Items that waited out their time behind a slow batch fail without a try.
