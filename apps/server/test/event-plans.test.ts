@@ -1,6 +1,6 @@
 import { ListEventsQuery } from '@watchtower/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db, Query } from '../src/db/client.js';
+import { type Db, LISTING_RANDOM_PAGE_COST, type Query } from '../src/db/client.js';
 import { listEvents } from '../src/domain/events/list-events.js';
 import { createEventPartitions } from '../src/domain/retention/event-partitions.js';
 import { systemClock } from '../src/lib/clock.js';
@@ -34,9 +34,10 @@ function capturing(): { db: Db; statements: Captured[] } {
   return { db, statements };
 }
 
-/** The plan PostgreSQL chooses for a captured statement, as text. */
+/** The plan PostgreSQL chooses for a captured statement, as text, with the settings the server plans pages with. */
 async function planOf(storage: Db, statement: Captured): Promise<string> {
   const rows = await storage.transaction(async (tx) => {
+    await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, [], { prepare: false });
     for (const setting of statement.settings) await tx.query(setting, [], { prepare: false });
     return tx.query<{ 'QUERY PLAN': string }>(`explain ${statement.text}`, statement.params, { prepare: false });
   });

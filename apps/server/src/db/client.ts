@@ -63,6 +63,14 @@ export interface Storage extends Db {
    * the plan it got while a table was empty and unanalyzed, and that plan scanned the table.
    */
   readonly keyed: Db;
+  /**
+   * The same database, for the pages of the events list: planned with random_page_cost
+   * 1.1. Events are written in date order, so with the default (4) the date index's walk
+   * looks several times cheaper per row than a service index's scattered rows, and a page of
+   * one service's events read every service's rows of the day. A log's pages are in memory,
+   * where a random read costs about what a sequential one does.
+   */
+  readonly listing: Db;
   close(): Promise<void>;
 }
 
@@ -96,6 +104,11 @@ async function measureClockOffset(readMs: () => Promise<number>): Promise<number
   return databaseMs - (sent + received) / 2;
 }
 
+/** The planner's cost of a random page read for the events list's pages (see Storage.listing). */
+export const LISTING_RANDOM_PAGE_COST = 1.1;
+/** Connections for the events list's pages, besides the pool. */
+const LISTING_CONNECTIONS = 4;
+
 const CLOCK_QUERY = 'select extract(epoch from clock_timestamp()) * 1000 as ms';
 
 /** A pool of connections to PostgreSQL, as one Db. */
@@ -128,6 +141,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // The pulse path writes one batch at a time per route family: two connections serve it.
     // Disfavoured, a sequential scan is still taken where no index can serve.
     const keyedClient = connectPostgres(options.url, 2, { enable_seqscan: 'off' });
+    // Set when each connection starts: a page is one statement, with no transaction around it.
+    const listingClient = connectPostgres(options.url, LISTING_CONNECTIONS, { random_page_cost: String(LISTING_RANDOM_PAGE_COST) });
     const readClock = async () => Number((await client.unsafe<Array<{ ms: string }>>(CLOCK_QUERY))[0]!.ms);
     let offsetMs = 0;
     // Its connections are opened now: a first pulse that waited for them would be late.
@@ -142,6 +157,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       kind: 'postgres',
       ...postgresDb(client),
       keyed: postgresDb(keyedClient),
+      listing: postgresDb(listingClient),
       migrate: async () => {
         // One connection holds a session lock while it migrates; other processes wait for it.
         const single = postgres(options.url, { max: 1, onnotice: () => {} });
@@ -165,7 +181,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         return Date.now() + offsetMs;
       },
       close: async () => {
-        await Promise.all([client.end({ timeout: 5 }), keyedClient.end({ timeout: 5 })]);
+        await Promise.all([client.end({ timeout: 5 }), keyedClient.end({ timeout: 5 }), listingClient.end({ timeout: 5 })]);
       },
     };
     return storage;
@@ -231,6 +247,19 @@ async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>):
     ...db,
     // Each statement is planned when it runs, on the table as it is then.
     keyed: db,
+    // One connection, shared: the setting holds for the page's transaction alone.
+    listing: {
+      query: (text, params, options) =>
+        db.transaction(async (tx) => {
+          await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, []);
+          return tx.query(text, params, options);
+        }),
+      transaction: (work) =>
+        db.transaction(async (tx) => {
+          await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, []);
+          return work(tx);
+        }),
+    },
     migrate: async () => {
       await migratePglite(drizzlePglite({ client, casing: 'snake_case' }), { migrationsFolder: migrationsFolder() });
     },

@@ -55,5 +55,9 @@ export function watchOutages(storage: Storage, outage: OutageTracker, now: () =>
       query: (text, params, options) => watch(() => storage.keyed.query(text, params, options)),
       transaction: (work) => watch(() => storage.keyed.transaction(work)),
     },
+    listing: {
+      query: (text, params, options) => watch(() => storage.listing.query(text, params, options)),
+      transaction: (work) => watch(() => storage.listing.transaction(work)),
+    },
   };
 }

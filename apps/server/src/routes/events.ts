@@ -112,7 +112,8 @@ export function eventRoutes({ db, clock, config, signals, feed, metrics }: Resol
   for (const path of ROUTES.listEvents.paths) {
     app.get(path, async (c) => {
       const query = parseInput(ListEventsQuery, c.req.query());
-      const page = await listEvents(context, query);
+      // Its own connections, planned for the events table's pages (Storage.listing).
+      const page = await listEvents({ ...context, db: db.listing }, query);
       return c.json({ result: 200, events: page.events.map(toEvent), next: page.next } satisfies ListEventsResponse);
     });
   }

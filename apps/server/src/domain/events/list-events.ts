@@ -77,16 +77,6 @@ function firstWindow(query: ListEventsQuery, now: Date): Date | undefined {
   return since;
 }
 
-/**
- * For the page's statement alone. Events are written in date order, so the date index
- * reads the table in its physical order, and the default random_page_cost (4) makes that
- * walk look several times cheaper per row than the service index's, whose rows lie
- * apart: a page of one service's events with a word in them then read every service's
- * rows of the day (40,000 rows for 100, where the service index reads 4,000). The pages
- * of a log searched are in memory, where a random read costs about a sequential one.
- */
-const PAGE_PLANNER_SETTINGS = `set local random_page_cost = 1.1`;
-
 async function selectPage({ db }: DomainContext, query: ListEventsQuery, since?: Date): Promise<EventRow[]> {
   const { where, params } = eventFilters(query, since);
   // One row more than asked says whether another page follows. "nulls last" as the indexes
@@ -94,15 +84,12 @@ async function selectPage({ db }: DomainContext, query: ListEventsQuery, since?:
   // bare `date` would be the select list's epoch number, which no index holds. Not
   // prepared: a generic plan cannot tell a rare service, or a selective text, from a common
   // one (nor skip the partitions its dates rule out).
-  const records = await db.transaction(async (tx) => {
-    await tx.query(PAGE_PLANNER_SETTINGS, [], { prepare: false });
-    return tx.query(
-      `select ${eventRows.columns()} from events ${where}
-       order by events.date desc nulls last, events.id desc nulls last limit $${params.length + 1}`,
-      [...params, query.limit + 1],
-      { prepare: false },
-    );
-  });
+  const records = await db.query(
+    `select ${eventRows.columns()} from events ${where}
+     order by events.date desc nulls last, events.id desc nulls last limit $${params.length + 1}`,
+    [...params, query.limit + 1],
+    { prepare: false },
+  );
   return records.map(eventRows.read);
 }
 
