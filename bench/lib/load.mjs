@@ -68,12 +68,19 @@ export function describeFailures(result) {
 
 /** One request made by hand and checked, so a scenario that only gets 4xx fails loudly before the load. */
 export async function check(url, request) {
-  const response = await fetch(url + request.path, {
-    method: request.method,
-    headers: HEADERS,
-    body: request.body,
-    signal: AbortSignal.timeout(10_000),
-  });
+  let response;
+  try {
+    // Long: a server still draining the queue of the row before answers late.
+    response = await fetch(url + request.path, {
+      method: request.method,
+      headers: HEADERS,
+      body: request.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const reason = error.name === 'TimeoutError' ? 'no answer within 30 s' : (error.cause?.code ?? error.message);
+    throw new Error(`${request.method} ${request.path}, the request made before its load: ${reason}`);
+  }
   const text = await response.text();
   let body;
   try {
