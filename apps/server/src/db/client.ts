@@ -223,6 +223,16 @@ async function createPgliteFolder(dataDir: string): Promise<void> {
   }
 }
 
+/** `db` with random_page_cost set for each statement's or transaction's own transaction (one shared connection). */
+function plannedForPages(db: Db): Db {
+  const transaction: Db['transaction'] = (work) =>
+    db.transaction(async (tx) => {
+      await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, []);
+      return work(tx);
+    });
+  return { query: (text, params, options) => transaction((tx) => tx.query(text, params, options)), transaction };
+}
+
 async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>): Promise<Storage> {
   let dataDir: string | undefined;
   if ('dataDir' in options) {
@@ -248,18 +258,7 @@ async function openPglite(options: Extract<StorageOptions, { kind: 'pglite' }>):
     // Each statement is planned when it runs, on the table as it is then.
     keyed: db,
     // One connection, shared: the setting holds for the page's transaction alone.
-    listing: {
-      query: (text, params, options) =>
-        db.transaction(async (tx) => {
-          await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, []);
-          return tx.query(text, params, options);
-        }),
-      transaction: (work) =>
-        db.transaction(async (tx) => {
-          await tx.query(`set local random_page_cost = ${LISTING_RANDOM_PAGE_COST}`, []);
-          return work(tx);
-        }),
-    },
+    listing: plannedForPages(db),
     migrate: async () => {
       await migratePglite(drizzlePglite({ client, casing: 'snake_case' }), { migrationsFolder: migrationsFolder() });
     },

@@ -1,4 +1,4 @@
-import type { Storage } from './client.js';
+import type { Db, Storage } from './client.js';
 import { isDatabaseUnreachable } from './errors.js';
 
 /**
@@ -46,18 +46,9 @@ export function watchOutages(storage: Storage, outage: OutageTracker, now: () =>
       throw error;
     }
   };
-  return {
-    ...storage,
-    kind: storage.kind,
-    query: (text, params, options) => watch(() => storage.query(text, params, options)),
-    transaction: (work) => watch(() => storage.transaction(work)),
-    keyed: {
-      query: (text, params, options) => watch(() => storage.keyed.query(text, params, options)),
-      transaction: (work) => watch(() => storage.keyed.transaction(work)),
-    },
-    listing: {
-      query: (text, params, options) => watch(() => storage.listing.query(text, params, options)),
-      transaction: (work) => watch(() => storage.listing.transaction(work)),
-    },
-  };
+  const watched = (db: Db): Db => ({
+    query: (text, params, options) => watch(() => db.query(text, params, options)),
+    transaction: (work) => watch(() => db.transaction(work)),
+  });
+  return { ...storage, kind: storage.kind, ...watched(storage), keyed: watched(storage.keyed), listing: watched(storage.listing) };
 }
